@@ -1,0 +1,79 @@
+//! FFI error enums, one per area. Every variant carries the stable code and
+//! both messages, so Kotlin/Swift get a typed exception per cause plus
+//! `code`, `messageEn` and `messageZh` to show.
+
+use crate::user_facing::UserFacing;
+
+/// Declares an FFI error enum mirroring the variants of a domain error; the
+/// `From` match is exhaustive, so a new domain variant cannot be forgotten.
+macro_rules! ffi_error {
+    ($(#[$meta:meta])* $name:ident from $domain:path { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, thiserror::Error, uniffi::Error)]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[error("{message_en}")]
+                $variant {
+                    /// Stable machine-readable code.
+                    code: String,
+                    /// English message.
+                    message_en: String,
+                    /// Simplified Chinese message.
+                    message_zh: String,
+                },
+            )+
+        }
+
+        impl From<$domain> for $name {
+            fn from(error: $domain) -> Self {
+                let code = error.code().to_string();
+                let message_en = error.message_en();
+                let message_zh = error.message_zh();
+                use $domain as D;
+                match error {
+                    $( D::$variant { .. } => $name::$variant { code, message_en, message_zh }, )+
+                }
+            }
+        }
+    };
+}
+
+ffi_error! {
+    /// A refused or unbuildable order QR code.
+    OrderQrError from crate::order::OrderError {
+        /// Not an ICP Filing order code (`qr.not_order_code`).
+        NotAnOrderCode,
+        /// Damaged content (`qr.malformed`).
+        Malformed,
+        /// Newer format than this app (`qr.unsupported_version`).
+        UnsupportedVersion,
+        /// Signed by an untrusted key (`qr.unknown_issuer`).
+        UnknownIssuer,
+        /// Forged or altered (`qr.bad_signature`).
+        BadSignature,
+        /// Past its expiry (`qr.expired`).
+        Expired,
+        /// Gateway is not HTTPS (`qr.insecure_gateway`).
+        InsecureGateway,
+        /// Gateway host not allow-listed (`qr.gateway_not_allowed`).
+        GatewayNotAllowed,
+        /// Invalid input to encode or configuration (`qr.invalid_input`).
+        InvalidInput,
+        /// Too long for a version-10 QR code (`qr.too_large`).
+        TooLarge,
+    }
+}
+
+ffi_error! {
+    /// A scanning failure: bad frame, unreadable file, or a refused code
+    /// (the code then tells which refusal, e.g. `qr.expired`).
+    ScanError from crate::scan::ScanError {
+        /// The frame does not describe its buffer (`frame.*`).
+        Frame,
+        /// The image file cannot be read (`image.*`).
+        Image,
+        /// A code was found but refused (`qr.*`).
+        Order,
+    }
+}

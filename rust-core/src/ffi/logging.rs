@@ -1,0 +1,67 @@
+//! The app's logger (logcat, os_log) as a foreign callback.
+
+use std::sync::Arc;
+
+use tracing::Level;
+
+/// Severity of a log record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum LogLevel {
+    /// Failures.
+    Error,
+    /// Recoverable problems.
+    Warn,
+    /// Milestones (code verified, upload done).
+    Info,
+    /// Diagnostics.
+    Debug,
+    /// Very detailed diagnostics.
+    Trace,
+}
+
+/// One log line. Never contains tokens, photos or coordinates.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LogRecord {
+    /// Severity.
+    pub level: LogLevel,
+    /// Core module that logged it.
+    pub target: String,
+    /// Text.
+    pub message: String,
+}
+
+/// Implemented by the app to receive the core's log records.
+#[uniffi::export(with_foreign)]
+pub trait Logger: Send + Sync {
+    /// Called for each record at or above the installed level, on any thread.
+    fn log(&self, record: LogRecord);
+}
+
+struct Forward(Arc<dyn Logger>);
+
+impl crate::logging::LogSink for Forward {
+    fn log(&self, level: Level, target: &str, message: &str) {
+        let level = match level {
+            Level::ERROR => LogLevel::Error,
+            Level::WARN => LogLevel::Warn,
+            Level::INFO => LogLevel::Info,
+            Level::DEBUG => LogLevel::Debug,
+            Level::TRACE => LogLevel::Trace,
+        };
+        self.0.log(LogRecord { level, target: target.to_string(), message: message.to_string() });
+    }
+}
+
+/// Sends the core's log records at `max_level` and above to `logger`,
+/// replacing any earlier logger.
+#[uniffi::export]
+pub fn install_logger(logger: Arc<dyn Logger>, max_level: LogLevel) {
+    let level = match max_level {
+        LogLevel::Error => Level::ERROR,
+        LogLevel::Warn => Level::WARN,
+        LogLevel::Info => Level::INFO,
+        LogLevel::Debug => Level::DEBUG,
+        LogLevel::Trace => Level::TRACE,
+    };
+    crate::logging::install(Arc::new(Forward(logger)), level);
+}

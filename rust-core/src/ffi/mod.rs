@@ -1,0 +1,30 @@
+//! The UniFFI façade: the small, typed surface Android and iOS apps see.
+//! It converts between FFI shapes and the domain modules and adds nothing
+//! else; domain code never imports it.
+
+mod errors;
+mod logging;
+mod order;
+mod scanner;
+
+pub use errors::{OrderQrError, ScanError};
+pub use logging::{install_logger, LogLevel, LogRecord, Logger};
+pub use order::{
+    generate_issuer_seed, issuer_public_key, order_qr_encode, order_qr_parse_and_verify,
+    order_qr_render_png, order_qr_render_svg, TrustConfig,
+};
+pub use scanner::{CameraFrame, OrderScanner};
+
+use crate::order::{ClaimToken, Gateway};
+
+uniffi::custom_type!(Gateway, String, {
+    lower: |gateway| gateway.as_str().to_string(),
+    try_lift: |text| Ok(Gateway::parse(&text)?),
+});
+
+uniffi::custom_type!(ClaimToken, Vec<u8>, {
+    lower: |token| token.0.to_vec(),
+    try_lift: |bytes| Ok(ClaimToken(bytes.try_into().map_err(|_| {
+        crate::order::OrderError::InvalidInput("a claim token is 16 bytes".into())
+    })?)),
+});

@@ -1,0 +1,8 @@
+//! Reading image files safely: format by content, not by name; bounded
+//! dimensions and memory so a crafted file cannot exhaust the phone.
+
+mod error;
+mod load;
+
+pub use error::ImageInputError;
+pub use load::{decode_image, read_image_file, sniff_format, AcceptedFormat, MAX_FILE_BYTES, MAX_SIDE_PX};

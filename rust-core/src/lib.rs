@@ -1,0 +1,18 @@
+//! ICP Filing companion core: the phone side of a Chinese ICP Filing order.
+//!
+//! Each capability lives in its own module and is usable from plain Rust; the
+//! `ffi` module (feature `ffi`, on by default) is the thin UniFFI façade that
+//! Android and iOS apps see.
+
+pub mod camera;
+pub mod imaging;
+pub mod logging;
+pub mod order;
+pub mod scan;
+pub mod user_facing;
+
+#[cfg(feature = "ffi")]
+pub mod ffi;
+
+#[cfg(feature = "ffi")]
+uniffi::setup_scaffolding!();

@@ -1,0 +1,239 @@
+//! The decoding cascade: a list of pre-processing attempts in front of
+//! `rqrr`, cheapest and most likely first, stopping at the first that
+//! decodes. Live frames try one cheap attempt plus one more from a rotating
+//! list, so every strategy runs within a few frames at a bounded cost each.
+
+use std::collections::HashSet;
+
+use image::GrayImage;
+
+use super::guard::{decode_bitmap, decode_luma, RawCode};
+use super::preprocess::{binarize_local_mean, box_blur, downscale, otsu_level, upscale2};
+
+/// How an attempt turns grey levels into dark/light modules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Binarizer {
+    /// `rqrr`'s own row-wise moving-average threshold.
+    Rqrr,
+    /// Our 2-D local mean; window side = shorter image side / `divisor`.
+    LocalMean {
+        /// Image side divided by the window side.
+        divisor: u32,
+    },
+    /// One global Otsu threshold (even light, low contrast).
+    Otsu,
+}
+
+/// One pre-processing recipe tried in front of `rqrr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Attempt {
+    /// Short name shown in evaluations.
+    pub name: &'static str,
+    /// Downscale (by block averaging) until the longer side is at most this.
+    pub max_side: u32,
+    /// Double the image first (tiny codes); only for images under 640 px.
+    pub upscale: bool,
+    /// Box-blur radius before binarising (moiré, noise); 0 = none.
+    pub blur: u32,
+    /// Thresholding.
+    pub binarizer: Binarizer,
+    /// Swap dark and light (light codes on dark screens).
+    pub invert: bool,
+}
+
+impl Attempt {
+    const fn new(name: &'static str, max_side: u32, blur: u32, binarizer: Binarizer) -> Attempt {
+        Attempt { name, max_side, upscale: false, blur, binarizer, invert: false }
+    }
+}
+
+const LOCAL: Binarizer = Binarizer::LocalMean { divisor: 8 };
+const LOCAL_FINE: Binarizer = Binarizer::LocalMean { divisor: 20 };
+
+/// Every attempt for still images, in order.
+const THOROUGH: [Attempt; 12] = [
+    Attempt::new("rqrr@800", 800, 0, Binarizer::Rqrr),
+    Attempt::new("local@800", 800, 0, LOCAL),
+    Attempt::new("rqrr@1600", 1600, 0, Binarizer::Rqrr),
+    Attempt::new("local@1600+blur1", 1600, 1, LOCAL),
+    Attempt::new("local@800+blur2", 800, 2, LOCAL),
+    Attempt::new("local-fine@800", 800, 0, LOCAL_FINE),
+    Attempt::new("otsu@800", 800, 0, Binarizer::Otsu),
+    Attempt::new("rqrr@400", 400, 0, Binarizer::Rqrr),
+    Attempt::new("local@400+blur1", 400, 1, LOCAL),
+    Attempt { invert: true, ..Attempt::new("inverted@800", 800, 0, Binarizer::Rqrr) },
+    Attempt { upscale: true, ..Attempt::new("upscaled", 640, 0, LOCAL) },
+    Attempt::new("rqrr@full", u32::MAX, 0, Binarizer::Rqrr),
+];
+
+/// Always tried on a live frame.
+const LIVE_FIRST: Attempt = Attempt::new("rqrr@640", 640, 0, Binarizer::Rqrr);
+/// One of these is tried per live frame, in turn.
+const LIVE_CYCLE: [Attempt; 7] = [
+    Attempt::new("local@640", 640, 0, LOCAL),
+    Attempt::new("rqrr@1280", 1280, 0, Binarizer::Rqrr),
+    Attempt::new("local@640+blur2", 640, 2, LOCAL),
+    Attempt::new("local@1280+blur1", 1280, 1, LOCAL),
+    Attempt::new("rqrr@320", 320, 0, Binarizer::Rqrr),
+    Attempt { invert: true, ..Attempt::new("inverted@640", 640, 0, Binarizer::Rqrr) },
+    Attempt::new("otsu@640", 640, 0, Binarizer::Otsu),
+];
+
+/// How hard to try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effort {
+    /// A camera frame: bounded cost; `frame_index` picks the rotating attempt.
+    Live {
+        /// Index of the frame in the stream.
+        frame_index: u64,
+    },
+    /// A still image or file: every attempt until one decodes.
+    Thorough,
+}
+
+/// A decoded QR code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedCode {
+    /// The text (bytes decoded as UTF-8, invalid sequences replaced).
+    pub text: String,
+    /// Corners in the input image: top-left, top-right, bottom-right, bottom-left.
+    pub corners: [(f32, f32); 4],
+    /// Name of the attempt that decoded it.
+    pub attempt: &'static str,
+}
+
+/// A rectangle in relative coordinates (0–1) of the image.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RelativeRect {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+}
+
+/// QR decoder: pre-processing cascade + `rqrr`, with faults contained.
+#[derive(Debug, Clone, Default)]
+pub struct QrDecoder {
+    region: Option<RelativeRect>,
+}
+
+impl QrDecoder {
+    /// A decoder looking at the whole image.
+    pub fn new() -> QrDecoder {
+        QrDecoder::default()
+    }
+
+    /// Look only inside `region` (e.g. the viewfinder square of the UI);
+    /// cheaper and less distracted by the rest of the frame.
+    pub fn with_region(mut self, region: RelativeRect) -> QrDecoder {
+        self.region = Some(region);
+        self
+    }
+
+    /// The attempts `effort` makes, in order.
+    pub fn attempts(effort: Effort) -> Vec<Attempt> {
+        match effort {
+            Effort::Thorough => THOROUGH.to_vec(),
+            Effort::Live { frame_index } => {
+                vec![LIVE_FIRST, LIVE_CYCLE[(frame_index % LIVE_CYCLE.len() as u64) as usize]]
+            }
+        }
+    }
+
+    /// Every code found by the first attempt that finds any; empty when none.
+    pub fn decode(&self, img: &GrayImage, effort: Effort) -> Vec<DecodedCode> {
+        let (cropped, offset) = self.crop(img);
+        let img = cropped.as_ref().unwrap_or(img);
+        let mut tried = HashSet::new();
+        for attempt in Self::attempts(effort) {
+            let Some(prepared) = Prepared::new(img, &attempt) else { continue };
+            if !tried.insert(prepared.key(&attempt)) {
+                continue;
+            }
+            let codes = prepared.run(&attempt);
+            if !codes.is_empty() {
+                return codes
+                    .into_iter()
+                    .map(|raw| DecodedCode {
+                        text: raw.text,
+                        corners: raw.corners.map(|(x, y)| {
+                            (x as f32 * prepared.scale + offset.0, y as f32 * prepared.scale + offset.1)
+                        }),
+                        attempt: attempt.name,
+                    })
+                    .collect();
+            }
+        }
+        Vec::new()
+    }
+
+    fn crop(&self, img: &GrayImage) -> (Option<GrayImage>, (f32, f32)) {
+        let Some(r) = self.region else { return (None, (0.0, 0.0)) };
+        let (w, h) = (img.width() as f32, img.height() as f32);
+        let x0 = (r.x.clamp(0.0, 1.0) * w) as u32;
+        let y0 = (r.y.clamp(0.0, 1.0) * h) as u32;
+        let cw = ((r.width.clamp(0.0, 1.0) * w) as u32).min(img.width() - x0).max(1);
+        let ch = ((r.height.clamp(0.0, 1.0) * h) as u32).min(img.height() - y0).max(1);
+        let sub = image::imageops::crop_imm(img, x0, y0, cw, ch).to_image();
+        (Some(sub), (x0 as f32, y0 as f32))
+    }
+}
+
+/// The image an attempt works on, and how its pixels map back.
+struct Prepared<'a> {
+    img: std::borrow::Cow<'a, GrayImage>,
+    /// Input pixels per prepared pixel.
+    scale: f32,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(img: &'a GrayImage, attempt: &Attempt) -> Option<Prepared<'a>> {
+        if img.width() < 21 || img.height() < 21 {
+            return None;
+        }
+        let (mut out, scale) = if attempt.upscale {
+            if img.width().max(img.height()) >= attempt.max_side {
+                return None;
+            }
+            (std::borrow::Cow::Owned(upscale2(img)), 0.5)
+        } else {
+            let (small, factor) = downscale(img, attempt.max_side);
+            (small, factor as f32)
+        };
+        if attempt.blur > 0 {
+            out = std::borrow::Cow::Owned(box_blur(&out, attempt.blur));
+        }
+        if attempt.invert {
+            let mut inv = out.into_owned();
+            image::imageops::invert(&mut inv);
+            out = std::borrow::Cow::Owned(inv);
+        }
+        Some(Prepared { img: out, scale })
+    }
+
+    /// Identifies the work an attempt does, to skip exact repeats on small images.
+    fn key(&self, attempt: &Attempt) -> (u32, u32, u32, Binarizer, bool) {
+        (self.img.width(), (self.scale * 2.0) as u32, attempt.blur, attempt.binarizer, attempt.invert)
+    }
+
+    fn run(&self, attempt: &Attempt) -> Vec<RawCode> {
+        let img = self.img.as_ref();
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        match attempt.binarizer {
+            Binarizer::Rqrr => decode_luma(img),
+            Binarizer::LocalMean { divisor } => {
+                let window = (img.width().min(img.height()) / divisor).max(15) | 1;
+                decode_bitmap(w, h, &binarize_local_mean(img, window, 6))
+            }
+            Binarizer::Otsu => {
+                let level = otsu_level(img);
+                let dark: Vec<bool> = img.as_raw().iter().map(|&p| p <= level).collect();
+                decode_bitmap(w, h, &dark)
+            }
+        }
+    }
+}
