@@ -6,7 +6,8 @@ use icp_companion::order::{IssuerSigningKey, TrustPolicy};
 use sha2::{Digest, Sha256};
 
 /// Label the development seed is derived from (SHA-256 of it).
-const DEV_SEED_LABEL: &[u8] = b"icp-companion development issuer - public, never trust in production";
+const DEV_SEED_LABEL: &[u8] =
+    b"icp-companion development issuer - public, never trust in production";
 
 /// The development issuer's signing key.
 pub fn dev_issuer() -> IssuerSigningKey {
@@ -30,7 +31,10 @@ pub fn trust(keys_hex: &[String], hosts: &[String]) -> Result<TrustPolicy, Strin
     } else {
         hosts.to_vec()
     };
-    Ok(TrustPolicy { issuers, allowed_gateway_hosts })
+    Ok(TrustPolicy {
+        issuers,
+        allowed_gateway_hosts,
+    })
 }
 
 /// Current time, Unix seconds.

@@ -141,8 +141,14 @@ pub fn run(cmd: QrCommand) -> Result<(), String> {
             Ok(())
         }
         QrCommand::Render(args) => {
-            let bytes = if args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
-                render_svg(&args.text).map_err(|e| user_error(&e))?.into_bytes()
+            let bytes = if args
+                .out
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+            {
+                render_svg(&args.text)
+                    .map_err(|e| user_error(&e))?
+                    .into_bytes()
             } else {
                 render_png(&args.text, args.module_px).map_err(|e| user_error(&e))?
             };
@@ -219,7 +225,10 @@ fn scan(args: ScanArgs) -> Result<(), String> {
     let scanner = if args.raw {
         None
     } else {
-        Some(OrderScanner::new(dev::trust(&args.trust.keys, &args.trust.hosts)?, QrDecoder::new()))
+        Some(OrderScanner::new(
+            dev::trust(&args.trust.keys, &args.trust.hosts)?,
+            QrDecoder::new(),
+        ))
     };
     let now = args.trust.now.unwrap_or_else(dev::now_unix);
     let mut failures = 0;
@@ -271,7 +280,12 @@ pub fn print_order(order: &VerifiedOrder) {
     let p = &order.payload;
     println!("  order        {}", p.order_id);
     println!("  gateway      {}", p.gateway);
-    println!("  province     {} {} ({})", p.province.code(), p.province.name_en(), p.province.name_zh());
+    println!(
+        "  province     {} {} ({})",
+        p.province.code(),
+        p.province.name_en(),
+        p.province.name_zh()
+    );
     println!("  subject      {:?}", p.subject);
     println!("  documents    {:?}", p.requirements.documents);
     println!("  admin photo  {:?}", p.requirements.admin_photo);

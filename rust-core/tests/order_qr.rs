@@ -51,10 +51,18 @@ fn largest_payload_fits_version_10_at_level_m() {
     assert_eq!(p.gateway.as_str().len(), 64);
     let text = encode(&p, &key()).unwrap();
     let matrix = QrMatrix::new(&text).unwrap();
-    assert!(matrix.version() <= MAX_QR_VERSION, "version {}", matrix.version());
+    assert!(
+        matrix.version() <= MAX_QR_VERSION,
+        "version {}",
+        matrix.version()
+    );
     // A typical code is much smaller.
     let typical = QrMatrix::new(&encode(&payload(), &key()).unwrap()).unwrap();
-    assert!(typical.version() <= 9, "typical version {}", typical.version());
+    assert!(
+        typical.version() <= 9,
+        "typical version {}",
+        typical.version()
+    );
 }
 
 #[test]
@@ -62,42 +70,74 @@ fn refusals_are_distinct() {
     let text = encode(&payload(), &key()).unwrap();
     let check = |t: &str, p: &TrustPolicy, now| parse_and_verify(t, p, now).unwrap_err();
 
-    assert_eq!(check("https://example.com/hello", &policy(), NOW), OrderError::NotAnOrderCode);
-    assert_eq!(check("WIFI:S:cafe;T:WPA;P:secret;;", &policy(), NOW), OrderError::NotAnOrderCode);
+    assert_eq!(
+        check("https://example.com/hello", &policy(), NOW),
+        OrderError::NotAnOrderCode
+    );
+    assert_eq!(
+        check("WIFI:S:cafe;T:WPA;P:secret;;", &policy(), NOW),
+        OrderError::NotAnOrderCode
+    );
     assert_eq!(check("", &policy(), NOW), OrderError::NotAnOrderCode);
-    assert_eq!(check("https://gw.example.cn/q#not*base32", &policy(), NOW), OrderError::NotAnOrderCode);
+    assert_eq!(
+        check("https://gw.example.cn/q#not*base32", &policy(), NOW),
+        OrderError::NotAnOrderCode
+    );
 
     // Version byte 2: base32 of [2, ...].
-    let v2 = format!("https://gw.example.cn/q#{}", data_encoding::BASE32_NOPAD.encode(&[2u8; 120]));
-    assert_eq!(check(&v2, &policy(), NOW), OrderError::UnsupportedVersion(2));
+    let v2 = format!(
+        "https://gw.example.cn/q#{}",
+        data_encoding::BASE32_NOPAD.encode(&[2u8; 120])
+    );
+    assert_eq!(
+        check(&v2, &policy(), NOW),
+        OrderError::UnsupportedVersion(2)
+    );
 
     // Truncated body.
     for cut in [1, 8, 20] {
         let cut = &text[..text.len() - cut];
-        assert!(matches!(check(cut, &policy(), NOW), OrderError::Malformed(_)), "{cut}");
+        assert!(
+            matches!(check(cut, &policy(), NOW), OrderError::Malformed(_)),
+            "{cut}"
+        );
     }
 
     let stranger = IssuerSigningKey::from_seed(&[9u8; 32]).unwrap();
     let forged = encode(&payload(), &stranger).unwrap();
-    assert!(matches!(check(&forged, &policy(), NOW), OrderError::UnknownIssuer(_)));
+    assert!(matches!(
+        check(&forged, &policy(), NOW),
+        OrderError::UnknownIssuer(_)
+    ));
 
     // Same key id, altered content: swap the gateway for an attacker's.
     let altered = text.replace("gw.beian.example.cn", "evil.example.cn");
     assert_eq!(check(&altered, &policy(), NOW), OrderError::BadSignature);
 
-    assert_eq!(check(&text, &policy(), NOW + 600), OrderError::Expired { expired_at: NOW + 600 });
+    assert_eq!(
+        check(&text, &policy(), NOW + 600),
+        OrderError::Expired {
+            expired_at: NOW + 600
+        }
+    );
 
     let mut http = payload();
     http.gateway = Gateway::parse("http://gw.beian.example.cn").unwrap();
     let http = encode(&http, &key()).unwrap();
-    assert!(matches!(check(&http, &policy(), NOW), OrderError::InsecureGateway(_)));
+    assert!(matches!(
+        check(&http, &policy(), NOW),
+        OrderError::InsecureGateway(_)
+    ));
 
     let mut loopback = payload();
     loopback.gateway = Gateway::parse("http://127.0.0.1:8765").unwrap();
     let loopback = encode(&loopback, &key()).unwrap();
     assert!(parse_and_verify(&loopback, &policy(), NOW).is_ok());
 
-    let strict = TrustPolicy { allowed_gateway_hosts: vec!["gw.other.cn".into()], ..policy() };
+    let strict = TrustPolicy {
+        allowed_gateway_hosts: vec!["gw.other.cn".into()],
+        ..policy()
+    };
     assert_eq!(
         check(&text, &strict, NOW),
         OrderError::GatewayNotAllowed("gw.beian.example.cn".into())
@@ -113,7 +153,10 @@ fn every_byte_flip_is_refused() {
         let mut b = bytes.clone();
         b[i] ^= 0x01;
         let t = format!("{head}#{}", data_encoding::BASE32_NOPAD.encode(&b));
-        assert!(parse_and_verify(&t, &policy(), NOW).is_err(), "flip at byte {i} accepted");
+        assert!(
+            parse_and_verify(&t, &policy(), NOW).is_err(),
+            "flip at byte {i} accepted"
+        );
     }
 }
 
@@ -121,14 +164,26 @@ fn every_byte_flip_is_refused() {
 fn encode_refuses_invalid_input() {
     let mut p = payload();
     p.order_id = String::new();
-    assert!(matches!(encode(&p, &key()), Err(OrderError::InvalidInput(_))));
+    assert!(matches!(
+        encode(&p, &key()),
+        Err(OrderError::InvalidInput(_))
+    ));
     p.order_id = "has space".into();
-    assert!(matches!(encode(&p, &key()), Err(OrderError::InvalidInput(_))));
+    assert!(matches!(
+        encode(&p, &key()),
+        Err(OrderError::InvalidInput(_))
+    ));
     p.order_id = "X".repeat(33);
-    assert!(matches!(encode(&p, &key()), Err(OrderError::InvalidInput(_))));
+    assert!(matches!(
+        encode(&p, &key()),
+        Err(OrderError::InvalidInput(_))
+    ));
     let mut p = payload();
     p.expires_at = u64::MAX;
-    assert!(matches!(encode(&p, &key()), Err(OrderError::InvalidInput(_))));
+    assert!(matches!(
+        encode(&p, &key()),
+        Err(OrderError::InvalidInput(_))
+    ));
 }
 
 #[test]
@@ -158,7 +213,11 @@ fn any_requirements() -> impl Strategy<Value = Requirements> {
             .filter(|(i, _)| bits & (1 << i) != 0)
             .map(|(_, k)| *k)
             .collect(),
-        admin_photo: [AdminPhotoFlow::None, AdminPhotoFlow::Backdrop, AdminPhotoFlow::App][flow as usize],
+        admin_photo: [
+            AdminPhotoFlow::None,
+            AdminPhotoFlow::Backdrop,
+            AdminPhotoFlow::App,
+        ][flow as usize],
         in_region_verification: in_region,
     })
 }

@@ -34,10 +34,20 @@ pub fn random_order_code(rng: &mut ChaCha8Rng) -> String {
         gateway: Gateway::parse("https://gw.beian.example.cn").expect("valid"),
         claim_token: ClaimToken(rng.random()),
         expires_at: 4_000_000_000,
-        province: Province::all().nth(rng.random_range(0..31)).expect("31 provinces"),
-        subject: if rng.random() { SubjectType::Individual } else { SubjectType::Organisation },
+        province: Province::all()
+            .nth(rng.random_range(0..31))
+            .expect("31 provinces"),
+        subject: if rng.random() {
+            SubjectType::Individual
+        } else {
+            SubjectType::Organisation
+        },
         requirements: Requirements {
-            documents: DocumentKind::ALL.iter().copied().filter(|_| rng.random()).collect(),
+            documents: DocumentKind::ALL
+                .iter()
+                .copied()
+                .filter(|_| rng.random())
+                .collect(),
             admin_photo: AdminPhotoFlow::Backdrop,
             in_region_verification: rng.random(),
         },
@@ -48,7 +58,8 @@ pub fn random_order_code(rng: &mut ChaCha8Rng) -> String {
 /// Writes `per_case` images for every distortion and severity.
 pub fn make_corpus(args: MakeCorpusArgs) -> Result<(), String> {
     std::fs::create_dir_all(&args.dir).map_err(|e| format!("{}: {e}", args.dir.display()))?;
-    let mut labels = std::fs::File::create(args.dir.join("labels.tsv")).map_err(|e| e.to_string())?;
+    let mut labels =
+        std::fs::File::create(args.dir.join("labels.tsv")).map_err(|e| e.to_string())?;
     writeln!(labels, "file\tdistortion\tseverity\ttext").map_err(|e| e.to_string())?;
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let mut count = 0;
@@ -57,7 +68,11 @@ pub fn make_corpus(args: MakeCorpusArgs) -> Result<(), String> {
             for i in 0..args.per_case {
                 let text = random_order_code(&mut rng);
                 let code = QrMatrix::new(&text).map_err(|e| e.to_string())?;
-                let (w, h) = if kind == Distortion::Small { (1920, 1440) } else { (1280, 960) };
+                let (w, h) = if kind == Distortion::Small {
+                    (1920, 1440)
+                } else {
+                    (1280, 960)
+                };
                 let photo = photograph(&code, kind, severity, w, h, &mut rng);
                 let file = format!("{}-{severity}-{i:02}.jpg", kind.name());
                 let mut out = std::io::BufWriter::new(
@@ -66,11 +81,15 @@ pub fn make_corpus(args: MakeCorpusArgs) -> Result<(), String> {
                 image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88)
                     .encode_image(&photo)
                     .map_err(|e| e.to_string())?;
-                writeln!(labels, "{file}\t{}\t{severity}\t{text}", kind.name()).map_err(|e| e.to_string())?;
+                writeln!(labels, "{file}\t{}\t{severity}\t{text}", kind.name())
+                    .map_err(|e| e.to_string())?;
                 count += 1;
             }
         }
     }
-    println!("wrote {count} images and labels.tsv to {}", args.dir.display());
+    println!(
+        "wrote {count} images and labels.tsv to {}",
+        args.dir.display()
+    );
     Ok(())
 }

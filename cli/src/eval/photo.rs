@@ -108,7 +108,14 @@ impl Scene {
 }
 
 /// A simulated photo (`width`×`height`) of `code` on a monitor.
-pub fn photograph(code: &QrMatrix, kind: Distortion, severity: u8, width: u32, height: u32, rng: &mut ChaCha8Rng) -> RgbImage {
+pub fn photograph(
+    code: &QrMatrix,
+    kind: Distortion,
+    severity: u8,
+    width: u32,
+    height: u32,
+    rng: &mut ChaCha8Rng,
+) -> RgbImage {
     let scene = Scene::for_kind(kind, severity, rng);
     let screen = draw_screen(code, &scene, width, height, rng);
     let mut photo = RgbImage::from_pixel(width, height, Rgb([28, 28, 32]));
@@ -116,7 +123,10 @@ pub fn photograph(code: &QrMatrix, kind: Distortion, severity: u8, width: u32, h
     let inset = rng.random_range(0.04..0.1);
     let mut jitter = |x: f32, y: f32| {
         let j = scene.corner_jitter;
-        (x + rng.random_range(-j..=j) * w, y + rng.random_range(-j..=j) * h)
+        (
+            x + rng.random_range(-j..=j) * w,
+            y + rng.random_range(-j..=j) * h,
+        )
     };
     let quad = [
         jitter(inset * w, inset * h),
@@ -126,7 +136,13 @@ pub fn photograph(code: &QrMatrix, kind: Distortion, severity: u8, width: u32, h
     ];
     let screen_corners = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
     if let Some(projection) = Projection::from_control_points(screen_corners, quad) {
-        warp_into(&screen, projection, Interpolation::Bilinear, Border::Constant(Rgb([28, 28, 32])), &mut photo);
+        warp_into(
+            &screen,
+            projection,
+            Interpolation::Bilinear,
+            Border::Constant(Rgb([28, 28, 32])),
+            &mut photo,
+        );
     }
     if scene.glare > 0.0 {
         add_glare(&mut photo, scene.glare, rng);
@@ -140,8 +156,18 @@ pub fn photograph(code: &QrMatrix, kind: Distortion, severity: u8, width: u32, h
 
 /// The page on the monitor: light background, grey text lines, the code,
 /// and (for moiré) the dark gaps between the screen's pixels.
-fn draw_screen(code: &QrMatrix, scene: &Scene, width: u32, height: u32, rng: &mut ChaCha8Rng) -> RgbImage {
-    let (paper, ink) = if scene.inverted { ([30.0, 32.0, 38.0], [235.0, 235.0, 240.0]) } else { ([242.0, 244.0, 250.0], [20.0, 20.0, 24.0]) };
+fn draw_screen(
+    code: &QrMatrix,
+    scene: &Scene,
+    width: u32,
+    height: u32,
+    rng: &mut ChaCha8Rng,
+) -> RgbImage {
+    let (paper, ink) = if scene.inverted {
+        ([30.0, 32.0, 38.0], [235.0, 235.0, 240.0])
+    } else {
+        ([242.0, 244.0, 250.0], [20.0, 20.0, 24.0])
+    };
     let mid = [128.0, 130.0, 136.0];
     let squeeze = |c: [f32; 3]| -> Rgb<u8> {
         Rgb([0, 1, 2].map(|i| (mid[i] + (c[i] - mid[i]) * scene.contrast).clamp(0.0, 255.0) as u8))
@@ -171,7 +197,9 @@ fn draw_screen(code: &QrMatrix, scene: &Scene, width: u32, height: u32, rng: &mu
             let mx = ((x - x0) as f32 / module_px) as isize - 4;
             let my = ((y - y0) as f32 / module_px) as isize - 4;
             let w = code.width() as isize;
-            let dark = (0..w).contains(&mx) && (0..w).contains(&my) && code.is_dark(mx as usize, my as usize);
+            let dark = (0..w).contains(&mx)
+                && (0..w).contains(&my)
+                && code.is_dark(mx as usize, my as usize);
             img.put_pixel(x, y, if dark { ink_px } else { paper_px });
         }
     }
@@ -189,7 +217,10 @@ fn draw_screen(code: &QrMatrix, scene: &Scene, width: u32, height: u32, rng: &mu
 /// A reflection of a lamp or window: a bright soft disc.
 fn add_glare(img: &mut RgbImage, strength: f32, rng: &mut ChaCha8Rng) {
     let (w, h) = (img.width() as f32, img.height() as f32);
-    let (cx, cy) = (rng.random_range(0.25..0.75) * w, rng.random_range(0.25..0.75) * h);
+    let (cx, cy) = (
+        rng.random_range(0.25..0.75) * w,
+        rng.random_range(0.25..0.75) * h,
+    );
     let r = rng.random_range(0.08..0.18) * w.min(h) * 2.0;
     for (x, y, px) in img.enumerate_pixels_mut() {
         let d2 = (x as f32 - cx).powi(2) + (y as f32 - cy).powi(2);

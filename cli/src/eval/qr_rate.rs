@@ -54,7 +54,10 @@ pub fn evaluate(args: EvalArgs) -> Result<(), String> {
             .lines()
             .filter_map(|l| {
                 let mut f = l.split('\t');
-                Some((f.next()?.to_string(), (f.next()? == "1", f.next()?.parse().ok()?)))
+                Some((
+                    f.next()?.to_string(),
+                    (f.next()? == "1", f.next()?.parse().ok()?),
+                ))
             })
             .collect(),
     };
@@ -63,14 +66,21 @@ pub fn evaluate(args: EvalArgs) -> Result<(), String> {
     let mut total = Tally::default();
     for line in labels.lines().skip(1) {
         let fields: Vec<&str> = line.splitn(4, '\t').collect();
-        let [file, kind, _severity, text] = fields[..] else { continue };
-        let luma = read_image_file(&args.dir.join(file)).map_err(|e| format!("{file}: {e}"))?.into_luma8();
+        let [file, kind, _severity, text] = fields[..] else {
+            continue;
+        };
+        let luma = read_image_file(&args.dir.join(file))
+            .map_err(|e| format!("{file}: {e}"))?
+            .into_luma8();
 
         let t = Instant::now();
         let raw_ok = decode_raw_rqrr(&luma).iter().any(|t| t == text);
         let raw_ms = t.elapsed().as_secs_f64() * 1e3;
         let t = Instant::now();
-        let ours_ok = decoder.decode(&luma, Effort::Thorough).iter().any(|c| c.text == text);
+        let ours_ok = decoder
+            .decode(&luma, Effort::Thorough)
+            .iter()
+            .any(|c| c.text == text);
         let ours_ms = t.elapsed().as_secs_f64() * 1e3;
 
         for tally in [tallies.entry(kind.to_string()).or_default(), &mut total] {
@@ -98,12 +108,24 @@ pub fn evaluate(args: EvalArgs) -> Result<(), String> {
     println!();
     println!("|{}", "---|".repeat(if with_other { 8 } else { 6 }));
     let pct = |ok: usize, n: usize| 100.0 * ok as f64 / n.max(1) as f64;
-    for (kind, t) in tallies.iter_mut().chain(std::iter::once((&"ALL".to_string(), &mut total))) {
-        print!("| {kind} | {} | {:.0} % | {:.0} % |", t.n, pct(t.raw_ok, t.n), pct(t.ours_ok, t.n));
+    for (kind, t) in tallies
+        .iter_mut()
+        .chain(std::iter::once((&"ALL".to_string(), &mut total)))
+    {
+        print!(
+            "| {kind} | {} | {:.0} % | {:.0} % |",
+            t.n,
+            pct(t.raw_ok, t.n),
+            pct(t.ours_ok, t.n)
+        );
         if with_other {
             print!(" {:.0} % |", pct(t.other_ok, t.other_ms.len()));
         }
-        print!(" {:.1} | {:.1} |", median(&mut t.raw_ms), median(&mut t.ours_ms));
+        print!(
+            " {:.1} | {:.1} |",
+            median(&mut t.raw_ms),
+            median(&mut t.ours_ms)
+        );
         if with_other {
             print!(" {:.1} |", median(&mut t.other_ms));
         }

@@ -136,17 +136,27 @@ impl Frame<'_> {
         }
         let row = w * self.format.bytes_per_pixel();
         if self.row_stride < row {
-            return Err(FrameError::BadStride { stride: self.row_stride, row });
+            return Err(FrameError::BadStride {
+                stride: self.row_stride,
+                row,
+            });
         }
         let stride = self.row_stride as u64;
         let plane = stride * (h as u64 - 1) + row as u64;
         let need = match self.format {
             // Y plane, then h/2 rows of interleaved V/U at the same stride.
-            PixelFormat::Nv21 => stride * h as u64 + stride * ((h as u64).div_ceil(2) - 1) + (w as u64).div_ceil(2) * 2,
+            PixelFormat::Nv21 => {
+                stride * h as u64
+                    + stride * ((h as u64).div_ceil(2) - 1)
+                    + (w as u64).div_ceil(2) * 2
+            }
             _ => plane,
         };
         if (self.data.len() as u64) < need {
-            return Err(FrameError::BufferTooSmall { need, got: self.data.len() as u64 });
+            return Err(FrameError::BufferTooSmall {
+                need,
+                got: self.data.len() as u64,
+            });
         }
         Ok(())
     }
@@ -183,7 +193,10 @@ impl Frame<'_> {
                 out[oy * out_w + ox] = luma_at(x, y);
             }
         }
-        Ok(GrayImage::from_raw(out_w as u32, out_h as u32, out).expect("buffer sized to the image"))
+        Ok(
+            GrayImage::from_raw(out_w as u32, out_h as u32, out)
+                .expect("buffer sized to the image"),
+        )
     }
 }
 
@@ -210,7 +223,14 @@ mod tests {
     }
 
     fn frame(data: &[u8], stride: u32, format: PixelFormat, rotation: Rotation) -> Frame<'_> {
-        Frame { data, width: 3, height: 2, row_stride: stride, format, rotation }
+        Frame {
+            data,
+            width: 3,
+            height: 2,
+            row_stride: stride,
+            format,
+            rotation,
+        }
     }
 
     #[test]
@@ -239,9 +259,20 @@ mod tests {
         assert_eq!(luma(255, 255, 255), 255);
         let rgba = [255u8, 0, 0, 255, 0, 0, 255, 255];
         let bgra = [0u8, 0, 255, 255, 255, 0, 0, 255];
-        let f = |d: &'static [u8], fmt| Frame { data: d, width: 2, height: 1, row_stride: 8, format: fmt, rotation: Rotation::R0 };
-        let a = f(Box::leak(Box::new(rgba)), PixelFormat::Rgba8).to_luma().unwrap();
-        let b = f(Box::leak(Box::new(bgra)), PixelFormat::Bgra8).to_luma().unwrap();
+        let f = |d: &'static [u8], fmt| Frame {
+            data: d,
+            width: 2,
+            height: 1,
+            row_stride: 8,
+            format: fmt,
+            rotation: Rotation::R0,
+        };
+        let a = f(Box::leak(Box::new(rgba)), PixelFormat::Rgba8)
+            .to_luma()
+            .unwrap();
+        let b = f(Box::leak(Box::new(bgra)), PixelFormat::Bgra8)
+            .to_luma()
+            .unwrap();
         assert_eq!(a.as_raw(), &vec![77, 29]);
         assert_eq!(b.as_raw(), &vec![77, 29]);
     }
@@ -256,7 +287,9 @@ mod tests {
             (Rotation::R270, (2, 3), vec![30, 60, 20, 50, 10, 40]),
         ];
         for (rotation, (w, h), expected) in cases {
-            let img = frame(&data, 3, PixelFormat::Luma8, rotation).to_luma().unwrap();
+            let img = frame(&data, 3, PixelFormat::Luma8, rotation)
+                .to_luma()
+                .unwrap();
             assert_eq!((img.width(), img.height()), (w, h), "{rotation:?}");
             assert_eq!(img.as_raw(), &expected, "{rotation:?}");
         }
@@ -266,12 +299,34 @@ mod tests {
     fn bad_frames_are_refused() {
         let data = vec![0u8; 100];
         let err = |f: Frame<'_>| f.to_luma().unwrap_err();
-        assert_eq!(err(frame(&data, 2, PixelFormat::Luma8, Rotation::R0)), FrameError::BadStride { stride: 2, row: 3 });
-        assert_eq!(err(frame(&data, 11, PixelFormat::Rgba8, Rotation::R0)), FrameError::BadStride { stride: 11, row: 12 });
-        assert!(matches!(err(frame(&data[..5], 3, PixelFormat::Luma8, Rotation::R0)), FrameError::BufferTooSmall { need: 6, got: 5 }));
+        assert_eq!(
+            err(frame(&data, 2, PixelFormat::Luma8, Rotation::R0)),
+            FrameError::BadStride { stride: 2, row: 3 }
+        );
+        assert_eq!(
+            err(frame(&data, 11, PixelFormat::Rgba8, Rotation::R0)),
+            FrameError::BadStride {
+                stride: 11,
+                row: 12
+            }
+        );
+        assert!(matches!(
+            err(frame(&data[..5], 3, PixelFormat::Luma8, Rotation::R0)),
+            FrameError::BufferTooSmall { need: 6, got: 5 }
+        ));
         // NV21 needs its chroma plane too.
-        assert!(matches!(err(frame(&data[..6], 3, PixelFormat::Nv21, Rotation::R0)), FrameError::BufferTooSmall { .. }));
-        let zero = Frame { data: &data, width: 0, height: 2, row_stride: 3, format: PixelFormat::Luma8, rotation: Rotation::R0 };
+        assert!(matches!(
+            err(frame(&data[..6], 3, PixelFormat::Nv21, Rotation::R0)),
+            FrameError::BufferTooSmall { .. }
+        ));
+        let zero = Frame {
+            data: &data,
+            width: 0,
+            height: 2,
+            row_stride: 3,
+            format: PixelFormat::Luma8,
+            rotation: Rotation::R0,
+        };
         assert_eq!(err(zero), FrameError::BadDimensions(0, 2));
         assert_eq!(Rotation::from_degrees(45), Err(FrameError::BadRotation(45)));
     }

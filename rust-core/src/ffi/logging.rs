@@ -48,7 +48,11 @@ impl crate::logging::LogSink for Forward {
             Level::DEBUG => LogLevel::Debug,
             Level::TRACE => LogLevel::Trace,
         };
-        self.0.log(LogRecord { level, target: target.to_string(), message: message.to_string() });
+        self.0.log(LogRecord {
+            level,
+            target: target.to_string(),
+            message: message.to_string(),
+        });
     }
 }
 

@@ -33,8 +33,14 @@ impl TryFrom<TrustConfig> for TrustPolicy {
 
 /// Builds and signs an order code with the issuer's 32-byte seed.
 #[uniffi::export]
-pub fn order_qr_encode(payload: OrderPayload, issuer_seed: Vec<u8>) -> Result<String, OrderQrError> {
-    Ok(encode(&payload, &IssuerSigningKey::from_seed(&issuer_seed)?)?)
+pub fn order_qr_encode(
+    payload: OrderPayload,
+    issuer_seed: Vec<u8>,
+) -> Result<String, OrderQrError> {
+    Ok(encode(
+        &payload,
+        &IssuerSigningKey::from_seed(&issuer_seed)?,
+    )?)
 }
 
 /// Verifies scanned text against `trust` at `now_unix` (Unix seconds).
@@ -68,5 +74,7 @@ pub fn generate_issuer_seed() -> Vec<u8> {
 /// The public key (64 hex digits) matching an issuer seed.
 #[uniffi::export]
 pub fn issuer_public_key(issuer_seed: Vec<u8>) -> Result<String, OrderQrError> {
-    Ok(IssuerSigningKey::from_seed(&issuer_seed)?.public_key().to_hex())
+    Ok(IssuerSigningKey::from_seed(&issuer_seed)?
+        .public_key()
+        .to_hex())
 }

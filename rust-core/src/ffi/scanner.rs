@@ -35,13 +35,21 @@ impl OrderScanner {
     #[uniffi::constructor]
     pub fn new(trust: TrustConfig) -> Result<Arc<Self>, OrderQrError> {
         let policy = TrustPolicy::try_from(trust)?;
-        Ok(Arc::new(OrderScanner(crate::scan::OrderScanner::new(policy, QrDecoder::new()))))
+        Ok(Arc::new(OrderScanner(crate::scan::OrderScanner::new(
+            policy,
+            QrDecoder::new(),
+        ))))
     }
 
     /// One preview frame: `null`/`nil` when no code is in view, the verified
     /// order when one is; throws when a code is found but refused.
-    pub fn scan_frame(&self, frame: CameraFrame, now_unix: u64) -> Result<Option<VerifiedOrder>, ScanError> {
-        let rotation = Rotation::from_degrees(frame.rotation_degrees).map_err(crate::scan::ScanError::from)?;
+    pub fn scan_frame(
+        &self,
+        frame: CameraFrame,
+        now_unix: u64,
+    ) -> Result<Option<VerifiedOrder>, ScanError> {
+        let rotation =
+            Rotation::from_degrees(frame.rotation_degrees).map_err(crate::scan::ScanError::from)?;
         let view = Frame {
             data: &frame.data,
             width: frame.width,
@@ -54,8 +62,14 @@ impl OrderScanner {
     }
 
     /// An image file (JPEG, PNG or GIF), decoded off the caller's thread.
-    pub async fn scan_file(self: Arc<Self>, path: String, now_unix: u64) -> Result<Option<VerifiedOrder>, ScanError> {
-        let task = tokio::task::spawn_blocking(move || self.0.scan_file(std::path::Path::new(&path), now_unix));
+    pub async fn scan_file(
+        self: Arc<Self>,
+        path: String,
+        now_unix: u64,
+    ) -> Result<Option<VerifiedOrder>, ScanError> {
+        let task = tokio::task::spawn_blocking(move || {
+            self.0.scan_file(std::path::Path::new(&path), now_unix)
+        });
         match task.await {
             Ok(result) => Ok(result?),
             Err(join) => std::panic::resume_unwind(join.into_panic()),

@@ -92,7 +92,9 @@ mod tests {
     }
 
     fn sample() -> DynamicImage {
-        DynamicImage::ImageRgb8(RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90])))
+        DynamicImage::ImageRgb8(RgbImage::from_fn(64, 48, |x, y| {
+            image::Rgb([x as u8 * 4, y as u8 * 5, 90])
+        }))
     }
 
     #[test]
@@ -107,14 +109,21 @@ mod tests {
     #[test]
     fn refuses_other_formats_and_non_images() {
         let bmp = b"BM\x36\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00";
-        assert!(matches!(decode_image(bmp), Err(ImageInputError::UnsupportedFormat(f)) if f == "Bmp"));
+        assert!(
+            matches!(decode_image(bmp), Err(ImageInputError::UnsupportedFormat(f)) if f == "Bmp")
+        );
         let webp = b"RIFF\x24\x00\x00\x00WEBPVP8 ";
-        assert!(matches!(decode_image(webp), Err(ImageInputError::UnsupportedFormat(f)) if f == "WebP"));
+        assert!(
+            matches!(decode_image(webp), Err(ImageInputError::UnsupportedFormat(f)) if f == "WebP")
+        );
         assert!(matches!(
             decode_image(b"%PDF-1.7 not an image"),
             Err(ImageInputError::UnsupportedFormat(_))
         ));
-        assert!(matches!(decode_image(&[]), Err(ImageInputError::UnsupportedFormat(_))));
+        assert!(matches!(
+            decode_image(&[]),
+            Err(ImageInputError::UnsupportedFormat(_))
+        ));
     }
 
     #[test]
@@ -122,21 +131,30 @@ mod tests {
         for format in [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Gif] {
             let bytes = encode(&sample(), format);
             let cut = &bytes[..bytes.len() / 2];
-            assert!(matches!(decode_image(cut), Err(ImageInputError::Corrupt(_))), "{format:?}");
+            assert!(
+                matches!(decode_image(cut), Err(ImageInputError::Corrupt(_))),
+                "{format:?}"
+            );
         }
     }
 
     #[test]
     fn decompression_bomb_is_refused_before_allocation() {
         // A tiny PNG declaring 20 000 × 20 000 pixels.
-        let small = encode(&DynamicImage::ImageLuma8(GrayImage::new(1, 1)), ImageFormat::Png);
+        let small = encode(
+            &DynamicImage::ImageLuma8(GrayImage::new(1, 1)),
+            ImageFormat::Png,
+        );
         let mut bomb = small.clone();
         // IHDR width/height live at bytes 16..24; patch them and fix the CRC.
         bomb[16..20].copy_from_slice(&20_000u32.to_be_bytes());
         bomb[20..24].copy_from_slice(&20_000u32.to_be_bytes());
         let crc = crc32(&bomb[12..29]);
         bomb[29..33].copy_from_slice(&crc.to_be_bytes());
-        assert!(matches!(decode_image(&bomb), Err(ImageInputError::TooLarge(_))));
+        assert!(matches!(
+            decode_image(&bomb),
+            Err(ImageInputError::TooLarge(_))
+        ));
     }
 
     #[test]
@@ -152,7 +170,11 @@ mod tests {
         for &b in data {
             crc ^= b as u32;
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc

@@ -5,4 +5,6 @@ mod error;
 mod load;
 
 pub use error::ImageInputError;
-pub use load::{decode_image, read_image_file, sniff_format, AcceptedFormat, MAX_FILE_BYTES, MAX_SIDE_PX};
+pub use load::{
+    decode_image, read_image_file, sniff_format, AcceptedFormat, MAX_FILE_BYTES, MAX_SIDE_PX,
+};

@@ -44,14 +44,18 @@ struct ForwardLayer;
 impl<S: Subscriber> Layer<S> for ForwardLayer {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let guard = SINK.read().unwrap_or_else(|e| e.into_inner());
-        let Some(installed) = guard.as_ref() else { return };
+        let Some(installed) = guard.as_ref() else {
+            return;
+        };
         let level = *event.metadata().level();
         if level > installed.max_level {
             return;
         }
         let mut text = MessageText::default();
         event.record(&mut text);
-        installed.sink.log(level, event.metadata().target(), &text.0);
+        installed
+            .sink
+            .log(level, event.metadata().target(), &text.0);
     }
 }
 

@@ -22,8 +22,8 @@ use qrcode::{EcLevel, QrCode};
 
 use super::keys::KeyId;
 use super::{
-    AdminPhotoFlow, ClaimToken, DocumentKind, Gateway, IssuerSigningKey, OrderError,
-    OrderPayload, Province, Requirements, SubjectType,
+    AdminPhotoFlow, ClaimToken, DocumentKind, Gateway, IssuerSigningKey, OrderError, OrderPayload,
+    Province, Requirements, SubjectType,
 };
 
 /// The format version this build writes and reads.
@@ -87,7 +87,10 @@ pub(super) fn decode(text: &str) -> Result<Decoded, OrderError> {
     let fragment = fragment.to_ascii_uppercase();
     let body = BASE32_NOPAD.decode(fragment.as_bytes()).map_err(|_| {
         // Our alphabet but an impossible length: a damaged order code.
-        let ours = fragment.len() >= 8 && fragment.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b));
+        let ours = fragment.len() >= 8
+            && fragment
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b));
         if ours {
             OrderError::Malformed("incomplete".into())
         } else {
@@ -115,9 +118,12 @@ pub(super) fn decode(text: &str) -> Result<Decoded, OrderError> {
     if gateway.as_str() != gateway_text {
         return Err(malformed("gateway URL is not in canonical form"));
     }
-    let province = Province::from_code(body[9]).ok_or_else(|| malformed("unknown province code"))?;
-    let (subject, admin_photo, in_region) = parse_flags(body[10]).ok_or_else(|| malformed("reserved flag bits set"))?;
-    let documents = parse_document_bits(body[11]).ok_or_else(|| malformed("unknown document bits set"))?;
+    let province =
+        Province::from_code(body[9]).ok_or_else(|| malformed("unknown province code"))?;
+    let (subject, admin_photo, in_region) =
+        parse_flags(body[10]).ok_or_else(|| malformed("reserved flag bits set"))?;
+    let documents =
+        parse_document_bits(body[11]).ok_or_else(|| malformed("unknown document bits set"))?;
 
     let payload = OrderPayload {
         order_id,
@@ -126,7 +132,11 @@ pub(super) fn decode(text: &str) -> Result<Decoded, OrderError> {
         expires_at: u32::from_be_bytes(body[5..9].try_into().expect("4 bytes")) as u64,
         province,
         subject,
-        requirements: Requirements { documents, admin_photo, in_region_verification: in_region },
+        requirements: Requirements {
+            documents,
+            admin_photo,
+            in_region_verification: in_region,
+        },
     };
     let signed_message = signed_message(&payload.gateway, &body[..id_end]);
     Ok(Decoded {
@@ -151,7 +161,10 @@ fn check_order_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.len() > MAX_ORDER_ID_LEN {
         return Err(format!("order id must be 1–{MAX_ORDER_ID_LEN} characters"));
     }
-    if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err("order id may contain only A–Z, a–z, 0–9, - and _".into());
     }
     Ok(())
@@ -174,7 +187,11 @@ fn parse_flags(bits: u8) -> Option<(SubjectType, AdminPhotoFlow, bool)> {
     if bits & 0xF0 != 0 {
         return None;
     }
-    let subject = if bits & 1 == 0 { SubjectType::Individual } else { SubjectType::Organisation };
+    let subject = if bits & 1 == 0 {
+        SubjectType::Individual
+    } else {
+        SubjectType::Organisation
+    };
     let flow = match (bits >> 1) & 0b11 {
         0 => AdminPhotoFlow::None,
         1 => AdminPhotoFlow::Backdrop,

@@ -65,7 +65,9 @@ impl UserFacing for OrderError {
             }
             OrderError::UnknownIssuer(kid) => format!("订单二维码的签发方未知（密钥 {kid}）。"),
             OrderError::BadSignature => "订单二维码签名无效，内容可能被篡改。".into(),
-            OrderError::Expired { .. } => "订单二维码已过期，请刷新备案页面后扫描新的二维码。".into(),
+            OrderError::Expired { .. } => {
+                "订单二维码已过期，请刷新备案页面后扫描新的二维码。".into()
+            }
             OrderError::InsecureGateway(url) => {
                 format!("订单二维码指向不安全的上传地址（{url}），仅接受 HTTPS。")
             }

@@ -15,7 +15,9 @@ pub use codec::{encode, MAX_QR_VERSION};
 pub use error::OrderError;
 pub use gateway::Gateway;
 pub use keys::{IssuerPublicKey, IssuerSigningKey, KeyId};
-pub use model::{AdminPhotoFlow, ClaimToken, DocumentKind, OrderPayload, Requirements, SubjectType};
+pub use model::{
+    AdminPhotoFlow, ClaimToken, DocumentKind, OrderPayload, Requirements, SubjectType,
+};
 pub use province::Province;
 pub use render::{render_png, render_svg, QrMatrix};
 pub use verify::{parse_and_verify, TrustPolicy, VerifiedOrder};

@@ -120,7 +120,11 @@ mod tests {
         }
         assert_eq!(seen.len(), 31);
         assert_eq!(Province::Shanghai.code(), 31);
-        assert_eq!(Province::from_code(71), None, "Taiwan is outside ICP Filing");
+        assert_eq!(
+            Province::from_code(71),
+            None,
+            "Taiwan is outside ICP Filing"
+        );
         assert_eq!(Province::from_code(0), None);
     }
 }

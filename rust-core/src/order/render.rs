@@ -27,7 +27,11 @@ impl QrMatrix {
         };
         Ok(QrMatrix {
             width: code.width(),
-            dark: code.to_colors().into_iter().map(|c| c == Color::Dark).collect(),
+            dark: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect(),
             version,
         })
     }
@@ -59,7 +63,8 @@ impl QrMatrix {
             let (mx, my) = (x / module_px, y / module_px);
             let inside = (QUIET_ZONE..QUIET_ZONE + self.width as u32).contains(&mx)
                 && (QUIET_ZONE..QUIET_ZONE + self.width as u32).contains(&my);
-            let dark = inside && self.is_dark((mx - QUIET_ZONE) as usize, (my - QUIET_ZONE) as usize);
+            let dark =
+                inside && self.is_dark((mx - QUIET_ZONE) as usize, (my - QUIET_ZONE) as usize);
             Luma([if dark { 0 } else { 255 }])
         }))
     }

@@ -41,10 +41,17 @@ pub fn parse_and_verify(
         return Err(OrderError::BadSignature);
     }
     let payload = decoded.payload;
-    payload.gateway.check_policy(&policy.allowed_gateway_hosts)?;
+    payload
+        .gateway
+        .check_policy(&policy.allowed_gateway_hosts)?;
     if now_unix >= payload.expires_at {
-        return Err(OrderError::Expired { expired_at: payload.expires_at });
+        return Err(OrderError::Expired {
+            expired_at: payload.expires_at,
+        });
     }
     tracing::info!(province = payload.province.code(), "order code verified");
-    Ok(VerifiedOrder { payload, issuer_key_id: decoded.key_id.to_string() })
+    Ok(VerifiedOrder {
+        payload,
+        issuer_key_id: decoded.key_id.to_string(),
+    })
 }

@@ -43,7 +43,14 @@ pub struct Attempt {
 
 impl Attempt {
     const fn new(name: &'static str, max_side: u32, blur: u32, binarizer: Binarizer) -> Attempt {
-        Attempt { name, max_side, upscale: false, blur, binarizer, invert: false }
+        Attempt {
+            name,
+            max_side,
+            upscale: false,
+            blur,
+            binarizer,
+            invert: false,
+        }
     }
 }
 
@@ -61,8 +68,14 @@ const THOROUGH: [Attempt; 12] = [
     Attempt::new("otsu@800", 800, 0, Binarizer::Otsu),
     Attempt::new("rqrr@400", 400, 0, Binarizer::Rqrr),
     Attempt::new("local@400+blur1", 400, 1, LOCAL),
-    Attempt { invert: true, ..Attempt::new("inverted@800", 800, 0, Binarizer::Rqrr) },
-    Attempt { upscale: true, ..Attempt::new("upscaled", 640, 0, LOCAL) },
+    Attempt {
+        invert: true,
+        ..Attempt::new("inverted@800", 800, 0, Binarizer::Rqrr)
+    },
+    Attempt {
+        upscale: true,
+        ..Attempt::new("upscaled", 640, 0, LOCAL)
+    },
     Attempt::new("rqrr@full", u32::MAX, 0, Binarizer::Rqrr),
 ];
 
@@ -75,7 +88,10 @@ const LIVE_CYCLE: [Attempt; 7] = [
     Attempt::new("local@640+blur2", 640, 2, LOCAL),
     Attempt::new("local@1280+blur1", 1280, 1, LOCAL),
     Attempt::new("rqrr@320", 320, 0, Binarizer::Rqrr),
-    Attempt { invert: true, ..Attempt::new("inverted@640", 640, 0, Binarizer::Rqrr) },
+    Attempt {
+        invert: true,
+        ..Attempt::new("inverted@640", 640, 0, Binarizer::Rqrr)
+    },
     Attempt::new("otsu@640", 640, 0, Binarizer::Otsu),
 ];
 
@@ -139,7 +155,10 @@ impl QrDecoder {
         match effort {
             Effort::Thorough => THOROUGH.to_vec(),
             Effort::Live { frame_index } => {
-                vec![LIVE_FIRST, LIVE_CYCLE[(frame_index % LIVE_CYCLE.len() as u64) as usize]]
+                vec![
+                    LIVE_FIRST,
+                    LIVE_CYCLE[(frame_index % LIVE_CYCLE.len() as u64) as usize],
+                ]
             }
         }
     }
@@ -150,7 +169,9 @@ impl QrDecoder {
         let img = cropped.as_ref().unwrap_or(img);
         let mut tried = HashSet::new();
         for attempt in Self::attempts(effort) {
-            let Some(prepared) = Prepared::new(img, &attempt) else { continue };
+            let Some(prepared) = Prepared::new(img, &attempt) else {
+                continue;
+            };
             if !tried.insert(prepared.key(&attempt)) {
                 continue;
             }
@@ -161,7 +182,10 @@ impl QrDecoder {
                     .map(|raw| DecodedCode {
                         text: raw.text,
                         corners: raw.corners.map(|(x, y)| {
-                            (x as f32 * prepared.scale + offset.0, y as f32 * prepared.scale + offset.1)
+                            (
+                                x as f32 * prepared.scale + offset.0,
+                                y as f32 * prepared.scale + offset.1,
+                            )
                         }),
                         attempt: attempt.name,
                     })
@@ -172,12 +196,18 @@ impl QrDecoder {
     }
 
     fn crop(&self, img: &GrayImage) -> (Option<GrayImage>, (f32, f32)) {
-        let Some(r) = self.region else { return (None, (0.0, 0.0)) };
+        let Some(r) = self.region else {
+            return (None, (0.0, 0.0));
+        };
         let (w, h) = (img.width() as f32, img.height() as f32);
         let x0 = (r.x.clamp(0.0, 1.0) * w) as u32;
         let y0 = (r.y.clamp(0.0, 1.0) * h) as u32;
-        let cw = ((r.width.clamp(0.0, 1.0) * w) as u32).min(img.width() - x0).max(1);
-        let ch = ((r.height.clamp(0.0, 1.0) * h) as u32).min(img.height() - y0).max(1);
+        let cw = ((r.width.clamp(0.0, 1.0) * w) as u32)
+            .min(img.width() - x0)
+            .max(1);
+        let ch = ((r.height.clamp(0.0, 1.0) * h) as u32)
+            .min(img.height() - y0)
+            .max(1);
         let sub = image::imageops::crop_imm(img, x0, y0, cw, ch).to_image();
         (Some(sub), (x0 as f32, y0 as f32))
     }
@@ -217,7 +247,13 @@ impl<'a> Prepared<'a> {
 
     /// Identifies the work an attempt does, to skip exact repeats on small images.
     fn key(&self, attempt: &Attempt) -> (u32, u32, u32, Binarizer, bool) {
-        (self.img.width(), (self.scale * 2.0) as u32, attempt.blur, attempt.binarizer, attempt.invert)
+        (
+            self.img.width(),
+            (self.scale * 2.0) as u32,
+            attempt.blur,
+            attempt.binarizer,
+            attempt.invert,
+        )
     }
 
     fn run(&self, attempt: &Attempt) -> Vec<RawCode> {

@@ -21,9 +21,15 @@ pub fn downscale(img: &GrayImage, max_side: u32) -> (std::borrow::Cow<'_, GrayIm
     let mut sums = vec![0u32; w as usize];
     for oy in 0..h as usize {
         sums.iter_mut().for_each(|s| *s = 0);
-        for row in &src[oy * f * stride..(oy * f + f) * stride].chunks_exact(stride).collect::<Vec<_>>() {
+        for row in &src[oy * f * stride..(oy * f + f) * stride]
+            .chunks_exact(stride)
+            .collect::<Vec<_>>()
+        {
             for (ox, sum) in sums.iter_mut().enumerate() {
-                *sum += row[ox * f..ox * f + f].iter().map(|&p| p as u32).sum::<u32>();
+                *sum += row[ox * f..ox * f + f]
+                    .iter()
+                    .map(|&p| p as u32)
+                    .sum::<u32>();
             }
         }
         for (ox, sum) in sums.iter().enumerate() {
@@ -37,7 +43,12 @@ pub fn downscale(img: &GrayImage, max_side: u32) -> (std::borrow::Cow<'_, GrayIm
 /// Doubles both sides with bilinear interpolation, for codes whose modules
 /// are under ~3 pixels.
 pub fn upscale2(img: &GrayImage) -> GrayImage {
-    image::imageops::resize(img, img.width() * 2, img.height() * 2, image::imageops::FilterType::Triangle)
+    image::imageops::resize(
+        img,
+        img.width() * 2,
+        img.height() * 2,
+        image::imageops::FilterType::Triangle,
+    )
 }
 
 /// Summed-area table with one row/column of zero padding.
@@ -152,7 +163,9 @@ mod tests {
         let bits = binarize_local_mean(&img, 9, 5);
         assert!(bits[5 * 40 + 5] && bits[5 * 40 + 30]);
         // Away from the light step itself, only the two dots are dark.
-        let dark_elsewhere = (0..400).filter(|&i| bits[i] && !(15..25).contains(&(i % 40))).count();
+        let dark_elsewhere = (0..400)
+            .filter(|&i| bits[i] && !(15..25).contains(&(i % 40)))
+            .count();
         assert_eq!(dark_elsewhere, 2);
     }
 

@@ -22,31 +22,54 @@ pub struct OrderScanner {
 impl OrderScanner {
     /// A scanner trusting `policy`'s issuers and gateways.
     pub fn new(policy: TrustPolicy, decoder: QrDecoder) -> OrderScanner {
-        OrderScanner { decoder, policy, frames_seen: AtomicU64::new(0) }
+        OrderScanner {
+            decoder,
+            policy,
+            frames_seen: AtomicU64::new(0),
+        }
     }
 
     /// One camera frame: `Ok(None)` when no QR code is in view, the order
     /// when a valid one is, and the refusal when a code is found but refused.
-    pub fn scan_frame(&self, frame: &Frame<'_>, now_unix: u64) -> Result<Option<VerifiedOrder>, ScanError> {
+    pub fn scan_frame(
+        &self,
+        frame: &Frame<'_>,
+        now_unix: u64,
+    ) -> Result<Option<VerifiedOrder>, ScanError> {
         let luma = frame.to_luma()?;
         let frame_index = self.frames_seen.fetch_add(1, Ordering::Relaxed);
-        self.verify_first(self.decoder.decode(&luma, Effort::Live { frame_index }), now_unix)
+        self.verify_first(
+            self.decoder.decode(&luma, Effort::Live { frame_index }),
+            now_unix,
+        )
     }
 
     /// A still image, with every pre-processing attempt.
-    pub fn scan_image(&self, luma: &GrayImage, now_unix: u64) -> Result<Option<VerifiedOrder>, ScanError> {
+    pub fn scan_image(
+        &self,
+        luma: &GrayImage,
+        now_unix: u64,
+    ) -> Result<Option<VerifiedOrder>, ScanError> {
         self.verify_first(self.decoder.decode(luma, Effort::Thorough), now_unix)
     }
 
     /// An image file (JPEG, PNG or GIF by content).
-    pub fn scan_file(&self, path: &Path, now_unix: u64) -> Result<Option<VerifiedOrder>, ScanError> {
+    pub fn scan_file(
+        &self,
+        path: &Path,
+        now_unix: u64,
+    ) -> Result<Option<VerifiedOrder>, ScanError> {
         let luma = read_image_file(path)?.into_luma8();
         self.scan_image(&luma, now_unix)
     }
 
     /// The first code that verifies; otherwise the most telling refusal
     /// (a refused order code beats "not an order code").
-    fn verify_first(&self, codes: Vec<DecodedCode>, now_unix: u64) -> Result<Option<VerifiedOrder>, ScanError> {
+    fn verify_first(
+        &self,
+        codes: Vec<DecodedCode>,
+        now_unix: u64,
+    ) -> Result<Option<VerifiedOrder>, ScanError> {
         let mut refusal: Option<OrderError> = None;
         for code in &codes {
             match parse_and_verify(&code.text, &self.policy, now_unix) {

@@ -1,0 +1,173 @@
+// Exercises the generated Kotlin bindings on the JVM (through JNA) against the
+// Linux build of the core: every exported type, errors as exceptions, the
+// logger callback and a suspend function.
+import cn.icpfiling.companion.*
+import java.awt.image.BufferedImage
+import java.io.ByteArrayInputStream
+import java.io.File
+import javax.imageio.ImageIO
+import kotlinx.coroutines.runBlocking
+
+var passed = 0
+var failed = 0
+
+fun test(name: String, body: () -> Unit) {
+    try {
+        body()
+        passed++
+        println("ok   $name")
+    } catch (e: Throwable) {
+        failed++
+        println("FAIL $name: $e")
+    }
+}
+
+fun expect(condition: Boolean, message: String) {
+    if (!condition) throw AssertionError(message)
+}
+
+inline fun <reified E : Throwable> expectThrows(body: () -> Unit): E {
+    try {
+        body()
+    } catch (e: Throwable) {
+        if (e is E) return e
+        throw AssertionError("expected ${E::class.simpleName}, got $e")
+    }
+    throw AssertionError("expected ${E::class.simpleName}, nothing thrown")
+}
+
+class CollectingLogger : Logger {
+    val records = java.util.Collections.synchronizedList(mutableListOf<LogRecord>())
+    override fun log(record: LogRecord) {
+        records.add(record)
+    }
+}
+
+const val NOW: ULong = 1_795_000_000uL
+
+fun main() {
+    val logger = CollectingLogger()
+    installLogger(logger, LogLevel.DEBUG)
+
+    val seed = generateIssuerSeed()
+    val publicKey = issuerPublicKey(seed)
+    val trust = TrustConfig(listOf(publicKey), listOf("127.0.0.1", "*.example.cn"))
+    val token = ByteArray(16) { (it * 7).toByte() }
+    val payload = OrderPayload(
+        orderId = "ICP-KT-0001",
+        gateway = "https://gw.beian.example.cn",
+        claimToken = token,
+        expiresAt = NOW + 600uL,
+        province = Province.SHANGHAI,
+        subject = SubjectType.ORGANISATION,
+        requirements = Requirements(
+            documents = listOf(DocumentKind.OWNER_ID, DocumentKind.AUTHENTICITY_STATEMENT),
+            adminPhoto = AdminPhotoFlow.BACKDROP,
+            inRegionVerification = true,
+        ),
+    )
+    val text = orderQrEncode(payload, seed)
+
+    test("encode and verify round trip") {
+        expect(publicKey.length == 64, "public key is 64 hex digits")
+        expect(text.startsWith("https://gw.beian.example.cn/q#"), text)
+        val order = orderQrParseAndVerify(text, trust, NOW)
+        expect(order.payload.orderId == "ICP-KT-0001", "order id")
+        expect(order.payload.province == Province.SHANGHAI, "province")
+        expect(order.payload.claimToken.contentEquals(token), "claim token")
+        expect(order.payload.requirements.documents == payload.requirements.documents, "documents")
+        expect(order.payload.requirements.inRegionVerification, "in-region")
+        expect(order.issuerKeyId.length == 8, "key id")
+    }
+
+    test("refusals are typed exceptions with codes and both languages") {
+        val expired = expectThrows<OrderQrException.Expired> { orderQrParseAndVerify(text, trust, NOW + 600uL) }
+        expect(expired.code == "qr.expired", expired.code)
+        expect(expired.messageZh.contains("过期"), expired.messageZh)
+        expect(expired.messageEn.contains("expired"), expired.messageEn)
+        val other = TrustConfig(listOf(issuerPublicKey(generateIssuerSeed())), trust.allowedGatewayHosts)
+        expectThrows<OrderQrException.UnknownIssuer> { orderQrParseAndVerify(text, other, NOW) }
+        val strict = TrustConfig(trust.trustedIssuerKeys, listOf("gw.other.cn"))
+        val refused = expectThrows<OrderQrException.GatewayNotAllowed> { orderQrParseAndVerify(text, strict, NOW) }
+        expect(refused.code == "qr.gateway_not_allowed", refused.code)
+        expectThrows<OrderQrException.NotAnOrderCode> { orderQrParseAndVerify("https://example.com", trust, NOW) }
+        expectThrows<OrderQrException.InvalidInput> { orderQrEncode(payload.copy(orderId = "bad id"), seed) }
+        expectThrows<OrderQrException.InvalidInput> { issuerPublicKey(ByteArray(3)) }
+    }
+
+    test("render PNG and SVG") {
+        val png = orderQrRenderPng(text, 4u)
+        expect(png[1] == 'P'.code.toByte() && png[2] == 'N'.code.toByte(), "PNG signature")
+        expect(orderQrRenderSvg(text).contains("<svg"), "SVG")
+    }
+
+    val scanner = OrderScanner(trust)
+    val image: BufferedImage = ImageIO.read(ByteArrayInputStream(orderQrRenderPng(text, 4u)))
+
+    test("scan an RGBA camera frame with padded stride and rotation") {
+        // The sensor image is the upright code rotated 90° counter-clockwise;
+        // rotation 90 tells the core to turn it clockwise.
+        val w = image.height
+        val h = image.width
+        val stride = w * 4 + 12
+        val data = ByteArray(stride * h)
+        for (y in 0 until h) for (x in 0 until w) {
+            val rgb = image.getRGB(h - 1 - y, x)
+            val o = y * stride + x * 4
+            data[o] = (rgb shr 16).toByte(); data[o + 1] = (rgb shr 8).toByte()
+            data[o + 2] = rgb.toByte(); data[o + 3] = 0xFF.toByte()
+        }
+        var order: VerifiedOrder? = null
+        // Live scanning: a few frames at most.
+        for (i in 0 until 4) {
+            order = scanner.scanFrame(CameraFrame(data, w.toUInt(), h.toUInt(), stride.toUInt(), PixelFormat.RGBA8, 90u), NOW)
+            if (order != null) break
+        }
+        expect(order?.payload?.orderId == "ICP-KT-0001", "order from frame: $order")
+    }
+
+    test("blank frame finds nothing; bad frames are refused") {
+        val blank = ByteArray(320 * 240) { 0x80.toByte() }
+        expect(scanner.scanFrame(CameraFrame(blank, 320u, 240u, 320u, PixelFormat.LUMA8, 0u), NOW) == null, "no code")
+        val stride = expectThrows<ScanException.Frame> {
+            scanner.scanFrame(CameraFrame(blank, 320u, 240u, 100u, PixelFormat.LUMA8, 0u), NOW)
+        }
+        expect(stride.code == "frame.bad_stride", stride.code)
+        val rotation = expectThrows<ScanException.Frame> {
+            scanner.scanFrame(CameraFrame(blank, 320u, 240u, 320u, PixelFormat.LUMA8, 45u), NOW)
+        }
+        expect(rotation.code == "frame.bad_rotation", rotation.code)
+        val short = expectThrows<ScanException.Frame> {
+            scanner.scanFrame(CameraFrame(blank, 320u, 240u, 320u, PixelFormat.NV21, 0u), NOW)
+        }
+        expect(short.code == "frame.buffer_too_small", short.code)
+    }
+
+    test("suspend scanFile decodes a PNG; bad files are typed errors") {
+        val png = File.createTempFile("order", ".png")
+        png.writeBytes(orderQrRenderPng(text, 6u))
+        val notImage = File.createTempFile("order", ".png")
+        notImage.writeText("not an image")
+        runBlocking {
+            val order = scanner.scanFile(png.path, NOW)
+            expect(order?.payload?.orderId == "ICP-KT-0001", "order from file: $order")
+            val expired = expectThrows<ScanException.Order> { runBlocking { scanner.scanFile(png.path, NOW + 700uL) } }
+            expect(expired.code == "qr.expired", expired.code)
+            val bad = expectThrows<ScanException.Image> { runBlocking { scanner.scanFile(notImage.path, NOW) } }
+            expect(bad.code == "image.unsupported_format", bad.code)
+            val missing = expectThrows<ScanException.Image> { runBlocking { scanner.scanFile("/nonexistent.png", NOW) } }
+            expect(missing.code == "image.io", missing.code)
+        }
+        png.delete(); notImage.delete()
+    }
+
+    test("logger callback received records without the token") {
+        expect(logger.records.any { it.message.contains("order code verified") }, "records: ${logger.records}")
+        val tokenHex = token.joinToString("") { "%02x".format(it) }
+        expect(logger.records.none { it.message.contains(tokenHex) || it.message.contains(text) }, "no secrets")
+    }
+
+    scanner.close()
+    println("$passed passed, $failed failed")
+    if (failed > 0) kotlin.system.exitProcess(1)
+}

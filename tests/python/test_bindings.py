@@ -1,0 +1,99 @@
+"""Exercises the generated Python bindings against the Linux build of the core:
+records, enums, typed errors, the logger callback, the scanner object and
+its async function. Run by tests/run-bindings.sh with the bindings on sys.path."""
+
+import asyncio
+import os
+import tempfile
+import unittest
+
+import icp_companion as core
+
+NOW = 1_795_000_000
+
+
+class Collector(core.Logger):
+    def __init__(self):
+        self.records = []
+
+    def log(self, record):
+        self.records.append(record)
+
+
+LOGGER = Collector()
+core.install_logger(LOGGER, core.LogLevel.DEBUG)
+SEED = core.generate_issuer_seed()
+TRUST = core.TrustConfig(
+    trusted_issuer_keys=[core.issuer_public_key(SEED)],
+    allowed_gateway_hosts=["127.0.0.1"],
+)
+PAYLOAD = core.OrderPayload(
+    order_id="ICP-PY-0001",
+    gateway="http://127.0.0.1:8765",
+    claim_token=bytes(range(16)),
+    expires_at=NOW + 600,
+    province=core.Province.GUANGDONG,
+    subject=core.SubjectType.INDIVIDUAL,
+    requirements=core.Requirements(
+        documents=[core.DocumentKind.OWNER_ID],
+        admin_photo=core.AdminPhotoFlow.APP,
+        in_region_verification=False,
+    ),
+)
+
+
+class OrderQr(unittest.TestCase):
+    def test_round_trip(self):
+        text = core.order_qr_encode(PAYLOAD, SEED)
+        order = core.order_qr_parse_and_verify(text, TRUST, NOW)
+        self.assertEqual(order.payload.order_id, "ICP-PY-0001")
+        self.assertEqual(order.payload.claim_token, bytes(range(16)))
+        self.assertEqual(order.payload.requirements.admin_photo, core.AdminPhotoFlow.APP)
+        self.assertTrue(any("order code verified" in r.message for r in LOGGER.records))
+
+    def test_errors_carry_codes_and_messages(self):
+        text = core.order_qr_encode(PAYLOAD, SEED)
+        with self.assertRaises(core.OrderQrError.Expired) as caught:
+            core.order_qr_parse_and_verify(text, TRUST, NOW + 601)
+        self.assertEqual(caught.exception.code, "qr.expired")
+        self.assertIn("过期", caught.exception.message_zh)
+        forged = text[:-4] + ("AAAA" if not text.endswith("AAAA") else "BBBB")
+        with self.assertRaises(core.OrderQrError):
+            core.order_qr_parse_and_verify(forged, TRUST, NOW)
+        https_only = core.TrustConfig(
+            trusted_issuer_keys=TRUST.trusted_issuer_keys, allowed_gateway_hosts=["gw.example.cn"]
+        )
+        with self.assertRaises(core.OrderQrError.GatewayNotAllowed):
+            core.order_qr_parse_and_verify(text, https_only, NOW)
+
+    def test_render(self):
+        text = core.order_qr_encode(PAYLOAD, SEED)
+        self.assertTrue(core.order_qr_render_png(text, 3).startswith(b"\x89PNG"))
+        self.assertIn("<svg", core.order_qr_render_svg(text))
+
+
+class Scanner(unittest.TestCase):
+    def test_scan_file_async_and_frames(self):
+        text = core.order_qr_encode(PAYLOAD, SEED)
+        scanner = core.OrderScanner(TRUST)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "code.png")
+            with open(path, "wb") as f:
+                f.write(core.order_qr_render_png(text, 5))
+            order = asyncio.run(scanner.scan_file(path, NOW))
+            self.assertEqual(order.payload.order_id, "ICP-PY-0001")
+            truncated = os.path.join(tmp, "cut.png")
+            with open(path, "rb") as src, open(truncated, "wb") as dst:
+                dst.write(src.read()[:200])
+            with self.assertRaises(core.ScanError.Image) as caught:
+                asyncio.run(scanner.scan_file(truncated, NOW))
+            self.assertEqual(caught.exception.code, "image.corrupt")
+        blank = core.CameraFrame(
+            data=bytes([200]) * (64 * 48 * 4), width=64, height=48, row_stride=256,
+            format=core.PixelFormat.BGRA8, rotation_degrees=180,
+        )
+        self.assertIsNone(scanner.scan_frame(blank, NOW))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, Rust tests, the Android target
+# check, and the binding tests (Kotlin on the JVM, Python, Swift generation).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+echo "== cargo fmt --check"
+cargo fmt --all --check
+
+echo "== cargo clippy"
+cargo clippy -q --workspace --all-targets -- -D warnings
+
+echo "== Android target (aarch64-linux-android): the core compiles for phones"
+rustup target add aarch64-linux-android >/dev/null 2>&1 || true
+cargo check -q -p icp-companion-core --target aarch64-linux-android
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== binding tests"
+bash tests/run-bindings.sh 2>&1 | tee -a "$log"
+
+echo "== Rust tests"
+cargo test -q --workspace 2>&1 | tee -a "$log"
+
+# One closing line for the whole suite: Rust, Kotlin and Python counts.
+python3 - "$log" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+passed = failed = 0
+for p, f in re.findall(r"test result: \w+\. (\d+) passed; (\d+) failed", text):
+    passed += int(p); failed += int(f)
+for p, f in re.findall(r"^(\d+) passed, (\d+) failed$", text, re.M):
+    passed += int(p); failed += int(f)
+m = re.search(r"^Ran (\d+) tests?", text, re.M)
+if m and re.search(r"^OK", text, re.M):
+    passed += int(m.group(1))
+print(f"total: {passed} passed, {failed} failed")
+sys.exit(1 if failed or passed == 0 else 0)
+PY

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the core as a shared library, generates the Kotlin, Python and Swift
+# bindings from it (UniFFI library mode), and runs the Kotlin (JVM + JNA) and
+# Python binding tests. Swift is compiled and tested only where swiftc exists.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+eval "$(bash tests/setup-deps.sh)"
+
+cargo build -q -p icp-companion-core
+lib=target/debug/libicp_companion.so
+out=target/bindings
+rm -rf "$out"
+for language in kotlin python swift; do
+  cargo run -q -p uniffi-bindgen -- generate --library "$lib" --language "$language" \
+    --out-dir "$out/$language" --config uniffi.toml --no-format >/dev/null
+done
+
+status=0
+echo "== Swift bindings"
+for f in IcpCompanion.swift IcpCompanionFFI.h IcpCompanionFFI.modulemap; do
+  [ -s "$out/swift/$f" ] || { echo "missing $out/swift/$f"; status=1; }
+done
+if command -v swiftc >/dev/null; then
+  swiftc -emit-library -module-name IcpCompanion -I "$out/swift" -L target/debug -licp_companion \
+    -Xcc -fmodule-map-file="$out/swift/IcpCompanionFFI.modulemap" "$out/swift/IcpCompanion.swift" \
+    -o target/libIcpCompanionSwift.so || status=1
+else
+  echo "swiftc not found: Swift bindings generated, not compiled (no Swift toolchain here)"
+fi
+
+echo "== Kotlin on the JVM (JNA)"
+classes=target/kotlin-test-classes
+rm -rf "$classes"
+"$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR" "$out/kotlin/cn/icpfiling/companion/icp_companion.kt" \
+  tests/kotlin/BindingsTest.kt -d "$classes" 2>&1 | grep -v '^warning:' || true
+java -Djna.library.path=target/debug -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB" BindingsTestKt || status=1
+
+echo "== Python"
+cp "$lib" "$out/python/"
+PYTHONPATH="$out/python" python3 tests/python/test_bindings.py || status=1
+
+exit $status

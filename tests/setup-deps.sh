@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what the binding tests need, from reachable registries, and caches
+# downloads under target/test-deps so a second run fetches nothing:
+#   JNA (Debian libjna-java), the Kotlin compiler (npm kotlin-compiler),
+#   kotlinx-coroutines-core (from the PyPI wheel kotlin-jupyter-kernel; Apache-2.0).
+# Prints the environment variables the runners use.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+deps="$root/target/test-deps"
+mkdir -p "$deps"
+
+if [ ! -f /usr/share/java/jna.jar ]; then
+  echo "installing libjna-java" >&2
+  (apt-get update -qq && apt-get install -y -qq libjna-java) >&2
+fi
+
+kotlin_version=2.4.20
+if [ ! -x "$deps/kotlinc/bin/kotlinc" ]; then
+  echo "fetching kotlin-compiler $kotlin_version from npm" >&2
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "kotlin-compiler@$kotlin_version" >/dev/null && tar xzf kotlin-compiler-*.tgz)
+  rm -rf "$deps/kotlinc" && mv "$tmp/package" "$deps/kotlinc"
+  chmod +x "$deps/kotlinc/bin/"*
+  rm -rf "$tmp"
+fi
+
+if [ ! -f "$deps/kotlinx-coroutines.jar" ]; then
+  echo "extracting kotlinx-coroutines-core from the kotlin-jupyter-kernel wheel (PyPI)" >&2
+  tmp=$(mktemp -d)
+  python3 -m pip download -q --no-deps -d "$tmp" "kotlin-jupyter-kernel==0.19.0.944" >&2
+  (cd "$tmp" && python3 -m zipfile -e kotlin_jupyter_kernel-*.whl wheel >/dev/null)
+  fat=$(find "$tmp/wheel" -name 'kotlin-jupyter-kernel-*-all.jar' | head -n 1)
+  mkdir -p "$tmp/co" && (cd "$tmp/co" && unzip -q "$fat" 'kotlinx/coroutines/*' \
+      'META-INF/kotlinx-coroutines-core.kotlin_module' 'META-INF/kotlinx_coroutines_core.version')
+  (cd "$tmp/co" && jar cf "$deps/kotlinx-coroutines.jar" .)
+  rm -rf "$tmp"
+fi
+
+echo "KOTLINC=$deps/kotlinc/bin/kotlinc"
+echo "KOTLIN_STDLIB=$deps/kotlinc/lib/kotlin-stdlib.jar"
+echo "JNA_JAR=/usr/share/java/jna.jar"
+echo "COROUTINES_JAR=$deps/kotlinx-coroutines.jar"
