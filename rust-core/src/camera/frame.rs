@@ -164,39 +164,56 @@ impl Frame<'_> {
     /// The upright luma image, converted and rotated in one pass.
     pub fn to_luma(&self) -> Result<GrayImage, FrameError> {
         self.validate()?;
+        Ok(match self.format {
+            PixelFormat::Luma8 | PixelFormat::Nv21 => self.convert(|row, x| row[x]),
+            PixelFormat::Rgba8 => {
+                self.convert(|row, x| luma(row[4 * x], row[4 * x + 1], row[4 * x + 2]))
+            }
+            PixelFormat::Bgra8 => {
+                self.convert(|row, x| luma(row[4 * x + 2], row[4 * x + 1], row[4 * x]))
+            }
+        })
+    }
+
+    /// Reads every pixel with `luma_of(row, x)` and writes it to its rotated
+    /// place; generic so each format gets its own tight loop.
+    fn convert(&self, luma_of: impl Fn(&[u8], usize) -> u8) -> GrayImage {
         let (w, h) = (self.width as usize, self.height as usize);
         let stride = self.row_stride as usize;
+        let rows = (0..h).map(|y| {
+            &self.data[y * stride..y * stride + w * self.format.bytes_per_pixel() as usize]
+        });
         let (out_w, out_h) = match self.rotation {
             Rotation::R0 | Rotation::R180 => (w, h),
             Rotation::R90 | Rotation::R270 => (h, w),
         };
         let mut out = vec![0u8; out_w * out_h];
-        let luma_at: &dyn Fn(usize, usize) -> u8 = match self.format {
-            PixelFormat::Luma8 | PixelFormat::Nv21 => &|x, y| self.data[y * stride + x],
-            PixelFormat::Rgba8 => &|x, y| {
-                let p = &self.data[y * stride + 4 * x..];
-                luma(p[0], p[1], p[2])
-            },
-            PixelFormat::Bgra8 => &|x, y| {
-                let p = &self.data[y * stride + 4 * x..];
-                luma(p[2], p[1], p[0])
-            },
-        };
-        for y in 0..h {
-            for x in 0..w {
-                let (ox, oy) = match self.rotation {
-                    Rotation::R0 => (x, y),
-                    Rotation::R90 => (h - 1 - y, x),
-                    Rotation::R180 => (w - 1 - x, h - 1 - y),
-                    Rotation::R270 => (y, w - 1 - x),
-                };
-                out[oy * out_w + ox] = luma_at(x, y);
+        for (y, row) in rows.enumerate() {
+            match self.rotation {
+                Rotation::R0 => {
+                    for (x, o) in out[y * w..(y + 1) * w].iter_mut().enumerate() {
+                        *o = luma_of(row, x);
+                    }
+                }
+                Rotation::R180 => {
+                    let dst = &mut out[(h - 1 - y) * w..(h - y) * w];
+                    for (x, o) in dst.iter_mut().rev().enumerate() {
+                        *o = luma_of(row, x);
+                    }
+                }
+                Rotation::R90 => {
+                    for x in 0..w {
+                        out[x * out_w + (h - 1 - y)] = luma_of(row, x);
+                    }
+                }
+                Rotation::R270 => {
+                    for x in 0..w {
+                        out[(w - 1 - x) * out_w + y] = luma_of(row, x);
+                    }
+                }
             }
         }
-        Ok(
-            GrayImage::from_raw(out_w as u32, out_h as u32, out)
-                .expect("buffer sized to the image"),
-        )
+        GrayImage::from_raw(out_w as u32, out_h as u32, out).expect("buffer sized to the image")
     }
 }
 

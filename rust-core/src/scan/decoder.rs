@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use image::GrayImage;
 
 use super::guard::{decode_bitmap, decode_luma, RawCode};
-use super::preprocess::{binarize_local_mean, box_blur, downscale, otsu_level, upscale2};
+use super::preprocess::{
+    binarize_local_mean, box_blur, downscale, has_finder_candidates, otsu_level, upscale2,
+};
 
 /// How an attempt turns grey levels into dark/light modules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,40 +61,39 @@ const LOCAL_FINE: Binarizer = Binarizer::LocalMean { divisor: 20 };
 
 /// Every attempt for still images, in order.
 const THOROUGH: [Attempt; 12] = [
-    Attempt::new("rqrr@800", 800, 0, Binarizer::Rqrr),
     Attempt::new("local@800", 800, 0, LOCAL),
-    Attempt::new("rqrr@1600", 1600, 0, Binarizer::Rqrr),
+    Attempt::new("local@1600", 1600, 0, LOCAL),
+    Attempt::new("local@800+blur1", 800, 1, LOCAL),
     Attempt::new("local@1600+blur1", 1600, 1, LOCAL),
-    Attempt::new("local@800+blur2", 800, 2, LOCAL),
     Attempt::new("local-fine@800", 800, 0, LOCAL_FINE),
     Attempt::new("otsu@800", 800, 0, Binarizer::Otsu),
-    Attempt::new("rqrr@400", 400, 0, Binarizer::Rqrr),
     Attempt::new("local@400+blur1", 400, 1, LOCAL),
+    Attempt::new("local@800+blur2", 800, 2, LOCAL),
+    Attempt::new("rqrr@800", 800, 0, Binarizer::Rqrr),
     Attempt {
         invert: true,
-        ..Attempt::new("inverted@800", 800, 0, Binarizer::Rqrr)
+        ..Attempt::new("inverted@800", 800, 0, LOCAL)
     },
     Attempt {
         upscale: true,
         ..Attempt::new("upscaled", 640, 0, LOCAL)
     },
-    Attempt::new("rqrr@full", u32::MAX, 0, Binarizer::Rqrr),
+    Attempt::new("local@full", u32::MAX, 1, LOCAL),
 ];
 
 /// Always tried on a live frame.
-const LIVE_FIRST: Attempt = Attempt::new("rqrr@640", 640, 0, Binarizer::Rqrr);
+const LIVE_FIRST: Attempt = Attempt::new("local@640", 640, 0, LOCAL);
 /// One of these is tried per live frame, in turn.
-const LIVE_CYCLE: [Attempt; 7] = [
-    Attempt::new("local@640", 640, 0, LOCAL),
-    Attempt::new("rqrr@1280", 1280, 0, Binarizer::Rqrr),
-    Attempt::new("local@640+blur2", 640, 2, LOCAL),
+const LIVE_CYCLE: [Attempt; 6] = [
+    Attempt::new("local@1280", 1280, 0, LOCAL),
+    Attempt::new("local@640+blur1", 640, 1, LOCAL),
+    Attempt::new("otsu@640", 640, 0, Binarizer::Otsu),
     Attempt::new("local@1280+blur1", 1280, 1, LOCAL),
-    Attempt::new("rqrr@320", 320, 0, Binarizer::Rqrr),
     Attempt {
         invert: true,
-        ..Attempt::new("inverted@640", 640, 0, Binarizer::Rqrr)
+        ..Attempt::new("inverted@640", 640, 0, LOCAL)
     },
-    Attempt::new("otsu@640", 640, 0, Binarizer::Otsu),
+    Attempt::new("local-fine@640", 640, 0, LOCAL_FINE),
 ];
 
 /// How hard to try.
@@ -165,10 +166,15 @@ impl QrDecoder {
 
     /// Every code found by the first attempt that finds any; empty when none.
     pub fn decode(&self, img: &GrayImage, effort: Effort) -> Vec<DecodedCode> {
+        self.decode_with(img, &Self::attempts(effort))
+    }
+
+    /// Like [`QrDecoder::decode`] with an explicit list of attempts.
+    pub fn decode_with(&self, img: &GrayImage, attempts: &[Attempt]) -> Vec<DecodedCode> {
         let (cropped, offset) = self.crop(img);
         let img = cropped.as_ref().unwrap_or(img);
         let mut tried = HashSet::new();
-        for attempt in Self::attempts(effort) {
+        for &attempt in attempts {
             let Some(prepared) = Prepared::new(img, &attempt) else {
                 continue;
             };
@@ -210,6 +216,18 @@ impl QrDecoder {
             .max(1);
         let sub = image::imageops::crop_imm(img, x0, y0, cw, ch).to_image();
         (Some(sub), (x0 as f32, y0 as f32))
+    }
+}
+
+/// Fewest finder-pattern row crossings worth running the decoder for: three
+/// finder patterns, each crossed by at least two rows.
+const MIN_FINDER_HITS: usize = 6;
+
+fn decode_if_candidates(w: usize, h: usize, dark: &[bool]) -> Vec<RawCode> {
+    if has_finder_candidates(dark, w, MIN_FINDER_HITS) {
+        decode_bitmap(w, h, dark)
+    } else {
+        Vec::new()
     }
 }
 
@@ -263,12 +281,12 @@ impl<'a> Prepared<'a> {
             Binarizer::Rqrr => decode_luma(img),
             Binarizer::LocalMean { divisor } => {
                 let window = (img.width().min(img.height()) / divisor).max(15) | 1;
-                decode_bitmap(w, h, &binarize_local_mean(img, window, 6))
+                decode_if_candidates(w, h, &binarize_local_mean(img, window, 6))
             }
             Binarizer::Otsu => {
                 let level = otsu_level(img);
                 let dark: Vec<bool> = img.as_raw().iter().map(|&p| p <= level).collect();
-                decode_bitmap(w, h, &dark)
+                decode_if_candidates(w, h, &dark)
             }
         }
     }

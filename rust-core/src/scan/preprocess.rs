@@ -51,64 +51,129 @@ pub fn upscale2(img: &GrayImage) -> GrayImage {
     )
 }
 
-/// Summed-area table with one row/column of zero padding.
-struct Integral {
-    w: usize,
-    sums: Vec<u64>,
-}
-
-impl Integral {
-    fn new(img: &GrayImage) -> Integral {
-        let (w, h) = (img.width() as usize, img.height() as usize);
-        let mut sums = vec![0u64; (w + 1) * (h + 1)];
-        for (y, row) in img.as_raw().chunks_exact(w).enumerate() {
-            let mut run = 0u64;
-            for (x, &p) in row.iter().enumerate() {
-                run += p as u64;
-                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + run;
-            }
+/// Summed-area table with one row/column of zero padding: entry
+/// (y, x) of the (w+1)-wide table is the sum of all pixels above and left.
+fn integral(img: &GrayImage) -> Vec<u64> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let mut sums = vec![0u64; (w + 1) * (h + 1)];
+    for (y, row) in img.as_raw().chunks_exact(w).enumerate() {
+        let mut run = 0u64;
+        for (x, &p) in row.iter().enumerate() {
+            run += p as u64;
+            sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + run;
         }
-        Integral { w, sums }
     }
-
-    /// Mean over the window centred on (x, y) with radius r, clipped to the image.
-    fn mean(&self, x: usize, y: usize, r: usize, h: usize) -> u32 {
-        let (x0, y0) = (x.saturating_sub(r), y.saturating_sub(r));
-        let (x1, y1) = ((x + r + 1).min(self.w), (y + r + 1).min(h));
-        let s = |xx: usize, yy: usize| self.sums[yy * (self.w + 1) + xx];
-        let total = s(x1, y1) + s(x0, y0) - s(x0, y1) - s(x1, y0);
-        (total / ((x1 - x0) * (y1 - y0)) as u64) as u32
-    }
+    sums
 }
 
-/// Box blur of radius `r` (a (2r+1)² window).
+/// Box blur of radius `r` (a (2r+1)² window, clipped at the edges):
+/// separable running sums, constant cost per pixel whatever `r`.
 pub fn box_blur(img: &GrayImage, r: u32) -> GrayImage {
-    if r == 0 {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let r = r as usize;
+    if r == 0 || w == 0 || h == 0 {
         return img.clone();
     }
-    let integral = Integral::new(img);
-    let h = img.height() as usize;
-    GrayImage::from_fn(img.width(), img.height(), |x, y| {
-        image::Luma([integral.mean(x as usize, y as usize, r as usize, h) as u8])
-    })
+    let mut tmp = vec![0u8; w * h];
+    let mut line = Vec::with_capacity(w.max(h));
+    for (src, dst) in img.as_raw().chunks_exact(w).zip(tmp.chunks_exact_mut(w)) {
+        line.clear();
+        line.extend(src.iter().map(|&p| p as u32));
+        blur_line(&line, r, |i, v| dst[i] = v);
+    }
+    let mut out = vec![0u8; w * h];
+    for x in 0..w {
+        line.clear();
+        line.extend((0..h).map(|y| tmp[y * w + x] as u32));
+        blur_line(&line, r, |i, v| out[i * w + x] = v);
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).expect("buffer sized to the image")
+}
+
+/// Rounded mean over a sliding window of radius `r` along one line.
+fn blur_line(line: &[u32], r: usize, mut put: impl FnMut(usize, u8)) {
+    let n = line.len();
+    let mut sum: u32 = line[..(r + 1).min(n)].iter().sum();
+    let mut count = (r + 1).min(n) as u32;
+    for i in 0..n {
+        put(i, ((sum + count / 2) / count) as u8);
+        if i + r + 1 < n {
+            sum += line[i + r + 1];
+            count += 1;
+        }
+        if i >= r {
+            sum -= line[i - r];
+            count -= 1;
+        }
+    }
 }
 
 /// Local-mean binarisation: a pixel is dark when it is darker than the mean
 /// of the window around it by at least `offset` (and 4 % of that mean).
 /// `window` is the window side in pixels. `true` = dark.
 pub fn binarize_local_mean(img: &GrayImage, window: u32, offset: u32) -> Vec<bool> {
-    let integral = Integral::new(img);
+    let sums = integral(img);
     let (w, h) = (img.width() as usize, img.height() as usize);
     let r = (window / 2).max(1) as usize;
+    let stride = w + 1;
     let mut out = Vec::with_capacity(w * h);
     for (y, row) in img.as_raw().chunks_exact(w).enumerate() {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        let (top, bottom) = (&sums[y0 * stride..], &sums[y1 * stride..]);
         for (x, &p) in row.iter().enumerate() {
-            let mean = integral.mean(x, y, r, h);
-            let margin = offset.max(mean / 25);
-            out.push((p as u32) + margin < mean);
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let total = bottom[x1] + top[x0] - bottom[x0] - top[x1];
+            let area = ((x1 - x0) * (y1 - y0)) as u64;
+            // p < mean − max(offset, mean/25), without dividing.
+            let margin = (offset as u64 * area).max(total / 25);
+            out.push(p as u64 * area + margin < total);
         }
     }
     out
+}
+
+/// Whether a binarised image holds enough finder-pattern cross-sections
+/// (dark:light:dark:light:dark runs of 1:1:3:1:1 along a row) for a QR code
+/// to be possible; lets a frame without a code skip the decoder.
+pub fn has_finder_candidates(dark: &[bool], w: usize, min_hits: usize) -> bool {
+    let mut hits = 0;
+    for row in dark.chunks_exact(w) {
+        let mut runs = [0usize; 5];
+        let mut current = row[0];
+        let mut len = 0;
+        for &d in row {
+            if d == current {
+                len += 1;
+                continue;
+            }
+            runs.rotate_left(1);
+            runs[4] = len;
+            // The five runs just closed end with a dark run when `current` was dark.
+            if current && looks_like_finder(&runs) {
+                hits += 1;
+                if hits >= min_hits {
+                    return true;
+                }
+            }
+            current = d;
+            len = 1;
+        }
+    }
+    false
+}
+
+fn looks_like_finder(runs: &[usize; 5]) -> bool {
+    let total: usize = runs.iter().sum();
+    if total < 7 {
+        return false;
+    }
+    let unit = total as f32 / 7.0;
+    let near = |run: usize, units: f32| (run as f32 - units * unit).abs() < unit * units * 0.5;
+    near(runs[0], 1.0)
+        && near(runs[1], 1.0)
+        && near(runs[2], 3.0)
+        && near(runs[3], 1.0)
+        && near(runs[4], 1.0)
 }
 
 /// Global Otsu threshold: the level that best separates dark from light.
@@ -170,10 +235,54 @@ mod tests {
     }
 
     #[test]
+    fn finder_cross_sections_are_found() {
+        // 1:1:3:1:1 at 3 px per module, surrounded by light.
+        let mut row = vec![false; 6];
+        for (i, n) in [3usize, 3, 9, 3, 3].iter().enumerate() {
+            row.extend(std::iter::repeat_n(i % 2 == 0, *n));
+        }
+        row.extend(vec![false; 6]);
+        let w = row.len();
+        let img: Vec<bool> = row.iter().cycle().take(w * 4).copied().collect();
+        assert!(has_finder_candidates(&img, w, 4));
+        assert!(!has_finder_candidates(&img, w, 5));
+        let stripes: Vec<bool> = (0..w * 4).map(|i| (i % w) % 4 < 2).collect();
+        assert!(!has_finder_candidates(&stripes, w, 1));
+    }
+
+    #[test]
     fn otsu_splits_two_levels() {
         let img = GrayImage::from_fn(10, 10, |x, _| image::Luma([if x < 5 { 40 } else { 180 }]));
         let level = otsu_level(&img);
         assert!((40..180).contains(&level));
+    }
+
+    #[test]
+    fn blur_matches_a_naive_clipped_window_mean() {
+        let img = GrayImage::from_fn(13, 9, |x, y| image::Luma([((x * 37 + y * 91) % 251) as u8]));
+        let r = 2i64;
+        let blurred = box_blur(&img, r as u32);
+        for y in 0..9i64 {
+            for x in 0..13i64 {
+                let mut row_means = Vec::new();
+                // Separable: mean of each row's clipped window, then of those (rounded each step).
+                for yy in (y - r).max(0)..=(y + r).min(8) {
+                    let xs = (x - r).max(0)..=(x + r).min(12);
+                    let n = xs.clone().count() as u32;
+                    let sum: u32 = xs
+                        .map(|xx| img.get_pixel(xx as u32, yy as u32)[0] as u32)
+                        .sum();
+                    row_means.push((sum + n / 2) / n);
+                }
+                let n = row_means.len() as u32;
+                let expected = (row_means.iter().sum::<u32>() + n / 2) / n;
+                assert_eq!(
+                    blurred.get_pixel(x as u32, y as u32)[0] as u32,
+                    expected,
+                    "({x},{y})"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,123 @@
+//! Live scanning cost per 1280×720 frame, with and without an order code in
+//! view (targets: ≤ 10 ms with a code, ≤ 3 ms without, one core), and the
+//! frame conversion alone.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use icp_companion::camera::{Frame, PixelFormat, Rotation};
+use icp_companion::order::*;
+use icp_companion::scan::{Effort, OrderScanner, QrDecoder};
+
+const NOW: u64 = 1_795_000_000;
+const W: u32 = 1280;
+const H: u32 = 720;
+
+/// A grey page with text-like bars and sensor noise; with the code when given.
+fn frame_bytes(code: Option<&QrMatrix>) -> Vec<u8> {
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut noise = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % 13) as i32 - 6
+    };
+    let mut px = vec![0u8; (W * H) as usize];
+    for y in 0..H {
+        for x in 0..W {
+            let mut v = 170 + (x as i32 * 40 / W as i32);
+            if y % 40 < 6 && x % 300 < 220 {
+                v = 90;
+            }
+            if let Some(code) = code {
+                let module = 6;
+                let (x0, y0) = (460, 180);
+                let side = (code.width() as u32 + 8) * module;
+                if (x0..x0 + side).contains(&x) && (y0..y0 + side).contains(&y) {
+                    let (mx, my) = (
+                        ((x - x0) / module) as i64 - 4,
+                        ((y - y0) / module) as i64 - 4,
+                    );
+                    let w = code.width() as i64;
+                    let dark = (0..w).contains(&mx)
+                        && (0..w).contains(&my)
+                        && code.is_dark(mx as usize, my as usize);
+                    v = if dark { 40 } else { 215 };
+                }
+            }
+            px[(y * W + x) as usize] = (v + noise()).clamp(0, 255) as u8;
+        }
+    }
+    px
+}
+
+fn frame(data: &[u8]) -> Frame<'_> {
+    Frame {
+        data,
+        width: W,
+        height: H,
+        row_stride: W,
+        format: PixelFormat::Luma8,
+        rotation: Rotation::R0,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let key = IssuerSigningKey::from_seed(&[3; 32]).unwrap();
+    let payload = OrderPayload {
+        order_id: "ICP20261122000123".into(),
+        gateway: Gateway::parse("https://gw.beian.example.cn").unwrap(),
+        claim_token: ClaimToken([5; 16]),
+        expires_at: NOW + 900,
+        province: Province::Shanghai,
+        subject: SubjectType::Organisation,
+        requirements: Requirements {
+            documents: DocumentKind::ALL.to_vec(),
+            admin_photo: AdminPhotoFlow::Backdrop,
+            in_region_verification: true,
+        },
+    };
+    let text = encode(&payload, &key).unwrap();
+    let matrix = QrMatrix::new(&text).unwrap();
+    let policy = TrustPolicy {
+        issuers: vec![key.public_key()],
+        allowed_gateway_hosts: vec!["*.example.cn".into()],
+    };
+    let scanner = OrderScanner::new(policy, QrDecoder::new());
+    let with_code = frame_bytes(Some(&matrix));
+    let without = frame_bytes(None);
+    // Every live frame must find the code, whichever rotating attempt it makes.
+    for _ in 0..8 {
+        assert!(scanner
+            .scan_frame(&frame(&with_code), NOW)
+            .unwrap()
+            .is_some());
+    }
+
+    let mut group = c.benchmark_group("live 1280x720");
+    group.bench_function("frame with order code", |b| {
+        b.iter(|| scanner.scan_frame(&frame(&with_code), NOW))
+    });
+    group.bench_function("frame without code", |b| {
+        b.iter(|| scanner.scan_frame(&frame(&without), NOW))
+    });
+    group.bench_function("luma conversion only", |b| {
+        b.iter(|| frame(&without).to_luma())
+    });
+    group.finish();
+
+    // What each live attempt costs on a frame without a code.
+    let luma = frame(&without).to_luma().unwrap();
+    let decoder = QrDecoder::new();
+    let mut group = c.benchmark_group("live attempt, no code");
+    for attempt in QrDecoder::attempts(Effort::Live { frame_index: 0 })
+        .into_iter()
+        .chain((1..6).map(|i| QrDecoder::attempts(Effort::Live { frame_index: i })[1]))
+    {
+        group.bench_function(attempt.name, |b| {
+            b.iter(|| decoder.decode_with(&luma, &[attempt]))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
