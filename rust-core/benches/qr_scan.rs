@@ -84,13 +84,18 @@ fn bench(c: &mut Criterion) {
     let scanner = OrderScanner::new(policy, QrDecoder::new());
     let with_code = frame_bytes(Some(&matrix));
     let without = frame_bytes(None);
-    // Every live frame must find the code, whichever rotating attempt it makes.
-    for _ in 0..8 {
-        assert!(scanner
-            .scan_frame(&frame(&with_code), NOW)
-            .unwrap()
-            .is_some());
-    }
+    // The live attempts must find the code (the inverted one is for
+    // light-on-dark codes and may not).
+    let luma = frame(&with_code).to_luma().unwrap();
+    let missed: Vec<&str> = (0..6)
+        .flat_map(|i| QrDecoder::attempts(Effort::Live { frame_index: i }))
+        .filter(|a| QrDecoder::new().decode_with(&luma, &[*a]).is_empty())
+        .map(|a| a.name)
+        .collect();
+    assert!(
+        missed.len() <= 1,
+        "live attempts that miss the code: {missed:?}"
+    );
 
     let mut group = c.benchmark_group("live 1280x720");
     group.bench_function("frame with order code", |b| {
@@ -108,10 +113,7 @@ fn bench(c: &mut Criterion) {
     let luma = frame(&without).to_luma().unwrap();
     let decoder = QrDecoder::new();
     let mut group = c.benchmark_group("live attempt, no code");
-    for attempt in QrDecoder::attempts(Effort::Live { frame_index: 0 })
-        .into_iter()
-        .chain((1..6).map(|i| QrDecoder::attempts(Effort::Live { frame_index: i })[1]))
-    {
+    for attempt in (0..6).flat_map(|i| QrDecoder::attempts(Effort::Live { frame_index: i })) {
         group.bench_function(attempt.name, |b| {
             b.iter(|| decoder.decode_with(&luma, &[attempt]))
         });

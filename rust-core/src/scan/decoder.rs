@@ -81,19 +81,18 @@ const THOROUGH: [Attempt; 12] = [
     Attempt::new("local@full", u32::MAX, 1, LOCAL),
 ];
 
-/// Always tried on a live frame.
-const LIVE_FIRST: Attempt = Attempt::new("local@640", 640, 0, LOCAL);
-/// One of these is tried per live frame, in turn.
-const LIVE_CYCLE: [Attempt; 6] = [
+/// Live frames try one of these each, in turn: the cheap 640-pixel
+/// attempts alternate with costlier ones, bounding the cost of every frame.
+const LIVE: [Attempt; 6] = [
+    Attempt::new("local@640", 640, 0, LOCAL),
     Attempt::new("local@1280", 1280, 0, LOCAL),
-    Attempt::new("local@640+blur1", 640, 1, LOCAL),
-    Attempt::new("otsu@640", 640, 0, Binarizer::Otsu),
     Attempt::new("local@1280+blur1", 1280, 1, LOCAL),
+    Attempt::new("otsu@640", 640, 0, Binarizer::Otsu),
+    Attempt::new("local-fine@640", 640, 0, LOCAL_FINE),
     Attempt {
         invert: true,
         ..Attempt::new("inverted@640", 640, 0, LOCAL)
     },
-    Attempt::new("local-fine@640", 640, 0, LOCAL_FINE),
 ];
 
 /// How hard to try.
@@ -155,12 +154,7 @@ impl QrDecoder {
     pub fn attempts(effort: Effort) -> Vec<Attempt> {
         match effort {
             Effort::Thorough => THOROUGH.to_vec(),
-            Effort::Live { frame_index } => {
-                vec![
-                    LIVE_FIRST,
-                    LIVE_CYCLE[(frame_index % LIVE_CYCLE.len() as u64) as usize],
-                ]
-            }
+            Effort::Live { frame_index } => vec![LIVE[(frame_index % LIVE.len() as u64) as usize]],
         }
     }
 

@@ -4,7 +4,8 @@
 mod decoder;
 mod error;
 mod guard;
-mod preprocess;
+pub mod preprocess;
+pub use preprocess as pp;
 mod scanner;
 
 pub use decoder::{Attempt, Binarizer, DecodedCode, Effort, QrDecoder, RelativeRect};

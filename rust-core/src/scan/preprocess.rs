@@ -13,27 +13,29 @@ pub fn downscale(img: &GrayImage, max_side: u32) -> (std::borrow::Cow<'_, GrayIm
         return (std::borrow::Cow::Borrowed(img), 1);
     }
     let (w, h) = (img.width() / factor, img.height() / factor);
-    let src = img.as_raw();
     let stride = img.width() as usize;
     let f = factor as usize;
     let area = (f * f) as u32;
     let mut out = vec![0u8; (w * h) as usize];
     let mut sums = vec![0u32; w as usize];
-    for oy in 0..h as usize {
-        sums.iter_mut().for_each(|s| *s = 0);
-        for row in &src[oy * f * stride..(oy * f + f) * stride]
-            .chunks_exact(stride)
-            .collect::<Vec<_>>()
-        {
-            for (ox, sum) in sums.iter_mut().enumerate() {
-                *sum += row[ox * f..ox * f + f]
-                    .iter()
-                    .map(|&p| p as u32)
-                    .sum::<u32>();
+    for (oy, out_row) in out.chunks_exact_mut(w as usize).enumerate() {
+        sums.fill(0);
+        for row in img.as_raw()[oy * f * stride..(oy * f + f) * stride].chunks_exact(stride) {
+            let blocks = row[..w as usize * f].chunks_exact(f);
+            if f == 2 {
+                for (sum, b) in sums.iter_mut().zip(blocks) {
+                    *sum += b[0] as u32 + b[1] as u32;
+                }
+            } else {
+                for (sum, b) in sums.iter_mut().zip(blocks) {
+                    *sum += b.iter().map(|&p| p as u32).sum::<u32>();
+                }
             }
         }
-        for (ox, sum) in sums.iter().enumerate() {
-            out[oy * w as usize + ox] = ((sum + area / 2) / area) as u8;
+        // Rounded mean, dividing by multiplying with a 32-bit reciprocal.
+        let reciprocal = (1u64 << 32).div_ceil(area as u64);
+        for (o, &sum) in out_row.iter_mut().zip(&sums) {
+            *o = (((sum + area / 2) as u64 * reciprocal) >> 32) as u8;
         }
     }
     let img = GrayImage::from_raw(w, h, out).expect("buffer sized to the image");
@@ -52,15 +54,21 @@ pub fn upscale2(img: &GrayImage) -> GrayImage {
 }
 
 /// Summed-area table with one row/column of zero padding: entry
-/// (y, x) of the (w+1)-wide table is the sum of all pixels above and left.
-fn integral(img: &GrayImage) -> Vec<u64> {
+/// (y, x) of the (w+1)-wide table is the sum of all pixels above and left,
+/// modulo 2³². Window sums computed from it with wrapping arithmetic are
+/// exact while the window holds fewer than 16 M pixels.
+fn integral(img: &GrayImage) -> Vec<u32> {
     let (w, h) = (img.width() as usize, img.height() as usize);
-    let mut sums = vec![0u64; (w + 1) * (h + 1)];
+    let stride = w + 1;
+    let mut sums = vec![0u32; stride * (h + 1)];
     for (y, row) in img.as_raw().chunks_exact(w).enumerate() {
-        let mut run = 0u64;
-        for (x, &p) in row.iter().enumerate() {
-            run += p as u64;
-            sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + run;
+        let (above, below) = sums.split_at_mut((y + 1) * stride);
+        let above = &above[y * stride..];
+        let below = &mut below[..stride];
+        let mut run = 0u32;
+        for x in 0..w {
+            run = run.wrapping_add(row[x] as u32);
+            below[x + 1] = above[x + 1].wrapping_add(run);
         }
     }
     sums
@@ -116,32 +124,48 @@ pub fn binarize_local_mean(img: &GrayImage, window: u32, offset: u32) -> Vec<boo
     let (w, h) = (img.width() as usize, img.height() as usize);
     let r = (window / 2).max(1) as usize;
     let stride = w + 1;
-    let mut out = Vec::with_capacity(w * h);
-    for (y, row) in img.as_raw().chunks_exact(w).enumerate() {
+    let columns: Vec<(usize, usize)> = (0..w)
+        .map(|x| (x.saturating_sub(r), (x + r + 1).min(w)))
+        .collect();
+    let mut out = vec![false; w * h];
+    for ((y, row), out_row) in img
+        .as_raw()
+        .chunks_exact(w)
+        .enumerate()
+        .zip(out.chunks_exact_mut(w))
+    {
         let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-        let (top, bottom) = (&sums[y0 * stride..], &sums[y1 * stride..]);
-        for (x, &p) in row.iter().enumerate() {
-            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let total = bottom[x1] + top[x0] - bottom[x0] - top[x1];
-            let area = ((x1 - x0) * (y1 - y0)) as u64;
+        let (top, bottom) = (
+            &sums[y0 * stride..(y0 + 1) * stride],
+            &sums[y1 * stride..(y1 + 1) * stride],
+        );
+        let rows = (y1 - y0) as u32;
+        for ((o, &p), &(x0, x1)) in out_row.iter_mut().zip(row).zip(&columns) {
+            let total = bottom[x1]
+                .wrapping_sub(bottom[x0])
+                .wrapping_sub(top[x1])
+                .wrapping_add(top[x0]);
+            let area = (x1 - x0) as u32 * rows;
             // p < mean − max(offset, mean/25), without dividing.
-            let margin = (offset as u64 * area).max(total / 25);
-            out.push(p as u64 * area + margin < total);
+            let margin = (offset * area).max(total / 25);
+            *o = (p as u32 * area).saturating_add(margin) < total;
         }
     }
     out
 }
 
 /// Whether a binarised image holds enough finder-pattern cross-sections
-/// (dark:light:dark:light:dark runs of 1:1:3:1:1 along a row) for a QR code
-/// to be possible; lets a frame without a code skip the decoder.
+/// (dark:light:dark:light:dark runs of 1:1:3:1:1 along a row, confirmed by
+/// the same ratios down the column through its centre) for a QR code to be
+/// possible; lets a frame without a code skip the decoder.
 pub fn has_finder_candidates(dark: &[bool], w: usize, min_hits: usize) -> bool {
+    let h = dark.len() / w.max(1);
     let mut hits = 0;
-    for row in dark.chunks_exact(w) {
+    for (y, row) in dark.chunks_exact(w).enumerate() {
         let mut runs = [0usize; 5];
         let mut current = row[0];
         let mut len = 0;
-        for &d in row {
+        for (x, &d) in row.iter().enumerate() {
             if d == current {
                 len += 1;
                 continue;
@@ -150,9 +174,12 @@ pub fn has_finder_candidates(dark: &[bool], w: usize, min_hits: usize) -> bool {
             runs[4] = len;
             // The five runs just closed end with a dark run when `current` was dark.
             if current && looks_like_finder(&runs) {
-                hits += 1;
-                if hits >= min_hits {
-                    return true;
+                let centre_x = x - runs[4] - runs[3] - runs[2] / 2 - 1;
+                if column_confirms(dark, w, h, centre_x, y) {
+                    hits += 1;
+                    if hits >= min_hits {
+                        return true;
+                    }
                 }
             }
             current = d;
@@ -160,6 +187,29 @@ pub fn has_finder_candidates(dark: &[bool], w: usize, min_hits: usize) -> bool {
         }
     }
     false
+}
+
+/// Runs of the column through (x, y), outwards from the dark centre, must
+/// also read 1:1:3:1:1.
+fn column_confirms(dark: &[bool], w: usize, h: usize, x: usize, y: usize) -> bool {
+    let at = |yy: usize| dark[yy * w + x];
+    if !at(y) {
+        return false;
+    }
+    // Lengths of the runs going up (centre part, light, dark) and down.
+    let walk = |step_up: bool| -> [usize; 3] {
+        let mut runs = [0usize; 3];
+        let mut yy = y as isize;
+        for (i, want_dark) in [true, false, true].into_iter().enumerate() {
+            while (0..h as isize).contains(&yy) && at(yy as usize) == want_dark {
+                runs[i] += 1;
+                yy += if step_up { -1 } else { 1 };
+            }
+        }
+        runs
+    };
+    let (up, down) = (walk(true), walk(false));
+    looks_like_finder(&[up[2], up[1], up[0] + down[0] - 1, down[1], down[2]])
 }
 
 fn looks_like_finder(runs: &[usize; 5]) -> bool {
@@ -234,20 +284,38 @@ mod tests {
         assert_eq!(dark_elsewhere, 2);
     }
 
+    /// A bitmap with one finder pattern (7×7 modules of `m` px) in a light margin.
+    fn finder_bitmap(m: usize) -> (Vec<bool>, usize) {
+        let side = 11 * m;
+        let dark = |x: usize, y: usize| {
+            let (mx, my) = ((x / m) as isize - 2, (y / m) as isize - 2);
+            if !(0..7).contains(&mx) || !(0..7).contains(&my) {
+                return false;
+            }
+            let ring = mx.min(my).min(6 - mx).min(6 - my);
+            ring != 1
+        };
+        (
+            (0..side * side).map(|i| dark(i % side, i / side)).collect(),
+            side,
+        )
+    }
+
     #[test]
     fn finder_cross_sections_are_found() {
-        // 1:1:3:1:1 at 3 px per module, surrounded by light.
-        let mut row = vec![false; 6];
-        for (i, n) in [3usize, 3, 9, 3, 3].iter().enumerate() {
-            row.extend(std::iter::repeat_n(i % 2 == 0, *n));
+        for m in [2, 3, 7] {
+            let (bits, w) = finder_bitmap(m);
+            // Every row through the centre 3 modules is a confirmed crossing.
+            assert!(has_finder_candidates(&bits, w, 3 * m), "module {m}");
+            assert!(!has_finder_candidates(&bits, w, 3 * m + 1), "module {m}");
         }
-        row.extend(vec![false; 6]);
-        let w = row.len();
-        let img: Vec<bool> = row.iter().cycle().take(w * 4).copied().collect();
-        assert!(has_finder_candidates(&img, w, 4));
-        assert!(!has_finder_candidates(&img, w, 5));
-        let stripes: Vec<bool> = (0..w * 4).map(|i| (i % w) % 4 < 2).collect();
+        let w = 60;
+        let stripes: Vec<bool> = (0..w * 40).map(|i| (i % w) % 4 < 2).collect();
         assert!(!has_finder_candidates(&stripes, w, 1));
+        let checker: Vec<bool> = (0..w * 40)
+            .map(|i| ((i % w) / 3 + (i / w) / 3) % 2 == 0)
+            .collect();
+        assert!(!has_finder_candidates(&checker, w, 1));
     }
 
     #[test]
