@@ -9,7 +9,7 @@ use image::GrayImage;
 
 use super::guard::{decode_bitmap, decode_luma, RawCode};
 use super::preprocess::{
-    binarize_local_mean, box_blur, downscale, has_finder_candidates, otsu_level, upscale2,
+    binarize_local_mean, box_blur, downscale, finder_region, otsu_level, upscale2,
 };
 
 /// How an attempt turns grey levels into dark/light modules.
@@ -217,12 +217,26 @@ impl QrDecoder {
 /// finder patterns, each crossed by at least two rows.
 const MIN_FINDER_HITS: usize = 6;
 
+/// Runs `rqrr` only where finder patterns are, on the region that holds
+/// them all; nothing when there are none.
 fn decode_if_candidates(w: usize, h: usize, dark: &[bool]) -> Vec<RawCode> {
-    if has_finder_candidates(dark, w, MIN_FINDER_HITS) {
-        decode_bitmap(w, h, dark)
-    } else {
-        Vec::new()
+    let Some(region) = finder_region(dark, w, MIN_FINDER_HITS) else {
+        return Vec::new();
+    };
+    if region.x1 - region.x0 == w && region.y1 - region.y0 == h {
+        return decode_bitmap(w, h, dark);
     }
+    let cw = region.x1 - region.x0;
+    let crop: Vec<bool> = (region.y0..region.y1)
+        .flat_map(|y| dark[y * w + region.x0..y * w + region.x1].iter().copied())
+        .collect();
+    let mut codes = decode_bitmap(cw, region.y1 - region.y0, &crop);
+    for code in &mut codes {
+        code.corners = code
+            .corners
+            .map(|(x, y)| (x + region.x0 as i32, y + region.y0 as i32));
+    }
+    codes
 }
 
 /// The image an attempt works on, and how its pixels map back.

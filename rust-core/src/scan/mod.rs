@@ -4,8 +4,7 @@
 mod decoder;
 mod error;
 mod guard;
-pub mod preprocess;
-pub use preprocess as pp;
+mod preprocess;
 mod scanner;
 
 pub use decoder::{Attempt, Binarizer, DecodedCode, Effort, QrDecoder, RelativeRect};

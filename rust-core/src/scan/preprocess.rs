@@ -12,6 +12,12 @@ pub fn downscale(img: &GrayImage, max_side: u32) -> (std::borrow::Cow<'_, GrayIm
     if factor <= 1 {
         return (std::borrow::Cow::Borrowed(img), 1);
     }
+    (std::borrow::Cow::Owned(downscale_by(img, factor)), factor)
+}
+
+/// Averages each `factor`×`factor` block into one pixel (a partial last
+/// row or column of blocks is dropped).
+fn downscale_by(img: &GrayImage, factor: u32) -> GrayImage {
     let (w, h) = (img.width() / factor, img.height() / factor);
     let stride = img.width() as usize;
     let f = factor as usize;
@@ -38,8 +44,7 @@ pub fn downscale(img: &GrayImage, max_side: u32) -> (std::borrow::Cow<'_, GrayIm
             *o = (((sum + area / 2) as u64 * reciprocal) >> 32) as u8;
         }
     }
-    let img = GrayImage::from_raw(w, h, out).expect("buffer sized to the image");
-    (std::borrow::Cow::Owned(img), factor)
+    GrayImage::from_raw(w, h, out).expect("buffer sized to the image")
 }
 
 /// Doubles both sides with bilinear interpolation, for codes whose modules
@@ -53,27 +58,6 @@ pub fn upscale2(img: &GrayImage) -> GrayImage {
     )
 }
 
-/// Summed-area table with one row/column of zero padding: entry
-/// (y, x) of the (w+1)-wide table is the sum of all pixels above and left,
-/// modulo 2³². Window sums computed from it with wrapping arithmetic are
-/// exact while the window holds fewer than 16 M pixels.
-fn integral(img: &GrayImage) -> Vec<u32> {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let stride = w + 1;
-    let mut sums = vec![0u32; stride * (h + 1)];
-    for (y, row) in img.as_raw().chunks_exact(w).enumerate() {
-        let (above, below) = sums.split_at_mut((y + 1) * stride);
-        let above = &above[y * stride..];
-        let below = &mut below[..stride];
-        let mut run = 0u32;
-        for x in 0..w {
-            run = run.wrapping_add(row[x] as u32);
-            below[x + 1] = above[x + 1].wrapping_add(run);
-        }
-    }
-    sums
-}
-
 /// Box blur of radius `r` (a (2r+1)² window, clipped at the edges):
 /// separable running sums, constant cost per pixel whatever `r`.
 pub fn box_blur(img: &GrayImage, r: u32) -> GrayImage {
@@ -82,85 +66,144 @@ pub fn box_blur(img: &GrayImage, r: u32) -> GrayImage {
     if r == 0 || w == 0 || h == 0 {
         return img.clone();
     }
+    let mean = Reciprocals::up_to(2 * r + 1);
+    // Horizontal pass.
     let mut tmp = vec![0u8; w * h];
-    let mut line = Vec::with_capacity(w.max(h));
     for (src, dst) in img.as_raw().chunks_exact(w).zip(tmp.chunks_exact_mut(w)) {
-        line.clear();
-        line.extend(src.iter().map(|&p| p as u32));
-        blur_line(&line, r, |i, v| dst[i] = v);
+        let mut sum: u32 = src[..(r + 1).min(w)].iter().map(|&p| p as u32).sum();
+        let mut count = (r + 1).min(w);
+        for (i, o) in dst.iter_mut().enumerate() {
+            *o = mean.of(sum, count);
+            if i + r + 1 < w {
+                sum += src[i + r + 1] as u32;
+                count += 1;
+            }
+            if i >= r {
+                sum -= src[i - r] as u32;
+                count -= 1;
+            }
+        }
     }
+    // Vertical pass, row by row with running column sums (cache-friendly).
     let mut out = vec![0u8; w * h];
-    for x in 0..w {
-        line.clear();
-        line.extend((0..h).map(|y| tmp[y * w + x] as u32));
-        blur_line(&line, r, |i, v| out[i * w + x] = v);
+    let mut columns = vec![0u32; w];
+    let row = |y: usize| &tmp[y * w..(y + 1) * w];
+    for y in 0..(r + 1).min(h) {
+        columns
+            .iter_mut()
+            .zip(row(y))
+            .for_each(|(c, &p)| *c += p as u32);
+    }
+    let mut count = (r + 1).min(h);
+    for (y, out_row) in out.chunks_exact_mut(w).enumerate() {
+        out_row
+            .iter_mut()
+            .zip(&columns)
+            .for_each(|(o, &c)| *o = mean.of(c, count));
+        if y + r + 1 < h {
+            columns
+                .iter_mut()
+                .zip(row(y + r + 1))
+                .for_each(|(c, &p)| *c += p as u32);
+            count += 1;
+        }
+        if y >= r {
+            columns
+                .iter_mut()
+                .zip(row(y - r))
+                .for_each(|(c, &p)| *c -= p as u32);
+            count -= 1;
+        }
     }
     GrayImage::from_raw(w as u32, h as u32, out).expect("buffer sized to the image")
 }
 
-/// Rounded mean over a sliding window of radius `r` along one line.
-fn blur_line(line: &[u32], r: usize, mut put: impl FnMut(usize, u8)) {
-    let n = line.len();
-    let mut sum: u32 = line[..(r + 1).min(n)].iter().sum();
-    let mut count = (r + 1).min(n) as u32;
-    for i in 0..n {
-        put(i, ((sum + count / 2) / count) as u8);
-        if i + r + 1 < n {
-            sum += line[i + r + 1];
-            count += 1;
-        }
-        if i >= r {
-            sum -= line[i - r];
-            count -= 1;
-        }
+/// Rounded division of a sum of `count` bytes by `count`, as a multiply.
+struct Reciprocals(Vec<u64>);
+
+impl Reciprocals {
+    fn up_to(max_count: usize) -> Reciprocals {
+        Reciprocals(
+            (0..=max_count as u64)
+                .map(|n| (1u64 << 32).div_ceil(n.max(1)))
+                .collect(),
+        )
+    }
+
+    fn of(&self, sum: u32, count: usize) -> u8 {
+        (((sum + count as u32 / 2) as u64 * self.0[count]) >> 32) as u8
     }
 }
 
 /// Local-mean binarisation: a pixel is dark when it is darker than the mean
 /// of the window around it by at least `offset` (and 4 % of that mean).
 /// `window` is the window side in pixels. `true` = dark.
+///
+/// The mean varies slowly over a window this size, so it is computed on an
+/// image averaged over blocks of about a tenth of the window and looked up
+/// per block: a fraction of the cost, the same decisions.
 pub fn binarize_local_mean(img: &GrayImage, window: u32, offset: u32) -> Vec<bool> {
-    let sums = integral(img);
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let r = (window / 2).max(1) as usize;
-    let stride = w + 1;
-    let columns: Vec<(usize, usize)> = (0..w)
-        .map(|x| (x.saturating_sub(r), (x + r + 1).min(w)))
+    let block = (window / 10).clamp(1, img.width().min(img.height()).max(1));
+    let coarse = if block > 1 {
+        downscale_by(img, block)
+    } else {
+        img.clone()
+    };
+    let mean = box_blur(&coarse, (window / 2 / block).max(1));
+    let (mw, mh) = (mean.width() as usize, mean.height() as usize);
+    let (w, block) = (img.width() as usize, block as usize);
+    // Per pixel: the level it must be darker than (mean − max(offset, mean/25)).
+    let levels: Vec<u8> = mean
+        .as_raw()
+        .iter()
+        .map(|&m| (m as u32).saturating_sub(offset.max(m as u32 / 25)) as u8)
         .collect();
-    let mut out = vec![false; w * h];
-    for ((y, row), out_row) in img
+    let column: Vec<usize> = (0..w).map(|x| (x / block).min(mw - 1)).collect();
+    let mut out = vec![false; img.as_raw().len()];
+    for (y, (row, out_row)) in img
         .as_raw()
         .chunks_exact(w)
-        .enumerate()
         .zip(out.chunks_exact_mut(w))
+        .enumerate()
     {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-        let (top, bottom) = (
-            &sums[y0 * stride..(y0 + 1) * stride],
-            &sums[y1 * stride..(y1 + 1) * stride],
-        );
-        let rows = (y1 - y0) as u32;
-        for ((o, &p), &(x0, x1)) in out_row.iter_mut().zip(row).zip(&columns) {
-            let total = bottom[x1]
-                .wrapping_sub(bottom[x0])
-                .wrapping_sub(top[x1])
-                .wrapping_add(top[x0]);
-            let area = (x1 - x0) as u32 * rows;
-            // p < mean − max(offset, mean/25), without dividing.
-            let margin = (offset * area).max(total / 25);
-            *o = (p as u32 * area).saturating_add(margin) < total;
+        let levels = &levels[(y / block).min(mh - 1) * mw..][..mw];
+        for ((o, &p), &c) in out_row.iter_mut().zip(row).zip(&column) {
+            *o = p < levels[c];
         }
     }
     out
 }
 
-/// Whether a binarised image holds enough finder-pattern cross-sections
-/// (dark:light:dark:light:dark runs of 1:1:3:1:1 along a row, confirmed by
-/// the same ratios down the column through its centre) for a QR code to be
-/// possible; lets a frame without a code skip the decoder.
-pub fn has_finder_candidates(dark: &[bool], w: usize, min_hits: usize) -> bool {
+/// A rectangle in pixels: left, top, right and bottom (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    /// Left edge.
+    pub x0: usize,
+    /// Top edge.
+    pub y0: usize,
+    /// Right edge, exclusive.
+    pub x1: usize,
+    /// Bottom edge, exclusive.
+    pub y1: usize,
+}
+
+/// Finder-pattern cross-sections: dark:light:dark:light:dark runs of
+/// 1:1:3:1:1 along a row, confirmed by the same ratios down the column
+/// through their centre. Fewer than `min_hits` means no QR code can be
+/// there, and the decoder is skipped; otherwise this returns
+/// the bounding box of every confirmed crossing, grown by
+/// the pattern size so the whole code (and its fourth corner) fits, when
+/// there are at least `min_hits` crossings; `None` otherwise.
+pub fn finder_region(dark: &[bool], w: usize, min_hits: usize) -> Option<Region> {
     let h = dark.len() / w.max(1);
     let mut hits = 0;
+    let mut bounds = Region {
+        x0: usize::MAX,
+        y0: usize::MAX,
+        x1: 0,
+        y1: 0,
+    };
+    let mut largest = 0;
     for (y, row) in dark.chunks_exact(w).enumerate() {
         let mut runs = [0usize; 5];
         let mut current = row[0];
@@ -177,16 +220,30 @@ pub fn has_finder_candidates(dark: &[bool], w: usize, min_hits: usize) -> bool {
                 let centre_x = x - runs[4] - runs[3] - runs[2] / 2 - 1;
                 if column_confirms(dark, w, h, centre_x, y) {
                     hits += 1;
-                    if hits >= min_hits {
-                        return true;
-                    }
+                    let size: usize = runs.iter().sum();
+                    largest = largest.max(size);
+                    bounds.x0 = bounds.x0.min(x - size);
+                    bounds.x1 = bounds.x1.max(x);
+                    bounds.y0 = bounds.y0.min(y);
+                    bounds.y1 = bounds.y1.max(y + 1);
                 }
             }
             current = d;
             len = 1;
         }
     }
-    false
+    if hits < min_hits {
+        return None;
+    }
+    // Finder centres sit 3.5 modules inside the code; the crossings found
+    // span the code but for its far corners. Grow by a finder's size.
+    let grow = largest * 3 / 2;
+    Some(Region {
+        x0: bounds.x0.saturating_sub(grow),
+        y0: bounds.y0.saturating_sub(grow),
+        x1: (bounds.x1 + grow).min(w),
+        y1: (bounds.y1 + grow).min(h),
+    })
 }
 
 /// Runs of the column through (x, y), outwards from the dark centre, must
@@ -306,16 +363,19 @@ mod tests {
         for m in [2, 3, 7] {
             let (bits, w) = finder_bitmap(m);
             // Every row through the centre 3 modules is a confirmed crossing.
-            assert!(has_finder_candidates(&bits, w, 3 * m), "module {m}");
-            assert!(!has_finder_candidates(&bits, w, 3 * m + 1), "module {m}");
+            assert!(finder_region(&bits, w, 3 * m).is_some(), "module {m}");
+            assert!(!finder_region(&bits, w, 3 * m + 1).is_some(), "module {m}");
+            let region = finder_region(&bits, w, 1).unwrap();
+            assert!(region.x0 <= 2 * m && region.y0 <= 2 * m, "{region:?}");
+            assert!(region.x1 >= 9 * m && region.y1 >= 9 * m, "{region:?}");
         }
         let w = 60;
         let stripes: Vec<bool> = (0..w * 40).map(|i| (i % w) % 4 < 2).collect();
-        assert!(!has_finder_candidates(&stripes, w, 1));
+        assert!(!finder_region(&stripes, w, 1).is_some());
         let checker: Vec<bool> = (0..w * 40)
             .map(|i| ((i % w) / 3 + (i / w) / 3) % 2 == 0)
             .collect();
-        assert!(!has_finder_candidates(&checker, w, 1));
+        assert!(!finder_region(&checker, w, 1).is_some());
     }
 
     #[test]
