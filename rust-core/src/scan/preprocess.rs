@@ -364,18 +364,18 @@ mod tests {
             let (bits, w) = finder_bitmap(m);
             // Every row through the centre 3 modules is a confirmed crossing.
             assert!(finder_region(&bits, w, 3 * m).is_some(), "module {m}");
-            assert!(!finder_region(&bits, w, 3 * m + 1).is_some(), "module {m}");
+            assert!(finder_region(&bits, w, 3 * m + 1).is_none(), "module {m}");
             let region = finder_region(&bits, w, 1).unwrap();
             assert!(region.x0 <= 2 * m && region.y0 <= 2 * m, "{region:?}");
             assert!(region.x1 >= 9 * m && region.y1 >= 9 * m, "{region:?}");
         }
         let w = 60;
         let stripes: Vec<bool> = (0..w * 40).map(|i| (i % w) % 4 < 2).collect();
-        assert!(!finder_region(&stripes, w, 1).is_some());
+        assert!(finder_region(&stripes, w, 1).is_none());
         let checker: Vec<bool> = (0..w * 40)
             .map(|i| ((i % w) / 3 + (i / w) / 3) % 2 == 0)
             .collect();
-        assert!(!finder_region(&checker, w, 1).is_some());
+        assert!(finder_region(&checker, w, 1).is_none());
     }
 
     #[test]
