@@ -33,7 +33,8 @@ pub struct Attempt {
     pub name: &'static str,
     /// Downscale (by block averaging) until the longer side is at most this.
     pub max_side: u32,
-    /// Double the image first (tiny codes); only for images under 640 px.
+    /// Double the image first (tiny codes): the whole image when it is under
+    /// 640 px, otherwise only the region where finder patterns are.
     pub upscale: bool,
     /// Box-blur radius before binarising (moiré, noise); 0 = none.
     pub blur: u32,
@@ -60,7 +61,7 @@ const LOCAL: Binarizer = Binarizer::LocalMean { divisor: 8 };
 const LOCAL_FINE: Binarizer = Binarizer::LocalMean { divisor: 20 };
 
 /// Every attempt for still images, in order.
-const THOROUGH: [Attempt; 12] = [
+const THOROUGH: [Attempt; 14] = [
     Attempt::new("local@800", 800, 0, LOCAL),
     Attempt::new("local@1600", 1600, 0, LOCAL),
     Attempt::new("local@800+blur1", 800, 1, LOCAL),
@@ -75,10 +76,15 @@ const THOROUGH: [Attempt; 12] = [
         ..Attempt::new("inverted@800", 800, 0, LOCAL)
     },
     Attempt {
-        upscale: true,
-        ..Attempt::new("upscaled", 640, 0, LOCAL)
+        invert: true,
+        ..Attempt::new("inverted@1600", 1600, 0, LOCAL)
     },
-    Attempt::new("local@full", u32::MAX, 1, LOCAL),
+    Attempt::new("local@full", u32::MAX, 0, LOCAL),
+    Attempt {
+        upscale: true,
+        ..Attempt::new("upscaled", u32::MAX, 0, LOCAL)
+    },
+    Attempt::new("local@full+blur1", u32::MAX, 1, LOCAL),
 ];
 
 /// Live frames try one of these each, in turn: the cheap 640-pixel
@@ -183,8 +189,8 @@ impl QrDecoder {
                         text: raw.text,
                         corners: raw.corners.map(|(x, y)| {
                             (
-                                x as f32 * prepared.scale + offset.0,
-                                y as f32 * prepared.scale + offset.1,
+                                x as f32 * prepared.scale + prepared.offset.0 + offset.0,
+                                y as f32 * prepared.scale + prepared.offset.1 + offset.1,
                             )
                         }),
                         attempt: attempt.name,
@@ -212,6 +218,9 @@ impl QrDecoder {
         (Some(sub), (x0 as f32, y0 as f32))
     }
 }
+
+/// Images below this side are upscaled whole; larger ones only where finder patterns are.
+const SMALL_IMAGE: u32 = 640;
 
 /// Fewest finder-pattern row crossings worth running the decoder for: three
 /// finder patterns, each crossed by at least two rows.
@@ -244,6 +253,8 @@ struct Prepared<'a> {
     img: std::borrow::Cow<'a, GrayImage>,
     /// Input pixels per prepared pixel.
     scale: f32,
+    /// Where the prepared image's origin lies in the input.
+    offset: (f32, f32),
 }
 
 impl<'a> Prepared<'a> {
@@ -251,11 +262,28 @@ impl<'a> Prepared<'a> {
         if img.width() < 21 || img.height() < 21 {
             return None;
         }
+        let mut offset = (0.0, 0.0);
         let (mut out, scale) = if attempt.upscale {
-            if img.width().max(img.height()) >= attempt.max_side {
-                return None;
+            if img.width().max(img.height()) < SMALL_IMAGE {
+                (std::borrow::Cow::Owned(upscale2(img)), 0.5)
+            } else {
+                let region = finder_region(
+                    &binarize_local_mean(img, 31, 6),
+                    img.width() as usize,
+                    MIN_FINDER_HITS,
+                )?;
+                let (w, h) = (
+                    (region.x1 - region.x0) as u32,
+                    (region.y1 - region.y0) as u32,
+                );
+                if w * h > img.width() * img.height() / 4 {
+                    return None;
+                }
+                offset = (region.x0 as f32, region.y0 as f32);
+                let crop = image::imageops::crop_imm(img, region.x0 as u32, region.y0 as u32, w, h)
+                    .to_image();
+                (std::borrow::Cow::Owned(upscale2(&crop)), 0.5)
             }
-            (std::borrow::Cow::Owned(upscale2(img)), 0.5)
         } else {
             let (small, factor) = downscale(img, attempt.max_side);
             (small, factor as f32)
@@ -268,7 +296,11 @@ impl<'a> Prepared<'a> {
             image::imageops::invert(&mut inv);
             out = std::borrow::Cow::Owned(inv);
         }
-        Some(Prepared { img: out, scale })
+        Some(Prepared {
+            img: out,
+            scale,
+            offset,
+        })
     }
 
     /// Identifies the work an attempt does, to skip exact repeats on small images.
@@ -297,5 +329,110 @@ impl<'a> Prepared<'a> {
                 decode_if_candidates(w, h, &dark)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::order::QrMatrix;
+
+    /// `text` as a QR code of `module` px, pasted at (x0, y0) on a grey page.
+    fn page(
+        text: &str,
+        module: u32,
+        size: (u32, u32),
+        at: (u32, u32),
+        inverted: bool,
+    ) -> GrayImage {
+        let code = QrMatrix::new(text).unwrap().to_image(module).unwrap();
+        let mut img = GrayImage::from_pixel(size.0, size.1, image::Luma([190]));
+        image::imageops::replace(&mut img, &code, at.0 as i64, at.1 as i64);
+        if inverted {
+            image::imageops::invert(&mut img);
+        }
+        img
+    }
+
+    #[test]
+    fn finds_codes_and_maps_corners_back_to_the_input() {
+        let img = page(
+            "https://gw.example.cn/q#HELLO",
+            4,
+            (1200, 900),
+            (500, 300),
+            false,
+        );
+        let codes = QrDecoder::new().decode(&img, Effort::Thorough);
+        assert_eq!(codes.len(), 1);
+        assert_eq!(codes[0].text, "https://gw.example.cn/q#HELLO");
+        // The first corner is the code's top-left module, inside the quiet zone.
+        let (x, y) = codes[0].corners[0];
+        assert!(
+            (x - 516.0).abs() < 6.0 && (y - 316.0).abs() < 6.0,
+            "{:?}",
+            codes[0].corners
+        );
+    }
+
+    #[test]
+    fn tiny_code_in_a_large_photo_is_read_through_the_upscaled_region() {
+        let text = "ICP-TINY-CODE-0001";
+        let img = page(text, 2, (2400, 1800), (1500, 900), false);
+        let codes = QrDecoder::new().decode(&img, Effort::Thorough);
+        assert!(codes.iter().any(|c| c.text == text), "{codes:?}");
+    }
+
+    #[test]
+    fn light_on_dark_codes_are_read() {
+        let img = page("dark mode", 5, (640, 480), (200, 120), true);
+        let codes = QrDecoder::new().decode(&img, Effort::Thorough);
+        assert!(codes.iter().any(|c| c.text == "dark mode"), "{codes:?}");
+    }
+
+    #[test]
+    fn region_of_interest_limits_the_search() {
+        let img = page("in the viewfinder", 4, (800, 600), (300, 200), false);
+        let inside = RelativeRect {
+            x: 0.3,
+            y: 0.25,
+            width: 0.5,
+            height: 0.6,
+        };
+        let outside = RelativeRect {
+            x: 0.0,
+            y: 0.0,
+            width: 0.3,
+            height: 0.3,
+        };
+        let found = QrDecoder::new()
+            .with_region(inside)
+            .decode(&img, Effort::Thorough);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].corners[0].0 > 300.0,
+            "corners are in input coordinates"
+        );
+        assert!(QrDecoder::new()
+            .with_region(outside)
+            .decode(&img, Effort::Thorough)
+            .is_empty());
+    }
+
+    #[test]
+    fn blank_and_tiny_images_decode_nothing() {
+        let decoder = QrDecoder::new();
+        assert!(decoder
+            .decode(
+                &GrayImage::from_pixel(640, 480, image::Luma([128])),
+                Effort::Thorough
+            )
+            .is_empty());
+        assert!(decoder
+            .decode(&GrayImage::new(5, 5), Effort::Thorough)
+            .is_empty());
+        assert!(decoder
+            .decode(&GrayImage::new(1, 1), Effort::Live { frame_index: 3 })
+            .is_empty());
     }
 }

@@ -79,3 +79,19 @@ pub(super) fn decode_bitmap(w: usize, h: usize, dark: &[bool]) -> Vec<RawCode> {
 pub fn decode_raw_rqrr(img: &GrayImage) -> Vec<String> {
     decode_luma(img).into_iter().map(|c| c.text).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_the_decoder_becomes_nothing_decoded() {
+        assert_eq!(
+            contained(|| -> u8 { panic!("assertion in perspective mapping") }),
+            None
+        );
+        assert_eq!(contained(|| 7), Some(7));
+        // The hook is restored for code outside the guard.
+        assert!(!SILENCED.with(Cell::get));
+    }
+}
