@@ -109,16 +109,18 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    // What each live attempt costs on a frame without a code.
-    let luma = frame(&without).to_luma().unwrap();
+    // What each live attempt costs, without and with a code in view.
     let decoder = QrDecoder::new();
-    let mut group = c.benchmark_group("live attempt, no code");
-    for attempt in (0..6).flat_map(|i| QrDecoder::attempts(Effort::Live { frame_index: i })) {
-        group.bench_function(attempt.name, |b| {
-            b.iter(|| decoder.decode_with(&luma, &[attempt]))
-        });
+    for (name, bytes) in [("no code", &without), ("with code", &with_code)] {
+        let luma = frame(bytes).to_luma().unwrap();
+        let mut group = c.benchmark_group(format!("live attempt, {name}"));
+        for attempt in (0..6).flat_map(|i| QrDecoder::attempts(Effort::Live { frame_index: i })) {
+            group.bench_function(attempt.name, |b| {
+                b.iter(|| decoder.decode_with(&luma, &[attempt]))
+            });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, bench);
