@@ -7,10 +7,10 @@ use std::collections::HashSet;
 
 use image::GrayImage;
 
+use super::finder::{find_finders, finder_region, Bitmap};
+use super::grid::decode_from_finders;
 use super::guard::{decode_bitmap, decode_luma, RawCode};
-use super::preprocess::{
-    binarize_local_mean, box_blur, downscale, finder_region, otsu_level, upscale2,
-};
+use super::preprocess::{binarize_local_mean, box_blur, downscale, otsu_level, upscale2};
 
 /// How an attempt turns grey levels into dark/light modules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -224,12 +224,19 @@ const SMALL_IMAGE: u32 = 640;
 
 /// Fewest finder-pattern row crossings worth running the decoder for: three
 /// finder patterns, each crossed by at least two rows.
-const MIN_FINDER_HITS: usize = 6;
+const MIN_FINDER_HITS: u32 = 6;
 
-/// Runs `rqrr` only where finder patterns are, on the region that holds
-/// them all; nothing when there are none.
+/// Reads codes from a binarised image: our own grid reader on the finder
+/// patterns first, then `rqrr`'s detection on the region that holds them;
+/// nothing when there are no finder patterns at all.
 fn decode_if_candidates(w: usize, h: usize, dark: &[bool]) -> Vec<RawCode> {
-    let Some(region) = finder_region(dark, w, MIN_FINDER_HITS) else {
+    let bitmap = Bitmap { dark, w, h };
+    let finders = find_finders(bitmap);
+    let codes = decode_from_finders(bitmap, &finders);
+    if !codes.is_empty() {
+        return codes;
+    }
+    let Some(region) = finder_region(&finders, w, h, MIN_FINDER_HITS) else {
         return Vec::new();
     };
     if region.x1 - region.x0 == w && region.y1 - region.y0 == h {
@@ -267,11 +274,10 @@ impl<'a> Prepared<'a> {
             if img.width().max(img.height()) < SMALL_IMAGE {
                 (std::borrow::Cow::Owned(upscale2(img)), 0.5)
             } else {
-                let region = finder_region(
-                    &binarize_local_mean(img, 31, 6),
-                    img.width() as usize,
-                    MIN_FINDER_HITS,
-                )?;
+                let (w, h) = (img.width() as usize, img.height() as usize);
+                let dark = binarize_local_mean(img, 31, 6);
+                let finders = find_finders(Bitmap { dark: &dark, w, h });
+                let region = finder_region(&finders, w, h, MIN_FINDER_HITS)?;
                 let (w, h) = (
                     (region.x1 - region.x0) as u32,
                     (region.y1 - region.y0) as u32,

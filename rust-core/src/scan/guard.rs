@@ -22,7 +22,7 @@ pub(super) struct RawCode {
 
 /// Runs `f`, turning a panic into `None` without printing it. Panics
 /// elsewhere in the process still reach the previous hook.
-fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+pub(super) fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {

@@ -3,6 +3,8 @@
 
 mod decoder;
 mod error;
+mod finder;
+mod grid;
 mod guard;
 mod preprocess;
 mod scanner;
