@@ -72,7 +72,7 @@ pub fn find_finders(img: Bitmap<'_>) -> Vec<Finder> {
             len = 1;
         }
     }
-    found.sort_by(|a, b| b.hits.cmp(&a.hits));
+    found.sort_by_key(|f| std::cmp::Reverse(f.hits));
     found
 }
 

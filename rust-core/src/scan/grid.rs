@@ -250,14 +250,14 @@ impl Homography {
             m.swap(col, pivot);
             let p = m[col][col];
             m[col].iter_mut().for_each(|v| *v /= p);
-            for row in 0..8 {
-                if row != col {
-                    let f = m[row][col];
-                    if f != 0.0 {
-                        for k in col..9 {
-                            m[row][k] -= f * m[col][k];
-                        }
-                    }
+            let pivot_row = m[col];
+            for (r, row) in m.iter_mut().enumerate() {
+                let f = row[col];
+                if r != col && f != 0.0 {
+                    row.iter_mut()
+                        .zip(&pivot_row)
+                        .skip(col)
+                        .for_each(|(v, p)| *v -= f * p);
                 }
             }
         }
