@@ -10,7 +10,9 @@ use image::GrayImage;
 use super::finder::{find_finders, finder_region, Bitmap};
 use super::grid::decode_from_finders;
 use super::guard::{decode_bitmap, decode_luma, RawCode};
-use super::preprocess::{binarize_local_mean, box_blur, downscale, otsu_level, upscale2};
+use super::preprocess::{
+    binarize_local_mean, binarize_local_midrange, box_blur, downscale, otsu_level, upscale2,
+};
 
 /// How an attempt turns grey levels into dark/light modules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,6 +26,12 @@ pub enum Binarizer {
     },
     /// One global Otsu threshold (even light, low contrast).
     Otsu,
+    /// Local mid-range of the darkest and lightest levels; window side =
+    /// shorter image side / `divisor`. Robust for small, dense modules.
+    MidRange {
+        /// Image side divided by the window side.
+        divisor: u32,
+    },
 }
 
 /// One pre-processing recipe tried in front of `rqrr`.
@@ -59,11 +67,20 @@ impl Attempt {
 
 const LOCAL: Binarizer = Binarizer::LocalMean { divisor: 8 };
 const LOCAL_FINE: Binarizer = Binarizer::LocalMean { divisor: 20 };
+const MIDRANGE: Binarizer = Binarizer::MidRange { divisor: 16 };
+/// Least dark-to-light difference that counts as detail, not a flat area.
+const MIN_CONTRAST: u8 = 24;
 
 /// Every attempt for still images, in order.
-const THOROUGH: [Attempt; 14] = [
+const THOROUGH: [Attempt; 17] = [
     Attempt::new("local@800", 800, 0, LOCAL),
+    Attempt::new("midrange@800", 800, 0, MIDRANGE),
+    Attempt {
+        invert: true,
+        ..Attempt::new("inverted@800", 800, 0, LOCAL)
+    },
     Attempt::new("local@1600", 1600, 0, LOCAL),
+    Attempt::new("midrange@1600", 1600, 0, MIDRANGE),
     Attempt::new("local@800+blur1", 800, 1, LOCAL),
     Attempt::new("local@1600+blur1", 1600, 1, LOCAL),
     Attempt::new("local-fine@800", 800, 0, LOCAL_FINE),
@@ -73,16 +90,13 @@ const THOROUGH: [Attempt; 14] = [
     Attempt::new("rqrr@800", 800, 0, Binarizer::Rqrr),
     Attempt {
         invert: true,
-        ..Attempt::new("inverted@800", 800, 0, LOCAL)
-    },
-    Attempt {
-        invert: true,
         ..Attempt::new("inverted@1600", 1600, 0, LOCAL)
     },
     Attempt::new("local@full", u32::MAX, 0, LOCAL),
+    Attempt::new("midrange@full", u32::MAX, 0, MIDRANGE),
     Attempt {
         upscale: true,
-        ..Attempt::new("upscaled", u32::MAX, 0, LOCAL)
+        ..Attempt::new("upscaled", u32::MAX, 0, MIDRANGE)
     },
     Attempt::new("local@full+blur1", u32::MAX, 1, LOCAL),
 ];
@@ -275,7 +289,7 @@ impl<'a> Prepared<'a> {
                 (std::borrow::Cow::Owned(upscale2(img)), 0.5)
             } else {
                 let (w, h) = (img.width() as usize, img.height() as usize);
-                let dark = binarize_local_mean(img, 31, 6);
+                let dark = binarize_local_midrange(img, 32, MIN_CONTRAST);
                 let finders = find_finders(Bitmap { dark: &dark, w, h });
                 let region = finder_region(&finders, w, h, MIN_FINDER_HITS)?;
                 let (w, h) = (
@@ -328,6 +342,10 @@ impl<'a> Prepared<'a> {
             Binarizer::LocalMean { divisor } => {
                 let window = (img.width().min(img.height()) / divisor).max(15) | 1;
                 decode_if_candidates(w, h, &binarize_local_mean(img, window, 6))
+            }
+            Binarizer::MidRange { divisor } => {
+                let window = (img.width().min(img.height()) / divisor).max(8);
+                decode_if_candidates(w, h, &binarize_local_midrange(img, window, MIN_CONTRAST))
             }
             Binarizer::Otsu => {
                 let level = otsu_level(img);

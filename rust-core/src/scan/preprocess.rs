@@ -174,6 +174,59 @@ pub fn binarize_local_mean(img: &GrayImage, window: u32, offset: u32) -> Vec<boo
     out
 }
 
+/// Local mid-range binarisation: a pixel is dark when it is below the
+/// midpoint of the darkest and lightest levels around it (blocks of
+/// `window`/4 pixels, each with its 8 neighbours). Unlike the local mean,
+/// the midpoint does not drift with how many dark modules are nearby, so
+/// dense codes with small modules keep solid finder patterns. Where the
+/// neighbourhood is flat (contrast under `min_contrast`) it counts as light.
+pub fn binarize_local_midrange(img: &GrayImage, window: u32, min_contrast: u8) -> Vec<bool> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let b = ((window / 4).max(2) as usize).min(w.min(h).max(1));
+    let (bw, bh) = (w.div_ceil(b), h.div_ceil(b));
+    let px = img.as_raw();
+    // Per block: darkest and lightest level.
+    let mut lo = vec![255u8; bw * bh];
+    let mut hi = vec![0u8; bw * bh];
+    for (y, row) in px.chunks_exact(w).enumerate() {
+        let base = (y / b) * bw;
+        for (bx, chunk) in row.chunks(b).enumerate() {
+            let (l, hgh) = chunk
+                .iter()
+                .fold((255u8, 0u8), |(l, hg), &p| (l.min(p), hg.max(p)));
+            lo[base + bx] = lo[base + bx].min(l);
+            hi[base + bx] = hi[base + bx].max(hgh);
+        }
+    }
+    // Per block: the midpoint over it and its neighbours (255 = all light).
+    let mut level = vec![0u8; bw * bh];
+    for by in 0..bh {
+        for bx in 0..bw {
+            let (mut l, mut hg) = (255u8, 0u8);
+            for ny in by.saturating_sub(1)..(by + 2).min(bh) {
+                for nx in bx.saturating_sub(1)..(bx + 2).min(bw) {
+                    l = l.min(lo[ny * bw + nx]);
+                    hg = hg.max(hi[ny * bw + nx]);
+                }
+            }
+            level[by * bw + bx] = if hg - l < min_contrast {
+                0
+            } else {
+                ((l as u16 + hg as u16) / 2) as u8
+            };
+        }
+    }
+    let column: Vec<usize> = (0..w).map(|x| x / b).collect();
+    let mut out = vec![false; w * h];
+    for (y, (row, out_row)) in px.chunks_exact(w).zip(out.chunks_exact_mut(w)).enumerate() {
+        let levels = &level[(y / b) * bw..][..bw];
+        for ((o, &p), &c) in out_row.iter_mut().zip(row).zip(&column) {
+            *o = p < levels[c];
+        }
+    }
+    out
+}
+
 /// Global Otsu threshold: the level that best separates dark from light.
 pub fn otsu_level(img: &GrayImage) -> u8 {
     let mut hist = [0u64; 256];
@@ -230,6 +283,24 @@ mod tests {
             .filter(|&i| bits[i] && !(15..25).contains(&(i % 40)))
             .count();
         assert_eq!(dark_elsewhere, 2);
+    }
+
+    #[test]
+    fn midrange_keeps_dense_dark_areas_dark() {
+        // A 12-px dark square in a light page: solid inside, light outside.
+        let img = GrayImage::from_fn(48, 48, |x, y| {
+            let inside = (18..30).contains(&x) && (18..30).contains(&y);
+            image::Luma([if inside { 40 } else { 210 }])
+        });
+        let bits = binarize_local_midrange(&img, 16, 24);
+        for y in 0..48 {
+            for x in 0..48 {
+                let inside = (18..30).contains(&x) && (18..30).contains(&y);
+                assert_eq!(bits[y * 48 + x], inside, "({x},{y})");
+            }
+        }
+        let flat = GrayImage::from_pixel(20, 20, image::Luma([90]));
+        assert!(binarize_local_midrange(&flat, 8, 24).iter().all(|&d| !d));
     }
 
     #[test]
