@@ -13,6 +13,10 @@ use super::guard::{contained, RawCode};
 /// Most finder candidates combined into triples (the strongest ones).
 const MAX_FINDERS: usize = 9;
 
+/// Share (in tenths) of timing-pattern modules that must read as expected
+/// before a sampled grid goes to the decoder; random grids agree about half.
+const MIN_TIMING_AGREEMENT_TENTHS: usize = 7;
+
 /// Decodes every code whose three finder patterns are among `finders`.
 pub fn decode_from_finders(img: Bitmap<'_>, finders: &[Finder]) -> Vec<RawCode> {
     let strong: Vec<Finder> = finders
@@ -142,6 +146,9 @@ fn read_version(
             bits.push(img.dark[y * img.w + x]);
         }
     }
+    if !timing_plausible(&bits, dim) {
+        return None;
+    }
     let grid = Grid::new(SampledGrid { size: dim, bits });
     let mut bytes = Vec::new();
     contained(|| grid.decode_to(&mut bytes).is_ok()).filter(|ok| *ok)?;
@@ -158,6 +165,24 @@ fn read_version(
             corner(0.0, n),
         ],
     })
+}
+
+/// Whether the sampled timing patterns (row 6 and column 6 between the
+/// finders, alternating dark/light) mostly agree with a real code: a cheap
+/// filter that spares the Reed–Solomon decoder false triples and wrong
+/// version guesses, whose timing drifts out of phase.
+fn timing_plausible(bits: &[bool], dim: usize) -> bool {
+    let span = 8..dim - 8;
+    let total = 2 * span.len();
+    let agree = span
+        .filter(|&i| i % 2 == 0)
+        .map(|i| (bits[6 * dim + i] as usize) + (bits[i * dim + 6] as usize))
+        .sum::<usize>()
+        + (8..dim - 8)
+            .filter(|&i| i % 2 == 1)
+            .map(|i| (!bits[6 * dim + i] as usize) + (!bits[i * dim + 6] as usize))
+            .sum::<usize>();
+    agree * 10 >= total * MIN_TIMING_AGREEMENT_TENTHS
 }
 
 /// The alignment pattern (a dark module in a light ring in a dark ring)
@@ -293,5 +318,40 @@ mod tests {
         }
         let line = [(0.0, 0.0), (1.0, 1.0), (2.0, 2.0), (3.0, 3.0)];
         assert!(Homography::from_points(line, to).is_none());
+    }
+
+    #[test]
+    fn timing_filter_accepts_real_codes_and_rejects_noise_and_wrong_sizes() {
+        let code = qrcode::QrCode::with_error_correction_level(
+            "https://gw.example.cn/q#timing-filter-test-payload",
+            qrcode::EcLevel::M,
+        )
+        .unwrap();
+        let dim = code.width();
+        let bits: Vec<bool> = code
+            .to_colors()
+            .iter()
+            .map(|c| *c == qrcode::Color::Dark)
+            .collect();
+        assert!(timing_plausible(&bits, dim));
+        // The same modules read as a code four modules larger: out of phase.
+        let wrong = dim + 4;
+        let resampled: Vec<bool> = (0..wrong * wrong)
+            .map(|i| {
+                let (x, y) = (i % wrong * dim / wrong, i / wrong * dim / wrong);
+                bits[y * dim + x]
+            })
+            .collect();
+        assert!(!timing_plausible(&resampled, wrong));
+        let mut state = 0x2545_f491_u32;
+        let noise: Vec<bool> = (0..dim * dim)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state & 1 == 1
+            })
+            .collect();
+        assert!(!timing_plausible(&noise, dim));
     }
 }
