@@ -6,8 +6,10 @@
 
 pub mod camera;
 pub mod imaging;
+pub mod location;
 pub mod logging;
 pub mod order;
+pub mod rules;
 pub mod scan;
 pub mod user_facing;
 

@@ -1,0 +1,99 @@
+//! Why a location fix cannot be judged, or why a capture's location does
+//! not satisfy the in-region rule.
+
+use crate::user_facing::UserFacing;
+
+/// A refused location fix or evidence. Each variant has a stable code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LocationError {
+    /// Latitude/longitude missing, not finite or out of range.
+    #[error("The location is invalid ({0}).")]
+    InvalidCoordinates(String),
+    /// The accuracy radius is missing, not finite, zero or negative.
+    #[error("The location has no valid accuracy ({0}).")]
+    InvalidAccuracy(String),
+    /// The platform marked the fix as mock or simulated.
+    #[error("The location comes from a mock or simulated provider and cannot be used.")]
+    MockFix,
+    /// Only approximate location was granted.
+    #[error("Only approximate location is allowed. Allow precise location for this app.")]
+    CoarseOnly,
+    /// The fix is older than the policy allows.
+    #[error(
+        "The location fix is {age_s} s old (at most {max_s} s allowed). Wait for a fresh fix."
+    )]
+    StaleFix {
+        /// Age of the fix, seconds.
+        age_s: i64,
+        /// Largest accepted age, seconds.
+        max_s: i64,
+    },
+    /// The fix claims a time in the future: a wrong clock or a forged fix.
+    #[error("The location fix is dated {ahead_s} s in the future. Check the phone's clock.")]
+    FutureFix {
+        /// How far ahead of now, seconds.
+        ahead_s: i64,
+    },
+    /// The photo was taken too long before or after the fix.
+    #[error("The location was fixed {gap_s} s from the moment of the photo (at most {max_s} s allowed). Retake the photo.")]
+    FixNotAtCapture {
+        /// Time between fix and capture, seconds.
+        gap_s: i64,
+        /// Largest accepted gap, seconds.
+        max_s: i64,
+    },
+    /// The capture was judged outside the region.
+    #[error("The photo was not taken inside Shanghai; this order must be verified there.")]
+    OutsideRegion,
+    /// The capture could not be placed clearly inside the region.
+    #[error("It is not certain the photo was taken inside Shanghai. Wait for a better location fix or move away from the border, then retake it.")]
+    Uncertain,
+    /// The boundary data does not load (a build defect, not a user error).
+    #[error("The boundary data is damaged: {why}.")]
+    BoundaryData {
+        /// What is wrong with it.
+        why: String,
+    },
+}
+
+impl UserFacing for LocationError {
+    fn code(&self) -> &'static str {
+        match self {
+            LocationError::InvalidCoordinates(_) => "location.invalid_coordinates",
+            LocationError::InvalidAccuracy(_) => "location.invalid_accuracy",
+            LocationError::MockFix => "location.mock_fix",
+            LocationError::CoarseOnly => "location.coarse_only",
+            LocationError::StaleFix { .. } => "location.stale_fix",
+            LocationError::FutureFix { .. } => "location.future_fix",
+            LocationError::FixNotAtCapture { .. } => "location.fix_not_at_capture",
+            LocationError::OutsideRegion => "location.outside_region",
+            LocationError::Uncertain => "location.uncertain",
+            LocationError::BoundaryData { .. } => "location.boundary_data",
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            LocationError::InvalidCoordinates(why) => format!("位置信息无效（{why}）。"),
+            LocationError::InvalidAccuracy(why) => format!("位置信息缺少有效的精度（{why}）。"),
+            LocationError::MockFix => "位置来自模拟定位，无法使用。".into(),
+            LocationError::CoarseOnly => "仅允许了大致位置。请为本应用开启精确位置权限。".into(),
+            LocationError::StaleFix { age_s, max_s } => {
+                format!("定位结果已过去 {age_s} 秒（最多允许 {max_s} 秒）。请等待新的定位。")
+            }
+            LocationError::FutureFix { ahead_s } => {
+                format!("定位时间比当前时间晚 {ahead_s} 秒。请检查手机时间设置。")
+            }
+            LocationError::FixNotAtCapture { gap_s, max_s } => {
+                format!("定位时间与拍照时间相差 {gap_s} 秒（最多允许 {max_s} 秒）。请重新拍照。")
+            }
+            LocationError::OutsideRegion => {
+                "照片不是在上海拍摄的；本订单须在上海境内完成核验。".into()
+            }
+            LocationError::Uncertain => {
+                "无法确定照片是否在上海境内拍摄。请等待更精确的定位或远离边界后重新拍照。".into()
+            }
+            LocationError::BoundaryData { why } => format!("边界数据损坏：{why}。"),
+        }
+    }
+}

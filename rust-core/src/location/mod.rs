@@ -1,0 +1,17 @@
+//! Shanghai's in-region verification: a GPS fix (WGS-84, GCJ-02 or BD-09,
+//! with its accuracy, age and mock flag) judged against Shanghai's shipped
+//! land boundary, and the evidence bound to the photo it vouches for.
+
+mod crs;
+mod error;
+mod evidence;
+mod fix;
+mod region;
+mod verdict;
+
+pub use crs::{from_wgs84, in_gcj02_area, to_wgs84, Crs, LatLon};
+pub use error::LocationError;
+pub use evidence::LocationEvidence;
+pub use fix::{LocationFix, LocationPolicy, LocationPrecision, LocationProvider};
+pub use region::Region;
+pub use verdict::{assess, RegionStatus, Verdict, VerdictReason};

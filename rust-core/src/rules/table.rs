@@ -1,0 +1,315 @@
+//! Loading, validating and querying the province rules table.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::error::RulesError;
+use crate::order::{Province, SubjectType};
+
+const TABLE_TOML: &str = include_str!("../../data/province-rules.toml");
+
+/// How the authenticity statement is authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum StatementMark {
+    /// The organisation's official seal (organisations, everywhere).
+    OfficialSeal,
+    /// The individual's clear signature in black ink.
+    Signature,
+    /// Signature and fingerprint (individuals in Jiangxi and Xinjiang).
+    Fingerprint,
+}
+
+/// How several domain names go on the authenticity statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum DomainListing {
+    /// All on one form, overflowing into its free space.
+    OneFormFreeSpace,
+    /// All in the domain area, on the widened form if needed.
+    WidenedDomainArea,
+    /// A separate list attached to the form, sealed or signed.
+    AttachedList,
+}
+
+/// One rule that applies, as guidance the app can show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct RuleNote {
+    /// Stable code, e.g. `rules.fingerprint`.
+    pub code: String,
+    /// English text.
+    pub text_en: String,
+    /// Simplified Chinese text.
+    pub text_zh: String,
+}
+
+/// What a filing in a province, for a subject type, requires of the applicant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct FilingRules {
+    /// The province.
+    pub province: Province,
+    /// Individual or organisation.
+    pub subject: SubjectType,
+    /// Documents can be uploaded and the owner verified with the mobile app.
+    pub app_upload: bool,
+    /// Verification photos must be taken inside the province (Shanghai).
+    pub in_region_verification: bool,
+    /// The verifying phone number must be the administrator's filed number.
+    pub admin_phone_must_match: bool,
+    /// Seal, signature or fingerprint on the authenticity statement.
+    pub statement_mark: StatementMark,
+    /// The individual's written declaration is required (Guangdong).
+    pub statement_declaration: bool,
+    /// How several domain names are listed.
+    pub domain_listing: DomainListing,
+    /// Photo backdrops go to mainland China addresses only.
+    pub backdrop_mailing_mainland_only: bool,
+    /// Every rule above that asks something of the applicant, as text.
+    pub notes: Vec<RuleNote>,
+    /// Revision of the rules table these come from.
+    pub rules_version: String,
+}
+
+/// The rules that apply in `province` (GB/T 2260 code) for `subject`.
+/// Unknown province codes are an error, never a default.
+pub fn requirements_for(province: u32, subject: SubjectType) -> Result<FilingRules, RulesError> {
+    let code = u8::try_from(province).map_err(|_| RulesError::UnknownProvince(province))?;
+    let province = Province::from_code(code).ok_or(RulesError::UnknownProvince(province))?;
+    let table = table()?;
+    let rule = table.resolve(province);
+    let statement_mark = match subject {
+        SubjectType::Organisation => rule.organisation_statement_mark,
+        SubjectType::Individual => rule.individual_statement_mark,
+    };
+    let statement_declaration = subject == SubjectType::Individual && rule.individual_declaration;
+    let mut keys = vec![if rule.app_upload {
+        "app_upload"
+    } else {
+        "web_upload_only"
+    }];
+    if rule.in_region_verification {
+        keys.push("in_region_verification");
+    }
+    if rule.admin_phone_must_match {
+        keys.push("admin_phone_must_match");
+    }
+    keys.push(mark_key(statement_mark));
+    if statement_declaration {
+        keys.push("individual_declaration");
+    }
+    keys.push(match (rule.domain_listing, subject) {
+        (DomainListing::OneFormFreeSpace, _) => "one_form_free_space",
+        (DomainListing::WidenedDomainArea, _) => "widened_domain_area",
+        (DomainListing::AttachedList, SubjectType::Organisation) => "attached_list_organisation",
+        (DomainListing::AttachedList, SubjectType::Individual) => "attached_list_individual",
+    });
+    if rule.backdrop_mailing_mainland_only {
+        keys.push("backdrop_mailing_mainland_only");
+    }
+    let notes = keys
+        .into_iter()
+        .map(|key| {
+            let text = &table.texts[key];
+            RuleNote {
+                code: format!("rules.{key}"),
+                text_en: text.en.clone(),
+                text_zh: text.zh.clone(),
+            }
+        })
+        .collect();
+    Ok(FilingRules {
+        province,
+        subject,
+        app_upload: rule.app_upload,
+        in_region_verification: rule.in_region_verification,
+        admin_phone_must_match: rule.admin_phone_must_match,
+        statement_mark,
+        statement_declaration,
+        domain_listing: rule.domain_listing,
+        backdrop_mailing_mainland_only: rule.backdrop_mailing_mainland_only,
+        notes,
+        rules_version: table.version.clone(),
+    })
+}
+
+/// The text key of a statement mark.
+fn mark_key(mark: StatementMark) -> &'static str {
+    match mark {
+        StatementMark::OfficialSeal => "official_seal",
+        StatementMark::Signature => "signature",
+        StatementMark::Fingerprint => "fingerprint",
+    }
+}
+
+/// Every text key the rules can produce; the table must define each.
+const TEXT_KEYS: [&str; 13] = [
+    "app_upload",
+    "web_upload_only",
+    "in_region_verification",
+    "admin_phone_must_match",
+    "official_seal",
+    "signature",
+    "fingerprint",
+    "individual_declaration",
+    "one_form_free_space",
+    "widened_domain_area",
+    "attached_list_organisation",
+    "attached_list_individual",
+    "backdrop_mailing_mainland_only",
+];
+
+/// The rules of one province after applying its overrides to the defaults.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rule {
+    app_upload: bool,
+    in_region_verification: bool,
+    admin_phone_must_match: bool,
+    organisation_statement_mark: StatementMark,
+    individual_statement_mark: StatementMark,
+    individual_declaration: bool,
+    domain_listing: DomainListing,
+    backdrop_mailing_mainland_only: bool,
+}
+
+/// A province's differences from the defaults.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Overrides {
+    app_upload: Option<bool>,
+    in_region_verification: Option<bool>,
+    admin_phone_must_match: Option<bool>,
+    organisation_statement_mark: Option<StatementMark>,
+    individual_statement_mark: Option<StatementMark>,
+    individual_declaration: Option<bool>,
+    domain_listing: Option<DomainListing>,
+    backdrop_mailing_mainland_only: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Text {
+    en: String,
+    zh: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    version: String,
+    defaults: Rule,
+    provinces: BTreeMap<String, Overrides>,
+    texts: BTreeMap<String, Text>,
+}
+
+impl Table {
+    fn parse(text: &str) -> Result<Table, RulesError> {
+        let table: Table =
+            toml::from_str(text).map_err(|e| RulesError::TableInvalid(e.to_string()))?;
+        for key in table.provinces.keys() {
+            let known = key.parse::<u8>().ok().and_then(Province::from_code);
+            if known.is_none() {
+                return Err(RulesError::TableInvalid(format!(
+                    "unknown province code {key}"
+                )));
+            }
+        }
+        for key in TEXT_KEYS {
+            match table.texts.get(key) {
+                Some(t) if !t.en.trim().is_empty() && !t.zh.trim().is_empty() => {}
+                _ => {
+                    return Err(RulesError::TableInvalid(format!(
+                        "text {key} missing or empty"
+                    )))
+                }
+            }
+        }
+        if let Some(extra) = table
+            .texts
+            .keys()
+            .find(|k| !TEXT_KEYS.contains(&k.as_str()))
+        {
+            return Err(RulesError::TableInvalid(format!(
+                "text {extra} is never used"
+            )));
+        }
+        Ok(table)
+    }
+
+    fn resolve(&self, province: Province) -> Rule {
+        let d = self.defaults;
+        let o = self
+            .provinces
+            .get(&province.code().to_string())
+            .copied()
+            .unwrap_or_default();
+        Rule {
+            app_upload: o.app_upload.unwrap_or(d.app_upload),
+            in_region_verification: o.in_region_verification.unwrap_or(d.in_region_verification),
+            admin_phone_must_match: o.admin_phone_must_match.unwrap_or(d.admin_phone_must_match),
+            organisation_statement_mark: o
+                .organisation_statement_mark
+                .unwrap_or(d.organisation_statement_mark),
+            individual_statement_mark: o
+                .individual_statement_mark
+                .unwrap_or(d.individual_statement_mark),
+            individual_declaration: o.individual_declaration.unwrap_or(d.individual_declaration),
+            domain_listing: o.domain_listing.unwrap_or(d.domain_listing),
+            backdrop_mailing_mainland_only: o
+                .backdrop_mailing_mainland_only
+                .unwrap_or(d.backdrop_mailing_mainland_only),
+        }
+    }
+}
+
+/// The embedded table, parsed and validated once.
+fn table() -> Result<&'static Table, RulesError> {
+    static TABLE: OnceLock<Result<Table, RulesError>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| Table::parse(TABLE_TOML))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_table_is_valid() {
+        table().unwrap();
+    }
+
+    #[test]
+    fn broken_tables_are_refused() {
+        let good = TABLE_TOML;
+        for (from, to) in [
+            ("[provinces]\n", "[provinces]\n99 = { app_upload = true }\n"),
+            ("app_upload = false", "app_upload = \"no\""),
+            (
+                "[texts.signature]",
+                "[texts.unused]\nen = \"x\"\nzh = \"x\"\n[texts.signature]",
+            ),
+            (
+                "domain_listing = \"attached_list\"",
+                "domain_listing = \"scroll\"",
+            ),
+            ("[provinces]\n", "[provinces]\n11 = { colour = \"red\" }\n"),
+        ] {
+            let broken = good.replacen(from, to, 1);
+            assert_ne!(broken, good, "{from}");
+            assert!(
+                matches!(Table::parse(&broken), Err(RulesError::TableInvalid(_))),
+                "{to}"
+            );
+        }
+        let missing = good.replacen("[texts.fingerprint]", "[texts.fingerprint_gone]", 1);
+        assert!(Table::parse(&missing).is_err());
+    }
+}
