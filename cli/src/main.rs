@@ -4,11 +4,13 @@
 mod demo;
 mod dev;
 mod eval;
+mod locate;
 mod qr;
+mod rules;
 
 use clap::{Parser, Subcommand};
 
-/// ICP Filing companion: order QR codes, scanning and evaluation.
+/// ICP Filing companion: order QR codes, scanning, the Shanghai location rule, province rules, evaluation.
 #[derive(Parser)]
 #[command(name = "icp-companion", version, about)]
 struct Cli {
@@ -24,6 +26,13 @@ enum Command {
     /// End-to-end demo on the embedded development issuer: create an order
     /// code, render it, photograph it off a simulated monitor, scan and verify it.
     Demo(demo::DemoArgs),
+    /// The Shanghai in-region verdict for one location fix.
+    Locate(locate::LocateArgs),
+    /// Location verdicts on labelled places and the shipped boundary's
+    /// distance from an OpenStreetMap-derived reference.
+    LocationEval(eval::LocationEvalArgs),
+    /// What a province requires of an applicant (from the rules table).
+    Rules(rules::RulesArgs),
 }
 
 fn main() {
@@ -31,6 +40,9 @@ fn main() {
     let result = match cli.command {
         Command::Qr(cmd) => qr::run(cmd),
         Command::Demo(args) => demo::run(args),
+        Command::Locate(args) => locate::run(args),
+        Command::LocationEval(args) => eval::location_eval(args),
+        Command::Rules(args) => rules::run(args),
     };
     if let Err(message) = result {
         eprintln!("error: {message}");

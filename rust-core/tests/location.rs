@@ -9,72 +9,27 @@ use proptest::prelude::*;
 
 const NOW: i64 = 1_795_000_000_000;
 
-/// Places near and far from the border, WGS-84 (Wikipedia / GeoNames
-/// coordinates of town centres, airports and landmarks).
-const PLACES: &[(&str, f64, f64, RegionStatus)] = &[
-    ("People's Square", 31.2304, 121.4737, RegionStatus::Inside),
-    (
-        "Pudong International Airport",
-        31.1443,
-        121.8083,
-        RegionStatus::Inside,
-    ),
-    ("Hongqiao Airport", 31.1979, 121.3363, RegionStatus::Inside),
-    ("Anting, Jiading", 31.2900, 121.1600, RegionStatus::Inside),
-    (
-        "Zhujiajiao, Qingpu",
-        31.1076,
-        121.0555,
-        RegionStatus::Inside,
-    ),
-    ("Dianshan Lake", 31.1170, 120.9670, RegionStatus::Inside),
-    ("Fengjing, Jinshan", 30.8870, 121.0150, RegionStatus::Inside),
-    (
-        "Chengqiao, Chongming Island",
-        31.6225,
-        121.3972,
-        RegionStatus::Inside,
-    ),
-    ("Changxing Island", 31.3800, 121.7000, RegionStatus::Inside),
-    ("Hengsha Island", 31.3415, 121.8417, RegionStatus::Inside),
-    ("Kunshan, Jiangsu", 31.3856, 120.9807, RegionStatus::Outside),
-    ("Huaqiao, Kunshan", 31.2950, 121.0940, RegionStatus::Outside),
-    ("Taicang, Jiangsu", 31.4577, 121.1302, RegionStatus::Outside),
-    (
-        "Weitang, Jiashan, Zhejiang",
-        30.8309,
-        120.9261,
-        RegionStatus::Outside,
-    ),
-    ("Pinghu, Zhejiang", 30.6760, 121.0150, RegionStatus::Outside),
-    ("Qidong, Jiangsu", 31.8083, 121.6575, RegionStatus::Outside),
-    ("Haimen, Jiangsu", 31.8714, 121.1810, RegionStatus::Outside),
-    (
-        "Haiyong (Jiangsu, on Chongming Island)",
-        31.78889,
-        121.42639,
-        RegionStatus::Outside,
-    ),
-    (
-        "Qilong (Jiangsu, on Chongming Island)",
-        31.7741,
-        121.4563,
-        RegionStatus::Outside,
-    ),
-    (
-        "Yangshan deep-water port (Zhejiang)",
-        30.6250,
-        122.0650,
-        RegionStatus::Outside,
-    ),
-    (
-        "East China Sea, 60 km offshore",
-        31.0000,
-        122.5000,
-        RegionStatus::Outside,
-    ),
-    ("Beijing", 39.9042, 116.4074, RegionStatus::Outside),
-];
+/// Labelled places: (name, WGS-84 position, expected verdict for a 10 m fix).
+fn places() -> Vec<(String, LatLon, RegionStatus)> {
+    include_str!("data/shanghai-places.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let status = match f[3] {
+                "inside" => RegionStatus::Inside,
+                "outside" => RegionStatus::Outside,
+                other => panic!("unknown label {other}"),
+            };
+            let p = LatLon {
+                lat: f[1].parse().unwrap(),
+                lon: f[2].parse().unwrap(),
+            };
+            (f[0].to_string(), p, status)
+        })
+        .collect()
+}
 
 fn fix(p: LatLon, crs: Crs, accuracy: f64) -> LocationFix {
     let q = from_wgs84(p, crs);
@@ -97,8 +52,9 @@ fn shanghai() -> &'static Region {
 #[test]
 fn labelled_places_get_their_verdict_in_every_coordinate_system() {
     let policy = LocationPolicy::default();
-    for &(name, lat, lon, expected) in PLACES {
-        let p = LatLon { lat, lon };
+    let places = places();
+    assert!(places.len() >= 20);
+    for (name, p, expected) in places {
         let wgs = assess(shanghai(), &fix(p, Crs::Wgs84, 10.0), NOW, &policy).unwrap();
         assert_eq!(wgs.status, expected, "{name}: {wgs:?}");
         for crs in [Crs::Gcj02, Crs::Bd09] {

@@ -167,6 +167,50 @@ fun main() {
         expect(logger.records.none { it.message.contains(tokenHex) || it.message.contains(text) }, "no secrets")
     }
 
+    test("Shanghai location verdicts, evidence and refusals") {
+        val nowMs = NOW.toLong() * 1000
+        val policy = locationDefaultPolicy()
+        expect(policy.accuracyFactor == 2.0 && policy.borderMarginM == 100.0, "default policy $policy")
+        // People's Square as AMap (GCJ-02) would report it.
+        val gcj = Coordinates(31.2304, 121.4737)
+        fun fix(lat: Double, lon: Double, crs: Crs, accuracy: Double = 10.0) = LocationFix(
+            lat, lon, crs, accuracy, nowMs - 1000, false, LocationProvider.FUSED, LocationPrecision.PRECISE,
+        )
+        val inside = locationAssess(fix(gcj.latitude, gcj.longitude, Crs.WGS84), nowMs)
+        expect(inside.status == RegionStatus.INSIDE && inside.code == "location.inside", "$inside")
+        expect(inside.messageZh.contains("上海"), inside.messageZh)
+        val wgs = locationToWgs84(31.2304, 121.4737, Crs.GCJ02)
+        expect(Math.abs(wgs.latitude - 31.2304) > 0.001, "GCJ-02 is converted: $wgs")
+        val kunshan = locationAssess(fix(31.3856, 120.9807, Crs.WGS84), nowMs, policy)
+        expect(kunshan.status == RegionStatus.OUTSIDE, "$kunshan")
+        val evidence = locationBindEvidence(inside, inside.fixTimeUnixMs + 5000)
+        expect(evidence.status == RegionStatus.INSIDE && evidence.boundaryVersion.startsWith("shanghai-land/"), "$evidence")
+        locationEvidenceEnsureInside(evidence)
+        val outside = expectThrows<LocationException.OutsideRegion> {
+            locationEvidenceEnsureInside(locationBindEvidence(kunshan, kunshan.fixTimeUnixMs))
+        }
+        expect(outside.code == "location.outside_region", outside.code)
+        val mock = expectThrows<LocationException.MockFix> {
+            locationAssess(fix(31.2304, 121.4737, Crs.BD09).copy(isMock = true), nowMs)
+        }
+        expect(mock.code == "location.mock_fix" && mock.messageZh.isNotEmpty(), mock.code)
+        val late = expectThrows<LocationException.FixNotAtCapture> { locationBindEvidence(inside, inside.fixTimeUnixMs + 60_000) }
+        expect(late.code == "location.fix_not_at_capture", late.code)
+    }
+
+    test("province rules table") {
+        val jiangxi = requirementsFor(36u, SubjectType.INDIVIDUAL)
+        expect(jiangxi.statementMark == StatementMark.FINGERPRINT, "$jiangxi")
+        expect(jiangxi.domainListing == DomainListing.WIDENED_DOMAIN_AREA, "$jiangxi")
+        val shanghai = requirementsFor(31u, SubjectType.ORGANISATION)
+        expect(shanghai.inRegionVerification && shanghai.adminPhoneMustMatch, "$shanghai")
+        expect(shanghai.statementMark == StatementMark.OFFICIAL_SEAL, "$shanghai")
+        expect(shanghai.notes.any { it.code == "rules.in_region_verification" && it.textZh.contains("上海") }, "notes")
+        expect(requirementsFor(44u, SubjectType.INDIVIDUAL).appUpload, "Guangdong offers app upload")
+        val unknown = expectThrows<RulesException.UnknownProvince> { requirementsFor(81u, SubjectType.INDIVIDUAL) }
+        expect(unknown.code == "rules.unknown_province", unknown.code)
+    }
+
     scanner.close()
     println("$passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)

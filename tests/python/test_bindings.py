@@ -95,5 +95,43 @@ class Scanner(unittest.TestCase):
         self.assertIsNone(scanner.scan_frame(blank, NOW))
 
 
+class Location(unittest.TestCase):
+    NOW_MS = NOW * 1000
+
+    def fix(self, lat, lon, crs=core.Crs.WGS84, accuracy=10.0, **kw):
+        args = dict(
+            latitude=lat, longitude=lon, crs=crs, horizontal_accuracy_m=accuracy,
+            fix_time_unix_ms=self.NOW_MS - 1000, is_mock=False,
+            provider=core.LocationProvider.GPS, precision=core.LocationPrecision.PRECISE,
+        )
+        args.update(kw)
+        return core.LocationFix(**args)
+
+    def test_verdicts_in_every_coordinate_system(self):
+        for crs in (core.Crs.WGS84, core.Crs.GCJ02, core.Crs.BD09):
+            verdict = core.location_assess(self.fix(31.2304, 121.4737, crs), self.NOW_MS, None)
+            self.assertEqual(verdict.status, core.RegionStatus.INSIDE, crs)
+        huaqiao = core.location_assess(self.fix(31.2950, 121.0940, accuracy=400.0), self.NOW_MS, None)
+        self.assertEqual(huaqiao.status, core.RegionStatus.UNCERTAIN)
+        self.assertEqual(huaqiao.code, "location.accuracy_too_coarse")
+
+    def test_refusals_are_typed(self):
+        with self.assertRaises(core.LocationError.CoarseOnly) as caught:
+            core.location_assess(
+                self.fix(31.2, 121.4, precision=core.LocationPrecision.APPROXIMATE), self.NOW_MS, None)
+        self.assertEqual(caught.exception.code, "location.coarse_only")
+        with self.assertRaises(core.LocationError.StaleFix):
+            core.location_assess(self.fix(31.2, 121.4, fix_time_unix_ms=0), self.NOW_MS, None)
+        with self.assertRaises(core.LocationError.InvalidAccuracy):
+            core.location_assess(self.fix(31.2, 121.4, accuracy=float("nan")), self.NOW_MS, None)
+
+    def test_rules(self):
+        rules = core.requirements_for(65, core.SubjectType.INDIVIDUAL)
+        self.assertEqual(rules.statement_mark, core.StatementMark.FINGERPRINT)
+        self.assertEqual(rules.domain_listing, core.DomainListing.ONE_FORM_FREE_SPACE)
+        with self.assertRaises(core.RulesError.UnknownProvince):
+            core.requirements_for(0, core.SubjectType.ORGANISATION)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,10 +1,13 @@
 //! Evaluation: a labelled corpus of photograph-like QR images and the
-//! decode-rate table of raw `rqrr` against our pipeline.
+//! decode-rate table of raw `rqrr` against our pipeline; location verdicts
+//! and boundary accuracy against a reference.
 
 mod corpus;
+mod location;
 mod photo;
 mod qr_rate;
 
 pub use corpus::{make_corpus, MakeCorpusArgs};
+pub use location::{run as location_eval, LocationEvalArgs};
 pub use photo::{photograph, Distortion};
 pub use qr_rate::{evaluate, EvalArgs};

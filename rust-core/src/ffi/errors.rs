@@ -77,3 +77,40 @@ ffi_error! {
         Order,
     }
 }
+
+ffi_error! {
+    /// A location fix refused, or evidence that does not satisfy the
+    /// in-region rule.
+    LocationError from crate::location::LocationError {
+        /// Coordinates missing or out of range (`location.invalid_coordinates`).
+        InvalidCoordinates,
+        /// No valid accuracy (`location.invalid_accuracy`).
+        InvalidAccuracy,
+        /// Mock or simulated fix (`location.mock_fix`).
+        MockFix,
+        /// Only approximate location granted (`location.coarse_only`).
+        CoarseOnly,
+        /// Fix too old (`location.stale_fix`).
+        StaleFix,
+        /// Fix dated in the future (`location.future_fix`).
+        FutureFix,
+        /// Fix not taken at the photo's moment (`location.fix_not_at_capture`).
+        FixNotAtCapture,
+        /// Judged outside Shanghai (`location.outside_region`).
+        OutsideRegion,
+        /// Not certainly inside Shanghai (`location.uncertain`).
+        Uncertain,
+        /// Boundary data damaged, a build defect (`location.boundary_data`).
+        BoundaryData,
+    }
+}
+
+ffi_error! {
+    /// A refused province rules query.
+    RulesError from crate::rules::RulesError {
+        /// Not a province code (`rules.unknown_province`).
+        UnknownProvince,
+        /// Rules table damaged, a build defect (`rules.table_invalid`).
+        TableInvalid,
+    }
+}

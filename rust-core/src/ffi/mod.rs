@@ -3,16 +3,23 @@
 //! else; domain code never imports it.
 
 mod errors;
+mod location;
 mod logging;
 mod order;
+mod rules;
 mod scanner;
 
-pub use errors::{OrderQrError, ScanError};
+pub use errors::{LocationError, OrderQrError, RulesError, ScanError};
+pub use location::{
+    location_assess, location_bind_evidence, location_default_policy,
+    location_evidence_ensure_inside, location_to_wgs84, Coordinates, LocationVerdict,
+};
 pub use logging::{install_logger, LogLevel, LogRecord, Logger};
 pub use order::{
     generate_issuer_seed, issuer_public_key, order_qr_encode, order_qr_parse_and_verify,
     order_qr_render_png, order_qr_render_svg, TrustConfig,
 };
+pub use rules::requirements_for;
 pub use scanner::{CameraFrame, OrderScanner};
 
 use crate::order::{ClaimToken, Gateway};

@@ -1,0 +1,198 @@
+//! `icp-companion location-eval`: verdicts on the labelled places, and the
+//! shipped boundary measured against an OpenStreetMap-derived reference.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use icp_companion::location::{
+    assess, Crs, LatLon, LocationFix, LocationPolicy, LocationPrecision, LocationProvider, Region,
+    RegionStatus,
+};
+use serde_json::Value;
+
+const PLACES: &str = include_str!("../../../rust-core/tests/data/shanghai-places.tsv");
+const LAND_REFERENCE: &str = "jinke_shanghai_land_clipped.geojson";
+const ADMIN_REFERENCE: &str = "osm_shanghai_r913067_v155.geojson";
+/// A reference land-border point lies on the administrative line too; a
+/// coastline point does not.
+const SAME_LINE_M: f64 = 20.0;
+
+#[derive(Args)]
+pub struct LocationEvalArgs {
+    /// Folder with the OpenStreetMap-derived reference polygons (read only
+    /// to measure; never shipped).
+    #[arg(long, default_value = "../shared/reference/geo")]
+    reference: PathBuf,
+    /// Border sampling step, metres.
+    #[arg(long, default_value_t = 50.0)]
+    step: f64,
+}
+
+pub fn run(args: LocationEvalArgs) -> Result<(), String> {
+    let started = Instant::now();
+    let shipped = Region::parse_shanghai().map_err(|e| e.to_string())?;
+    println!(
+        "shipped boundary {} ({} segments), parsed in {:.2} ms",
+        shipped.version(),
+        shipped.segment_count(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    let reference = load_reference(&args.reference);
+    if let Err(why) = &reference {
+        println!("reference not used: {why}");
+    }
+
+    println!("\n| place | expected | verdict (10 m fix) | border m | reference |");
+    println!("|---|---|---|---|---|");
+    let (mut agree, mut total) = (0, 0);
+    let policy = LocationPolicy::default();
+    for line in PLACES.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let [name, lat, lon, expected] = f[..] else {
+            return Err(format!("bad places line: {line}"));
+        };
+        let p = LatLon {
+            lat: lat.parse().map_err(|_| format!("bad latitude in {line}"))?,
+            lon: lon
+                .parse()
+                .map_err(|_| format!("bad longitude in {line}"))?,
+        };
+        let fix = LocationFix {
+            latitude: p.lat,
+            longitude: p.lon,
+            crs: Crs::Wgs84,
+            horizontal_accuracy_m: 10.0,
+            fix_time_unix_ms: 0,
+            is_mock: false,
+            provider: LocationProvider::Gps,
+            precision: LocationPrecision::Precise,
+        };
+        let v = assess(&shipped, &fix, 0, &policy).map_err(|e| e.to_string())?;
+        let status = match v.status {
+            RegionStatus::Inside => "inside",
+            RegionStatus::Outside => "outside",
+            RegionStatus::Uncertain => "uncertain",
+        };
+        total += 1;
+        agree += (status == expected) as usize;
+        let by_reference = match &reference {
+            Ok((land, _)) => if land.contains(p) {
+                "inside"
+            } else {
+                "outside"
+            }
+            .to_string(),
+            Err(_) => "-".into(),
+        };
+        println!(
+            "| {name} | {expected} | {status} | {:.0} | {by_reference} |",
+            v.distance_to_border_m
+        );
+    }
+    println!("\n{agree}/{total} places get their expected verdict.");
+
+    let Ok((land, admin)) = reference else {
+        return Ok(());
+    };
+    let samples = shipped.border_samples(args.step);
+    let (mut all, mut land_border) = (Vec::new(), Vec::new());
+    for p in samples {
+        let d = land.distance_to_border_m(p);
+        all.push(d);
+        if admin.distance_to_border_m(land.nearest_border_point(p)) < SAME_LINE_M {
+            land_border.push(d);
+        }
+    }
+    println!(
+        "\nShipped border vs OpenStreetMap r913067 clipped to land (sampled every {} m):\n",
+        args.step
+    );
+    println!("| part of the border | samples | median m | 90th percentile m | within 100 m |");
+    println!("|---|---|---|---|---|");
+    for (label, mut d) in [
+        ("land border (Jiangsu, Zhejiang)", land_border),
+        ("whole border incl. coastline", all),
+    ] {
+        d.sort_by(f64::total_cmp);
+        let q = |f: f64| d[((d.len() - 1) as f64 * f) as usize];
+        let within = d.iter().filter(|&&x| x <= 100.0).count() as f64 / d.len() as f64 * 100.0;
+        println!(
+            "| {label} | {} | {:.0} | {:.0} | {within:.1} % |",
+            d.len(),
+            q(0.5),
+            q(0.9)
+        );
+    }
+    Ok(())
+}
+
+/// The land-clipped and the administrative reference regions.
+fn load_reference(dir: &std::path::Path) -> Result<(Region, Region), String> {
+    let load = |name: &str| -> Result<Region, String> {
+        let path = dir.join(name);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let json: Value = serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
+        let mut polygons = Vec::new();
+        collect_polygons(&json, &mut polygons)?;
+        Region::from_rings(name.to_string(), &polygons).map_err(|e| e.to_string())
+    };
+    Ok((load(LAND_REFERENCE)?, load(ADMIN_REFERENCE)?))
+}
+
+/// Appends the polygons of any GeoJSON object (collections, features,
+/// polygons, multi-polygons) as rings of WGS-84 points.
+fn collect_polygons(json: &Value, out: &mut Vec<Vec<Vec<LatLon>>>) -> Result<(), String> {
+    let rings = |v: &Value| -> Result<Vec<Vec<LatLon>>, String> {
+        v.as_array()
+            .ok_or("polygon is not an array")?
+            .iter()
+            .map(|ring| {
+                ring.as_array()
+                    .ok_or("ring is not an array")?
+                    .iter()
+                    .map(|pt| {
+                        match (
+                            pt.get(0).and_then(Value::as_f64),
+                            pt.get(1).and_then(Value::as_f64),
+                        ) {
+                            (Some(lon), Some(lat)) => Ok(LatLon { lat, lon }),
+                            _ => Err("bad position".to_string()),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    match json.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {
+            for f in json["features"]
+                .as_array()
+                .ok_or("features is not an array")?
+            {
+                collect_polygons(f, out)?;
+            }
+        }
+        Some("Feature") => collect_polygons(&json["geometry"], out)?,
+        Some("Polygon") => out.push(rings(&json["coordinates"])?),
+        Some("MultiPolygon") => {
+            for p in json["coordinates"]
+                .as_array()
+                .ok_or("coordinates is not an array")?
+            {
+                out.push(rings(p)?);
+            }
+        }
+        Some("GeometryCollection") => {
+            for g in json["geometries"]
+                .as_array()
+                .ok_or("geometries is not an array")?
+            {
+                collect_polygons(g, out)?;
+            }
+        }
+        other => return Err(format!("unsupported GeoJSON type {other:?}")),
+    }
+    Ok(())
+}

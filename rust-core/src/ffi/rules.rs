@@ -1,0 +1,13 @@
+//! Province rules for apps.
+
+use crate::order::SubjectType;
+use crate::rules::FilingRules;
+
+use super::RulesError;
+
+/// What a filing in `province` (GB/T 2260 code) requires for `subject`,
+/// with bilingual guidance; unknown codes are an error.
+#[uniffi::export]
+pub fn requirements_for(province: u32, subject: SubjectType) -> Result<FilingRules, RulesError> {
+    Ok(crate::rules::requirements_for(province, subject)?)
+}
