@@ -1,14 +1,15 @@
 //! A region's area as WGS-84 polygons, indexed for the two questions a
 //! verdict asks: is this point inside, and how far is the border?
 //!
-//! Polygons are held in a local metric projection (equirectangular about the
-//! region's centre; under 0.6 % scale error across a province the size of
-//! Shanghai), the border segments in an R-tree for the nearest one; the
-//! distance reported is then the geodesic distance to that nearest point.
+//! The border is held in a local metric projection (equirectangular about
+//! the region's centre; under 0.6 % scale error across a province the size
+//! of Shanghai): its segments in an R-tree for the nearest one, and in
+//! horizontal bands for an even-odd crossing test. The distance reported is
+//! then measured on the WGS-84 ellipsoid to that nearest point.
 
 use std::sync::OnceLock;
 
-use geo::{Contains, Coord, Distance, Geodesic, LineString, Point, Polygon, Rect};
+use geo::{Coord, Distance, Geodesic, Point};
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use serde::Deserialize;
 
@@ -24,13 +25,27 @@ const SHANGHAI_JSON: &str = include_str!("../../data/shanghai-boundary.gcj02.jso
 const WGS84_A: f64 = 6_378_137.0;
 const WGS84_E2: f64 = 0.006_694_379_990_14;
 
+/// Horizontal bands of the crossing-test index.
+const BANDS: usize = 512;
+/// Beyond this, distances use the full geodesic solution instead of the
+/// local ellipsoidal approximation (under 0.5 m error up to here).
+const LOCAL_DISTANCE_LIMIT_M: f64 = 50_000.0;
+
 /// An area made of polygons (with holes), with its border indexed.
 pub struct Region {
     version: String,
     origin: LatLon,
     metres_per_deg: (f64, f64),
-    polygons: Vec<(Rect<f64>, Polygon<f64>)>,
     segments: RTree<Segment>,
+    bands: Bands,
+}
+
+/// Border segments bucketed by the horizontal bands their y-range touches.
+struct Bands {
+    y0: f64,
+    height: f64,
+    edges: Vec<Segment>,
+    members: Vec<Vec<u32>>,
 }
 
 /// The boundary file format written by `extract_shanghai_boundary.py`.
@@ -136,45 +151,57 @@ impl Region {
             lat: (lo.lat + hi.lat) / 2.0,
             lon: (lo.lon + hi.lon) / 2.0,
         };
-        let phi = origin.lat.to_radians();
-        let w = (1.0 - WGS84_E2 * phi.sin().powi(2)).sqrt();
-        let metres_per_deg = (
-            (WGS84_A / w) * phi.cos() * std::f64::consts::PI / 180.0,
-            (WGS84_A * (1.0 - WGS84_E2) / (w * w * w)) * std::f64::consts::PI / 180.0,
-        );
+        let metres_per_deg = metres_per_degree(origin.lat);
         let mut region = Region {
             version,
             origin,
             metres_per_deg,
-            polygons: Vec::new(),
             segments: RTree::new(),
+            bands: Bands {
+                y0: 0.0,
+                height: 1.0,
+                edges: Vec::new(),
+                members: Vec::new(),
+            },
         };
-        let mut segments = Vec::new();
-        for rings in polygons {
-            let mut projected = rings.iter().map(|ring| {
-                let coords: Vec<Coord<f64>> = ring.iter().map(|&p| region.project(p)).collect();
-                for pair in coords
-                    .windows(2)
-                    .chain(std::iter::once(&[coords[coords.len() - 1], coords[0]][..]))
-                {
-                    if pair[0] != pair[1] {
-                        segments.push(Segment([pair[0].x, pair[0].y], [pair[1].x, pair[1].y]));
-                    }
+        let mut edges = Vec::new();
+        for ring in polygons.iter().flatten() {
+            if ring.len() < 3 {
+                return Err(LocationError::BoundaryData {
+                    why: "a ring of fewer than three points".into(),
+                });
+            }
+            let coords: Vec<[f64; 2]> = ring
+                .iter()
+                .map(|&p| {
+                    let c = region.project(p);
+                    [c.x, c.y]
+                })
+                .collect();
+            for (i, &a) in coords.iter().enumerate() {
+                let b = coords[(i + 1) % coords.len()];
+                if a != b {
+                    edges.push(Segment(a, b));
                 }
-                LineString::new(coords)
-            });
-            let Some(exterior) = projected.next() else {
-                continue;
-            };
-            let polygon = Polygon::new(exterior, projected.collect());
-            let bbox = geo::BoundingRect::bounding_rect(&polygon).ok_or_else(|| {
-                LocationError::BoundaryData {
-                    why: "an empty ring".into(),
-                }
-            })?;
-            region.polygons.push((bbox, polygon));
+            }
         }
-        region.segments = RTree::bulk_load(segments);
+        let (lo_y, hi_y) = (region.project(lo).y, region.project(hi).y);
+        let height = ((hi_y - lo_y) / BANDS as f64).max(f64::MIN_POSITIVE);
+        let band = |y: f64| (((y - lo_y) / height) as usize).min(BANDS - 1);
+        let mut members = vec![Vec::new(); BANDS];
+        for (i, e) in edges.iter().enumerate() {
+            let (a, b) = (e.0[1].min(e.1[1]), e.0[1].max(e.1[1]));
+            for m in &mut members[band(a)..=band(b)] {
+                m.push(i as u32);
+            }
+        }
+        region.segments = RTree::bulk_load(edges.clone());
+        region.bands = Bands {
+            y0: lo_y,
+            height,
+            edges,
+            members,
+        };
         Ok(region)
     }
 
@@ -192,9 +219,21 @@ impl Region {
     /// outside; a verdict never relies on that distinction).
     pub fn contains(&self, p: LatLon) -> bool {
         let c = self.project(p);
-        self.polygons
-            .iter()
-            .any(|(bbox, polygon)| bbox_has(bbox, c) && polygon.contains(&c))
+        let band = (c.y - self.bands.y0) / self.bands.height;
+        if !(0.0..BANDS as f64).contains(&band) {
+            return false;
+        }
+        // Even-odd rule over every ring: holes and islands need no special case.
+        let mut inside = false;
+        for &i in &self.bands.members[band as usize] {
+            let Segment(a, b) = self.bands.edges[i as usize];
+            if (a[1] > c.y) != (b[1] > c.y)
+                && c.x < a[0] + (c.y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])
+            {
+                inside = !inside;
+            }
+        }
+        inside
     }
 
     /// The point of the border nearest to the WGS-84 point `p`.
@@ -208,10 +247,16 @@ impl Region {
         self.unproject(nearest)
     }
 
-    /// Geodesic distance in metres from the WGS-84 point to the border.
+    /// Distance in metres on the WGS-84 ellipsoid from the point to the border.
     pub fn distance_to_border_m(&self, p: LatLon) -> f64 {
         let q = self.nearest_border_point(p);
-        Geodesic.distance(Point::new(p.lon, p.lat), Point::new(q.lon, q.lat))
+        let (kx, ky) = metres_per_degree(0.5 * (p.lat + q.lat));
+        let local = ((p.lon - q.lon) * kx).hypot((p.lat - q.lat) * ky);
+        if local < LOCAL_DISTANCE_LIMIT_M {
+            local
+        } else {
+            Geodesic.distance(Point::new(p.lon, p.lat), Point::new(q.lon, q.lat))
+        }
     }
 
     /// Points along the border every `step_m` metres (at least each segment's
@@ -247,9 +292,16 @@ impl Region {
     }
 }
 
-fn bbox_has(bbox: &Rect<f64>, c: Coord<f64>) -> bool {
-    let (min, max) = (bbox.min(), bbox.max());
-    c.x >= min.x && c.x <= max.x && c.y >= min.y && c.y <= max.y
+/// Metres per degree of longitude and of latitude at `lat` on the WGS-84
+/// ellipsoid (prime-vertical and meridional radii of curvature).
+fn metres_per_degree(lat: f64) -> (f64, f64) {
+    let phi = lat.to_radians();
+    let w = (1.0 - WGS84_E2 * phi.sin().powi(2)).sqrt();
+    let rad = std::f64::consts::PI / 180.0;
+    (
+        WGS84_A / w * phi.cos() * rad,
+        WGS84_A * (1.0 - WGS84_E2) / (w * w * w) * rad,
+    )
 }
 
 /// One border segment in projected metres, as an R-tree entry.
@@ -382,5 +434,52 @@ mod tests {
         let region = Region::shanghai().unwrap();
         assert!(region.segment_count() > 2000);
         assert!(region.version().starts_with("shanghai-land/"));
+    }
+
+    #[test]
+    fn banded_crossing_test_agrees_with_geo_on_the_shipped_boundary() {
+        use geo::{Contains, LineString, MultiPolygon, Polygon};
+        let file: BoundaryFile = serde_json::from_str(SHANGHAI_JSON).unwrap();
+        let ring = |flat: &Vec<i64>| {
+            LineString::from(
+                flat.chunks_exact(2)
+                    .map(|c| {
+                        let p = to_wgs84(
+                            LatLon {
+                                lon: c[0] as f64 * 1e-6,
+                                lat: c[1] as f64 * 1e-6,
+                            },
+                            Crs::Gcj02,
+                        );
+                        (p.lon, p.lat)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let shape = MultiPolygon::new(
+            file.polygons
+                .iter()
+                .map(|rings| Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect()))
+                .collect(),
+        );
+        let region = Region::shanghai().unwrap();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut inside = 0;
+        for _ in 0..5_000 {
+            let p = LatLon {
+                lat: 30.6 + next() * 1.3,
+                lon: 120.8 + next() * 1.3,
+            };
+            let expected = shape.contains(&geo::Point::new(p.lon, p.lat));
+            assert_eq!(region.contains(p), expected, "{p:?}");
+            inside += expected as usize;
+        }
+        assert!(inside > 1_000, "{inside} of 5000 samples inside");
     }
 }
