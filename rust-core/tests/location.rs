@@ -9,6 +9,24 @@ use proptest::prelude::*;
 
 const NOW: i64 = 1_795_000_000_000;
 
+/// Places the tests below reason about (WGS-84; also in the labelled table).
+const ANTING: LatLon = LatLon {
+    lat: 31.2900,
+    lon: 121.1600,
+};
+const HUAQIAO: LatLon = LatLon {
+    lat: 31.2950,
+    lon: 121.0940,
+};
+const KUNSHAN: LatLon = LatLon {
+    lat: 31.3856,
+    lon: 120.9807,
+};
+const PEOPLES_SQUARE: LatLon = LatLon {
+    lat: 31.2304,
+    lon: 121.4737,
+};
+
 /// Labelled places: (name, WGS-84 position, expected verdict for a 10 m fix).
 fn places() -> Vec<(String, LatLon, RegionStatus)> {
     include_str!("data/shanghai-places.tsv")
@@ -89,25 +107,17 @@ fn gcj02_read_as_wgs84_would_mislead_near_the_border() {
 fn a_coarse_fix_or_a_border_position_is_uncertain_with_the_right_guidance() {
     let policy = LocationPolicy::default();
     // Huaqiao is about 0.6 km from the border: a 400 m fix cannot tell.
-    let huaqiao = LatLon {
-        lat: 31.2950,
-        lon: 121.0940,
-    };
-    let v = assess(shanghai(), &fix(huaqiao, Crs::Wgs84, 400.0), NOW, &policy).unwrap();
+    let v = assess(shanghai(), &fix(HUAQIAO, Crs::Wgs84, 400.0), NOW, &policy).unwrap();
     assert_eq!(
         (v.status, v.reason),
         (RegionStatus::Uncertain, VerdictReason::AccuracyTooCoarse)
     );
 
     // 40 m from the border nothing can decide: move away.
-    let anting = LatLon {
-        lat: 31.2900,
-        lon: 121.1600,
-    };
-    let edge = shanghai().nearest_border_point(anting);
+    let edge = shanghai().nearest_border_point(ANTING);
     let near = LatLon {
-        lat: edge.lat + (anting.lat - edge.lat) * 40.0 / shanghai().distance_to_border_m(anting),
-        lon: edge.lon + (anting.lon - edge.lon) * 40.0 / shanghai().distance_to_border_m(anting),
+        lat: edge.lat + (ANTING.lat - edge.lat) * 40.0 / shanghai().distance_to_border_m(ANTING),
+        lon: edge.lon + (ANTING.lon - edge.lon) * 40.0 / shanghai().distance_to_border_m(ANTING),
     };
     let v = assess(shanghai(), &fix(near, Crs::Wgs84, 5.0), NOW, &policy).unwrap();
     assert_eq!(
@@ -121,11 +131,13 @@ fn a_coarse_fix_or_a_border_position_is_uncertain_with_the_right_guidance() {
     );
 
     // The same spot with a 10 m fix in the city centre is clearly inside.
-    let square = LatLon {
-        lat: 31.2304,
-        lon: 121.4737,
-    };
-    let v = assess(shanghai(), &fix(square, Crs::Wgs84, 10.0), NOW, &policy).unwrap();
+    let v = assess(
+        shanghai(),
+        &fix(PEOPLES_SQUARE, Crs::Wgs84, 10.0),
+        NOW,
+        &policy,
+    )
+    .unwrap();
     assert_eq!(v.reason, VerdictReason::InsideClear);
     assert!(v.distance_to_border_m > 10_000.0);
 }
@@ -133,11 +145,7 @@ fn a_coarse_fix_or_a_border_position_is_uncertain_with_the_right_guidance() {
 #[test]
 fn untrustworthy_fixes_are_refused() {
     let policy = LocationPolicy::default();
-    let square = LatLon {
-        lat: 31.2304,
-        lon: 121.4737,
-    };
-    let good = fix(square, Crs::Wgs84, 10.0);
+    let good = fix(PEOPLES_SQUARE, Crs::Wgs84, 10.0);
     let refused = |f: LocationFix| assess(shanghai(), &f, NOW, &policy).unwrap_err();
 
     assert_eq!(
@@ -208,15 +216,17 @@ fn untrustworthy_fixes_are_refused() {
 #[test]
 fn evidence_binds_only_to_a_photo_taken_at_the_fix() {
     let policy = LocationPolicy::default();
-    let square = LatLon {
-        lat: 31.2304,
-        lon: 121.4737,
-    };
-    let v = assess(shanghai(), &fix(square, Crs::Gcj02, 10.0), NOW, &policy).unwrap();
+    let v = assess(
+        shanghai(),
+        &fix(PEOPLES_SQUARE, Crs::Gcj02, 10.0),
+        NOW,
+        &policy,
+    )
+    .unwrap();
     let evidence = LocationEvidence::bind(&v, v.fix_time_unix_ms + 12_000, &policy).unwrap();
     assert_eq!(evidence.status, RegionStatus::Inside);
     assert!(
-        (evidence.latitude - square.lat).abs() < 1e-9,
+        (evidence.latitude - PEOPLES_SQUARE.lat).abs() < 1e-9,
         "stored in WGS-84"
     );
     assert_eq!(evidence.boundary_version, shanghai().version());
@@ -239,19 +249,11 @@ fn evidence_binds_only_to_a_photo_taken_at_the_fix() {
         })
     );
 
-    let kunshan = LatLon {
-        lat: 31.3856,
-        lon: 120.9807,
-    };
-    let out = assess(shanghai(), &fix(kunshan, Crs::Wgs84, 10.0), NOW, &policy).unwrap();
+    let out = assess(shanghai(), &fix(KUNSHAN, Crs::Wgs84, 10.0), NOW, &policy).unwrap();
     let evidence = LocationEvidence::bind(&out, out.fix_time_unix_ms, &policy).unwrap();
     assert_eq!(evidence.ensure_inside(), Err(LocationError::OutsideRegion));
 
-    let huaqiao = LatLon {
-        lat: 31.2950,
-        lon: 121.0940,
-    };
-    let unsure = assess(shanghai(), &fix(huaqiao, Crs::Wgs84, 400.0), NOW, &policy).unwrap();
+    let unsure = assess(shanghai(), &fix(HUAQIAO, Crs::Wgs84, 400.0), NOW, &policy).unwrap();
     let evidence = LocationEvidence::bind(&unsure, unsure.fix_time_unix_ms, &policy).unwrap();
     assert_eq!(evidence.ensure_inside(), Err(LocationError::Uncertain));
 }
