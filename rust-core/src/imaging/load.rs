@@ -3,7 +3,8 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::ImageInputError;
 
@@ -46,22 +47,52 @@ pub fn sniff_format(bytes: &[u8]) -> Result<AcceptedFormat, ImageInputError> {
     }
 }
 
-/// Decodes a JPEG, PNG or GIF held in memory, refusing anything over the
-/// size limits before the pixels are allocated.
+/// Decodes a JPEG, PNG or GIF held in memory, upright (its EXIF orientation
+/// applied), refusing anything over the size limits before the pixels are
+/// allocated.
 pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage, ImageInputError> {
+    Ok(decode_upright(bytes)?.image)
+}
+
+/// An image decoded by [`decode_upright`].
+pub struct Decoded {
+    /// The pixels, upright.
+    pub image: DynamicImage,
+    /// The file's format, by content.
+    pub format: AcceptedFormat,
+    /// Whether an EXIF orientation other than "normal" was applied.
+    pub reoriented: bool,
+}
+
+/// Like [`decode_image`], also telling the format and whether the image had
+/// to be turned upright.
+pub fn decode_upright(bytes: &[u8]) -> Result<Decoded, ImageInputError> {
     let format = sniff_format(bytes)?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE_PX);
     limits.max_image_height = Some(MAX_SIDE_PX);
     limits.max_alloc = Some(MAX_ALLOC_BYTES);
-    reader.limits(limits);
-    reader.decode().map_err(|e| match e {
+    let mut decoder = reader.into_decoder().map_err(refusal)?;
+    decoder.set_limits(limits).map_err(refusal)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    image.apply_orientation(orientation);
+    Ok(Decoded {
+        image,
+        format,
+        reoriented: orientation != Orientation::NoTransforms,
+    })
+}
+
+/// Maps a decoder failure to the refusal the user sees.
+fn refusal(e: image::ImageError) -> ImageInputError {
+    match e {
         image::ImageError::Limits(l) => ImageInputError::TooLarge(l.to_string()),
         image::ImageError::Unsupported(u) => ImageInputError::UnsupportedFormat(u.to_string()),
         image::ImageError::IoError(io) => ImageInputError::Corrupt(io.to_string()),
         other => ImageInputError::Corrupt(other.to_string()),
-    })
+    }
 }
 
 /// Reads and decodes an image file (at most [`MAX_FILE_BYTES`]).

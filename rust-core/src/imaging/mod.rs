@@ -3,8 +3,10 @@
 
 mod error;
 mod load;
+mod normalise;
 
 pub use error::ImageInputError;
 pub use load::{
     decode_image, read_image_file, sniff_format, AcceptedFormat, MAX_FILE_BYTES, MAX_SIDE_PX,
 };
+pub use normalise::{normalise_for_upload, NormalisedImage, UploadFormat, MAX_UPLOAD_BYTES};
