@@ -5,6 +5,7 @@ mod demo;
 mod dev;
 mod eval;
 mod locate;
+mod normalise;
 mod qr;
 mod rules;
 
@@ -33,6 +34,8 @@ enum Command {
     LocationEval(eval::LocationEvalArgs),
     /// What a province requires of an applicant (from the rules table).
     Rules(rules::RulesArgs),
+    /// Make a photo ready for upload: upright, no metadata, within 4 MB.
+    Normalise(normalise::NormaliseArgs),
 }
 
 fn main() {
@@ -43,6 +46,7 @@ fn main() {
         Command::Locate(args) => locate::run(args),
         Command::LocationEval(args) => eval::location_eval(args),
         Command::Rules(args) => rules::run(args),
+        Command::Normalise(args) => normalise::run(args),
     };
     if let Err(message) = result {
         eprintln!("error: {message}");

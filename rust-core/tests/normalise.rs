@@ -110,6 +110,36 @@ fn exif_orientation_is_applied_and_private_metadata_dropped() {
 }
 
 #[test]
+fn an_upright_jpeg_that_fits_loses_its_metadata_but_not_its_pixels() {
+    let original = encode(
+        &DynamicImage::ImageRgb8(photo(320, 240, 20)),
+        ImageFormat::Jpeg,
+    );
+    let mut tagged = with_exif(&original, 1);
+    // A comment segment after the EXIF one.
+    let comment = b"owner: Zhang San, ID 310101199001011234";
+    let at = 2 + exif_segment(1).len();
+    let mut com = vec![0xFF, 0xFE];
+    com.extend_from_slice(&((comment.len() + 2) as u16).to_be_bytes());
+    com.extend_from_slice(comment);
+    tagged.splice(at..at, com);
+    let out = normalise_for_upload(&tagged).unwrap();
+    assert_eq!(
+        (out.format, out.jpeg_quality, out.reoriented),
+        (UploadFormat::Jpeg, None, false)
+    );
+    for secret in [&b"Exif"[..], b"SecretPhone-X1", b"Zhang San"] {
+        assert!(!contains(&out.bytes, secret));
+    }
+    assert!(out.bytes.len() < tagged.len());
+    assert_eq!(
+        decode_image(&out.bytes).unwrap(),
+        decode_image(&original).unwrap(),
+        "pixels untouched"
+    );
+}
+
+#[test]
 fn a_large_photo_is_fitted_under_4_mb_instead_of_refused() {
     let mut state = 0x9e37_79b9u32;
     let noise = RgbImage::from_fn(4000, 3000, |_, _| {

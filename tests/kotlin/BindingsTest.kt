@@ -211,6 +211,27 @@ fun main() {
         expect(unknown.code == "rules.unknown_province", unknown.code)
     }
 
+    test("suspend normaliseForUpload strips metadata; bad bytes are typed errors") {
+        val img = BufferedImage(120, 80, BufferedImage.TYPE_INT_RGB)
+        for (x in 0 until 120) for (y in 0 until 80) img.setRGB(x, y, (x * 2 shl 16) or (y * 3 shl 8) or 90)
+        val out = java.io.ByteArrayOutputStream()
+        ImageIO.write(img, "png", out)
+        val png = out.toByteArray()
+        // A tEXt chunk with a private note, inserted after IHDR (8 + 25 bytes).
+        val note = "Comment\u0000owner phone 13800000000".toByteArray(Charsets.ISO_8859_1)
+        val chunk = java.nio.ByteBuffer.allocate(12 + note.size).putInt(note.size).put("tEXt".toByteArray()).put(note)
+        val crc = java.util.zip.CRC32().apply { update(chunk.array(), 4, 4 + note.size) }
+        chunk.putInt(crc.value.toInt())
+        val tagged = png.copyOfRange(0, 33) + chunk.array() + png.copyOfRange(33, png.size)
+        val normalised = runBlocking { normaliseForUpload(tagged) }
+        expect(normalised.format == UploadFormat.PNG && normalised.width == 120u && normalised.height == 80u, "$normalised")
+        expect(!String(normalised.bytes, Charsets.ISO_8859_1).contains("13800000000"), "private text removed")
+        val bad = expectThrows<ImageException.UnsupportedFormat> { runBlocking { normaliseForUpload("%PDF-1.7".toByteArray()) } }
+        expect(bad.code == "image.unsupported_format", bad.code)
+        val cut = expectThrows<ImageException.Corrupt> { runBlocking { normaliseForUpload(png.copyOfRange(0, png.size / 2)) } }
+        expect(cut.code == "image.corrupt", cut.code)
+    }
+
     scanner.close()
     println("$passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)

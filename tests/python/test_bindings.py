@@ -133,5 +133,21 @@ class Location(unittest.TestCase):
             core.requirements_for(0, core.SubjectType.ORGANISATION)
 
 
+class Normalise(unittest.TestCase):
+    def test_normalise_for_upload(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "code.png")
+            with open(path, "wb") as f:
+                f.write(core.order_qr_render_png(core.order_qr_encode(PAYLOAD, SEED), 4))
+            with open(path, "rb") as f:
+                png = f.read()
+        out = asyncio.run(core.normalise_for_upload(png))
+        self.assertEqual(out.format, core.UploadFormat.PNG)
+        self.assertLessEqual(len(out.bytes), 4_000_000)
+        with self.assertRaises(core.ImageError.Corrupt) as caught:
+            asyncio.run(core.normalise_for_upload(png[: len(png) // 2]))
+        self.assertEqual(caught.exception.code, "image.corrupt")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

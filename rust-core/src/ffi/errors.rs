@@ -114,3 +114,17 @@ ffi_error! {
         TableInvalid,
     }
 }
+
+ffi_error! {
+    /// An image file refused for upload or inspection.
+    ImageError from crate::imaging::ImageInputError {
+        /// Not JPEG, PNG or GIF by content (`image.unsupported_format`).
+        UnsupportedFormat,
+        /// Damaged or truncated (`image.corrupt`).
+        Corrupt,
+        /// Dimensions or memory beyond the limits (`image.too_large`).
+        TooLarge,
+        /// Could not be read (`image.io`).
+        Io,
+    }
+}

@@ -3,13 +3,15 @@
 //! else; domain code never imports it.
 
 mod errors;
+mod imaging;
 mod location;
 mod logging;
 mod order;
 mod rules;
 mod scanner;
 
-pub use errors::{LocationError, OrderQrError, RulesError, ScanError};
+pub use errors::{ImageError, LocationError, OrderQrError, RulesError, ScanError};
+pub use imaging::normalise_for_upload;
 pub use location::{
     location_assess, location_bind_evidence, location_default_policy,
     location_evidence_ensure_inside, location_to_wgs84, Coordinates, LocationVerdict,

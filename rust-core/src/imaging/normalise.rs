@@ -40,7 +40,8 @@ pub struct NormalisedImage {
     pub width: u32,
     /// Height after orientation and any downscaling, pixels.
     pub height: u32,
-    /// The JPEG quality used (`None` for PNG).
+    /// The JPEG quality used (`None` for PNG, and for a JPEG kept as it
+    /// was with only its metadata removed).
     pub jpeg_quality: Option<u8>,
     /// The EXIF orientation was applied to the pixels.
     pub reoriented: bool,
@@ -57,6 +58,22 @@ pub struct NormalisedImage {
 pub fn normalise_for_upload(bytes: &[u8]) -> Result<NormalisedImage, ImageInputError> {
     let decoded = decode_upright(bytes)?;
     let reoriented = decoded.reoriented;
+    if decoded.format == AcceptedFormat::Jpeg && !reoriented && bytes.len() <= MAX_UPLOAD_BYTES {
+        // Already upright and small enough: drop the metadata segments
+        // without re-encoding, so no quality is lost (or bytes added).
+        if let Some(stripped) = strip_jpeg_metadata(bytes) {
+            let (width, height) = decoded.image.dimensions();
+            return Ok(NormalisedImage {
+                bytes: stripped,
+                format: UploadFormat::Jpeg,
+                width,
+                height,
+                jpeg_quality: None,
+                reoriented: false,
+                downscaled: false,
+            });
+        }
+    }
     if decoded.format != AcceptedFormat::Jpeg {
         let mut png = Vec::new();
         decoded
@@ -141,6 +158,46 @@ fn predict_sizes(rgb: &RgbImage) -> Vec<usize> {
         .iter()
         .map(|&q| encode_jpeg(&sample, q).map_or(usize::MAX, |j| (j.len() as f64 * scale) as usize))
         .collect()
+}
+
+/// The JPEG without its private metadata segments (APP1 EXIF/XMP, APP13
+/// IPTC, the other application segments and comments), keeping the JFIF,
+/// ICC colour profile and Adobe colour-transform segments and everything
+/// from the start of scan on. `None` when the marker structure is not what
+/// a baseline/progressive JPEG has (then the caller re-encodes).
+fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    const APP0: u8 = 0xE0;
+    const APP2: u8 = 0xE2;
+    const APP14: u8 = 0xEE;
+    const COM: u8 = 0xFE;
+    const SOS: u8 = 0xDA;
+    if bytes.get(..2)? != [0xFF, 0xD8] {
+        return None;
+    }
+    let mut out = vec![0xFF, 0xD8];
+    let mut i = 2;
+    loop {
+        while *bytes.get(i)? == 0xFF && *bytes.get(i + 1)? == 0xFF {
+            i += 1; // fill bytes
+        }
+        if *bytes.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *bytes.get(i + 1)?;
+        if marker == SOS {
+            out.extend_from_slice(&bytes[i..]);
+            return Some(out);
+        }
+        let len = u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]) as usize;
+        let end = i + 2 + len;
+        let segment = bytes.get(i..end)?;
+        let private = (0xE0..=0xEF).contains(&marker) && ![APP0, APP2, APP14].contains(&marker)
+            || marker == COM;
+        if !private {
+            out.extend_from_slice(segment);
+        }
+        i = end;
+    }
 }
 
 /// RGB pixels, transparent areas composed onto white (documents on paper).
