@@ -2,7 +2,8 @@
 # Installs what the binding tests need, from reachable registries, and caches
 # downloads under target/test-deps so a second run fetches nothing:
 #   JNA (Debian libjna-java), the Kotlin compiler (npm kotlin-compiler),
-#   kotlinx-coroutines-core (from the PyPI wheel kotlin-jupyter-kernel; Apache-2.0).
+#   kotlinx-coroutines-core (from the PyPI wheel kotlin-jupyter-kernel; Apache-2.0),
+#   photos of people for the face tests (npm @vladmandic/face-api, PyPI scikit-image).
 # Prints the environment variables the runners use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +37,23 @@ if [ ! -f "$deps/kotlinx-coroutines.jar" ]; then
   rm -rf "$tmp"
 fi
 
+# Photos of people (and none) for the face-detection tests: the demo photos
+# of npm @vladmandic/face-api 1.7.15 (MIT) and scikit-image's bundled
+# astronaut, coffee and chelsea (BSD-3 / public domain). Never committed.
+if [ ! -f "$deps/faces/astronaut.png" ]; then
+  echo "fetching face test photos (npm @vladmandic/face-api, PyPI scikit-image)" >&2
+  tmp=$(mktemp -d)
+  mkdir -p "$deps/faces"
+  (cd "$tmp" && npm pack --silent "@vladmandic/face-api@1.7.15" >/dev/null \
+      && tar xzf vladmandic-face-api-1.7.15.tgz package/demo)
+  cp "$tmp"/package/demo/sample[1-6].jpg "$deps/faces/"
+  python3 -m pip download -q --no-deps --only-binary=:all: -d "$tmp" "scikit-image==0.26.0" >&2
+  (cd "$tmp" && python3 -m zipfile -e scikit_image-*.whl skimage-wheel >/dev/null)
+  cp "$tmp"/skimage-wheel/skimage/data/{astronaut,coffee,chelsea}.png "$deps/faces/"
+  rm -rf "$tmp"
+fi
+
+echo "ICP_FACE_PHOTOS=$deps/faces"
 echo "KOTLINC=$deps/kotlinc/bin/kotlinc"
 echo "KOTLIN_STDLIB=$deps/kotlinc/lib/kotlin-stdlib.jar"
 echo "JNA_JAR=/usr/share/java/jna.jar"

@@ -4,6 +4,7 @@
 mod demo;
 mod dev;
 mod eval;
+mod faces;
 mod locate;
 mod normalise;
 mod qr;
@@ -36,6 +37,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Make a photo ready for upload: upright, no metadata, within 4 MB.
     Normalise(normalise::NormaliseArgs),
+    /// The faces the on-device detector finds in photos.
+    Faces(faces::FacesArgs),
 }
 
 fn main() {
@@ -47,6 +50,7 @@ fn main() {
         Command::LocationEval(args) => eval::location_eval(args),
         Command::Rules(args) => rules::run(args),
         Command::Normalise(args) => normalise::run(args),
+        Command::Faces(args) => faces::run(args),
     };
     if let Err(message) = result {
         eprintln!("error: {message}");

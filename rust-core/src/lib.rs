@@ -6,6 +6,7 @@
 
 pub mod camera;
 pub mod imaging;
+pub mod inspect;
 pub mod location;
 pub mod logging;
 pub mod order;

@@ -149,5 +149,20 @@ class Normalise(unittest.TestCase):
         self.assertEqual(caught.exception.code, "image.corrupt")
 
 
+class Faces(unittest.TestCase):
+    PHOTOS = os.path.join(os.path.dirname(__file__), "..", "..", "target", "test-deps", "faces")
+
+    def test_detect_faces(self):
+        # Photos fetched by tests/setup-deps.sh (run by tests/run-bindings.sh).
+        with open(os.path.join(self.PHOTOS, "astronaut.png"), "rb") as f:
+            faces = asyncio.run(core.detect_faces(f.read()))
+        self.assertEqual(len(faces), 1)
+        self.assertTrue(150 < faces[0].x + faces[0].width / 2 < 260, faces[0])
+        with open(os.path.join(self.PHOTOS, "coffee.png"), "rb") as f:
+            self.assertEqual(asyncio.run(core.detect_faces(f.read())), [])
+        with self.assertRaises(core.ImageError.UnsupportedFormat):
+            asyncio.run(core.detect_faces(b"GIF87"))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

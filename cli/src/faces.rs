@@ -1,0 +1,70 @@
+//! `icp-companion faces`: the faces the on-device detector finds.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use icp_companion::imaging::read_image_file;
+use icp_companion::inspect::{FaceDetector, FaceDetectorSettings};
+use icp_companion::user_facing::UserFacing;
+
+#[derive(Args)]
+pub struct FacesArgs {
+    /// Photos (JPEG, PNG or GIF).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Write a copy of each photo with the faces outlined, as FILE.faces.png
+    /// in this folder.
+    #[arg(long)]
+    annotate: Option<PathBuf>,
+}
+
+pub fn run(args: FacesArgs) -> Result<(), String> {
+    let detector = FaceDetector::new(FaceDetectorSettings::default());
+    for path in &args.files {
+        let image = match read_image_file(path) {
+            Ok(image) => image,
+            Err(e) => {
+                println!("{}\t[{}] {}", path.display(), e.code(), e.message_en());
+                continue;
+            }
+        };
+        let gray = image.to_luma8();
+        let started = Instant::now();
+        let faces = detector.detect(&gray);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let list: Vec<String> = faces
+            .iter()
+            .map(|f| format!("{}x{}@{},{} ({:.1})", f.width, f.height, f.x, f.y, f.score))
+            .collect();
+        println!(
+            "{}\t{} faces\t{ms:.1} ms\t{}",
+            path.display(),
+            faces.len(),
+            list.join(" ")
+        );
+        if let Some(dir) = &args.annotate {
+            let mut rgb = image.to_rgb8();
+            for f in &faces {
+                let rect = imageproc::rect::Rect::at(f.x as i32, f.y as i32)
+                    .of_size(f.width.max(1), f.height.max(1));
+                for grow in 0..3 {
+                    let r = imageproc::rect::Rect::at(rect.left() - grow, rect.top() - grow)
+                        .of_size(
+                            rect.width() + 2 * grow as u32,
+                            rect.height() + 2 * grow as u32,
+                        );
+                    imageproc::drawing::draw_hollow_rect_mut(&mut rgb, r, image::Rgb([0, 255, 0]));
+                }
+            }
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let out = dir.join(format!("{name}.faces.png"));
+            rgb.save(&out)
+                .map_err(|e| format!("{}: {e}", out.display()))?;
+        }
+    }
+    Ok(())
+}
