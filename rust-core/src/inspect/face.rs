@@ -106,7 +106,7 @@ impl FaceDetector {
                 }
             })
             .collect();
-        boxes.sort_by(|a, b| (b.width * b.height).cmp(&(a.width * a.height)));
+        boxes.sort_by_key(|b| std::cmp::Reverse(b.width * b.height));
         boxes
     }
 }
