@@ -70,3 +70,37 @@ fn the_astronaut_face_is_where_she_is_at_any_scale() {
     // The face is in the upper middle of the picture (she is centred, head up).
     assert!((150..260).contains(&ax) && (80..200).contains(&ay), "{a:?}");
 }
+
+#[test]
+#[ignore = "needs the photos fetched by tests/setup-deps.sh; tests/run-all.sh runs it"]
+fn admin_photo_framing_on_real_photos() {
+    use icp_companion::inspect::{check_framing_and_quality, AdminPhotoProfile, Outcome};
+    let detector = FaceDetector::new(FaceDetectorSettings::default());
+    let profile = AdminPhotoProfile::default();
+    let outcome = |gray: &image::GrayImage, code: &str| {
+        let findings = check_framing_and_quality(gray, &detector.detect(gray), &profile);
+        findings.iter().find(|f| f.code == code).map(|f| f.outcome)
+    };
+    let astronaut = read_image_file(&photos().join("astronaut.png"))
+        .unwrap()
+        .to_luma8();
+    for code in [
+        "photo.face_count",
+        "photo.off_centre",
+        "photo.head_size",
+        "photo.blurry",
+        "photo.too_dark",
+    ] {
+        assert_eq!(outcome(&astronaut, code), Some(Outcome::Pass), "{code}");
+    }
+    // Blurred by 2 % of the face width (about 2 px here): a shaken photo.
+    let shaken = image::imageops::blur(&astronaut, 2.0);
+    assert_eq!(outcome(&shaken, "photo.blurry"), Some(Outcome::Fail));
+    let mut dim = astronaut.clone();
+    dim.pixels_mut().for_each(|p| p.0[0] /= 3);
+    assert_eq!(outcome(&dim, "photo.too_dark"), Some(Outcome::Fail));
+    let group = read_image_file(&photos().join("sample1.jpg"))
+        .unwrap()
+        .to_luma8();
+    assert_eq!(outcome(&group, "photo.face_count"), Some(Outcome::Fail));
+}
