@@ -8,6 +8,8 @@ use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{FaceDetector, FaceDetectorSettings};
 use icp_companion::user_facing::UserFacing;
 
+use crate::annotate::outline;
+
 #[derive(Args)]
 pub struct FacesArgs {
     /// Photos (JPEG, PNG or GIF).
@@ -46,16 +48,14 @@ pub fn run(args: FacesArgs) -> Result<(), String> {
         if let Some(dir) = &args.annotate {
             let mut rgb = image.to_rgb8();
             for f in &faces {
-                let rect = imageproc::rect::Rect::at(f.x as i32, f.y as i32)
-                    .of_size(f.width.max(1), f.height.max(1));
-                for grow in 0..3 {
-                    let r = imageproc::rect::Rect::at(rect.left() - grow, rect.top() - grow)
-                        .of_size(
-                            rect.width() + 2 * grow as u32,
-                            rect.height() + 2 * grow as u32,
-                        );
-                    imageproc::drawing::draw_hollow_rect_mut(&mut rgb, r, image::Rgb([0, 255, 0]));
-                }
+                outline(
+                    &mut rgb,
+                    f.x,
+                    f.y,
+                    f.width,
+                    f.height,
+                    image::Rgb([0, 255, 0]),
+                );
             }
             let name = path
                 .file_name()

@@ -1,6 +1,8 @@
 //! `icp-companion`: the desktop face of the ICP Filing companion core, for
 //! app teams, QA and the demo.
 
+mod annotate;
+mod check_photo;
 mod demo;
 mod dev;
 mod eval;
@@ -39,6 +41,8 @@ enum Command {
     Normalise(normalise::NormaliseArgs),
     /// The faces the on-device detector finds in photos.
     Faces(faces::FacesArgs),
+    /// Administrator-photo checks (framing, exposure, sharpness) on files.
+    CheckPhoto(check_photo::CheckPhotoArgs),
 }
 
 fn main() {
@@ -51,6 +55,7 @@ fn main() {
         Command::Rules(args) => rules::run(args),
         Command::Normalise(args) => normalise::run(args),
         Command::Faces(args) => faces::run(args),
+        Command::CheckPhoto(args) => check_photo::run(args),
     };
     if let Err(message) = result {
         eprintln!("error: {message}");

@@ -163,6 +163,18 @@ class Faces(unittest.TestCase):
         with self.assertRaises(core.ImageError.UnsupportedFormat):
             asyncio.run(core.detect_faces(b"GIF87"))
 
+    def test_check_admin_photo(self):
+        with open(os.path.join(self.PHOTOS, "astronaut.png"), "rb") as f:
+            photo = f.read()
+        findings = {f.code: f for f in asyncio.run(core.check_admin_photo(photo, None, None))}
+        self.assertEqual(findings["photo.face_count"].outcome, core.Outcome.PASS)
+        self.assertEqual(findings["photo.blurry"].outcome, core.Outcome.PASS)
+        self.assertIsNotNone(findings["photo.off_centre"].region)
+        # Boxes from the platform's detector are used instead of the core's.
+        none = asyncio.run(core.check_admin_photo(photo, [], None))
+        self.assertEqual([(f.code, f.outcome) for f in none], [("photo.face_count", core.Outcome.FAIL)])
+        self.assertTrue(none[0].message_zh)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,7 +1,7 @@
-//! Preparing photos for upload, and finding faces in them.
+//! Preparing photos for upload, finding faces in them and checking them.
 
 use crate::imaging::{ImageInputError, NormalisedImage};
-use crate::inspect::{FaceBox, FaceDetector, FaceDetectorSettings};
+use crate::inspect::{AdminPhotoProfile, FaceBox, FaceDetector, FaceDetectorSettings, Finding};
 
 use super::ImageError;
 
@@ -25,6 +25,29 @@ pub async fn detect_faces(bytes: Vec<u8>) -> Result<Vec<FaceBox>, ImageError> {
         Ok::<_, ImageInputError>(
             FaceDetector::new(FaceDetectorSettings::default()).detect(&image.to_luma8()),
         )
+    });
+    match task.await {
+        Ok(result) => Ok(result?),
+        Err(join) => std::panic::resume_unwind(join.into_panic()),
+    }
+}
+
+/// Checks an administrator photo (framing, exposure, sharpness) and returns
+/// every finding. `faces` are the platform detector's boxes when the app has
+/// them; `profile` defaults to the documented thresholds.
+#[uniffi::export(async_runtime = "tokio", default(faces = None, profile = None))]
+pub async fn check_admin_photo(
+    bytes: Vec<u8>,
+    faces: Option<Vec<FaceBox>>,
+    profile: Option<AdminPhotoProfile>,
+) -> Result<Vec<Finding>, ImageError> {
+    let task = tokio::task::spawn_blocking(move || {
+        let image = crate::imaging::decode_image(&bytes)?;
+        Ok::<_, ImageInputError>(crate::inspect::check_admin_photo(
+            &image,
+            faces.as_deref(),
+            &profile.unwrap_or_default(),
+        ))
     });
     match task.await {
         Ok(result) => Ok(result?),

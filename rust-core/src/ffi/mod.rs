@@ -11,7 +11,7 @@ mod rules;
 mod scanner;
 
 pub use errors::{ImageError, LocationError, OrderQrError, RulesError, ScanError};
-pub use imaging::{detect_faces, normalise_for_upload};
+pub use imaging::{check_admin_photo, detect_faces, normalise_for_upload};
 pub use location::{
     location_assess, location_bind_evidence, location_default_policy,
     location_evidence_ensure_inside, location_to_wgs84, Coordinates, LocationVerdict,

@@ -6,7 +6,7 @@
 use image::imageops::{blur, resize, FilterType};
 use image::GrayImage;
 
-use super::face::FaceBox;
+use super::face::{FaceBox, FaceDetector, FaceDetectorSettings};
 use super::finding::{at_least, at_most, Finding, Outcome, PixelRect};
 
 /// Every threshold of the administrator-photo checks, with documented
@@ -79,6 +79,25 @@ impl Default for AdminPhotoProfile {
 const HEAD_OVER_BOX: f64 = 1.55;
 /// Width the face is scaled to before the sharpness measure (scale-free).
 const SHARPNESS_WIDTH: u32 = 128;
+
+/// Checks an administrator photo: faces from the platform's detector when
+/// the app passes them (ML Kit, Apple Vision), else from the core's own.
+pub fn check_admin_photo(
+    image: &image::DynamicImage,
+    platform_faces: Option<&[FaceBox]>,
+    profile: &AdminPhotoProfile,
+) -> Vec<Finding> {
+    let gray = image.to_luma8();
+    let detected;
+    let faces = match platform_faces {
+        Some(faces) => faces,
+        None => {
+            detected = FaceDetector::new(FaceDetectorSettings::default()).detect(&gray);
+            &detected
+        }
+    };
+    check_framing_and_quality(&gray, faces, profile)
+}
 
 /// Checks framing (one person, centred, whole head, head size), exposure
 /// and sharpness of an administrator photo, given the faces found in it.

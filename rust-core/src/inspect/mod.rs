@@ -5,6 +5,6 @@ mod admin_photo;
 mod face;
 mod finding;
 
-pub use admin_photo::{check_framing_and_quality, sharpness, AdminPhotoProfile};
+pub use admin_photo::{check_admin_photo, check_framing_and_quality, sharpness, AdminPhotoProfile};
 pub use face::{FaceBox, FaceDetector, FaceDetectorSettings};
 pub use finding::{Finding, Outcome, PixelRect};

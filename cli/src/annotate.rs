@@ -1,0 +1,15 @@
+//! Drawing what a check found onto a copy of the photo.
+
+use image::{Rgb, RgbImage};
+use imageproc::rect::Rect;
+
+/// Outlines a rectangle, three pixels thick.
+pub fn outline(img: &mut RgbImage, x: u32, y: u32, width: u32, height: u32, colour: Rgb<u8>) {
+    for grow in 0..3i32 {
+        let rect = Rect::at(x as i32 - grow, y as i32 - grow).of_size(
+            width.max(1) + 2 * grow as u32,
+            height.max(1) + 2 * grow as u32,
+        );
+        imageproc::drawing::draw_hollow_rect_mut(img, rect, colour);
+    }
+}

@@ -1,0 +1,94 @@
+//! `icp-companion check-photo`: the administrator-photo findings for files.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use icp_companion::imaging::read_image_file;
+use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Outcome};
+use icp_companion::user_facing::UserFacing;
+
+use crate::annotate::outline;
+
+#[derive(Args)]
+pub struct CheckPhotoArgs {
+    /// Administrator photos (JPEG, PNG or GIF).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Write each photo with the findings' regions outlined (green pass,
+    /// amber warn, red fail) as FILE.check.png into this folder.
+    #[arg(long)]
+    annotate: Option<PathBuf>,
+}
+
+pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
+    let profile = AdminPhotoProfile::default();
+    let mut failed = 0;
+    for path in &args.files {
+        let image = match read_image_file(path) {
+            Ok(image) => image,
+            Err(e) => {
+                println!(
+                    "{}: [{}] {} / {}",
+                    path.display(),
+                    e.code(),
+                    e.message_en(),
+                    e.message_zh()
+                );
+                failed += 1;
+                continue;
+            }
+        };
+        let started = Instant::now();
+        let findings = check_admin_photo(&image, None, &profile);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let verdict = if findings.iter().any(|f| f.outcome == Outcome::Fail) {
+            failed += 1;
+            "FAIL"
+        } else {
+            "PASS"
+        };
+        println!("{}: {verdict} ({ms:.0} ms)", path.display());
+        for f in &findings {
+            println!(
+                "  {:<5} {:<20} measured {:.3} (limit {:.3})  {}",
+                format!("{:?}", f.outcome).to_lowercase(),
+                f.code,
+                f.measured,
+                f.threshold,
+                if f.outcome == Outcome::Pass {
+                    ""
+                } else {
+                    &f.message_en
+                }
+            );
+        }
+        if let Some(dir) = &args.annotate {
+            let mut rgb = image.to_rgb8();
+            for f in &findings {
+                if let Some(r) = f.region {
+                    let colour = match f.outcome {
+                        Outcome::Pass => image::Rgb([0, 200, 0]),
+                        Outcome::Warn => image::Rgb([255, 170, 0]),
+                        Outcome::Fail => image::Rgb([230, 0, 0]),
+                    };
+                    outline(&mut rgb, r.x, r.y, r.width, r.height, colour);
+                }
+            }
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let out = dir.join(format!("{name}.check.png"));
+            rgb.save(&out)
+                .map_err(|e| format!("{}: {e}", out.display()))?;
+        }
+    }
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {} photos would be rejected",
+            args.files.len()
+        ));
+    }
+    Ok(())
+}
