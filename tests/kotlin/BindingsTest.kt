@@ -232,6 +232,19 @@ fun main() {
         expect(cut.code == "image.corrupt", cut.code)
     }
 
+    test("suspend detectFaces and checkAdminPhoto on a real photo") {
+        // Fetched by tests/setup-deps.sh (scikit-image's astronaut).
+        val photo = File("target/test-deps/faces/astronaut.png").readBytes()
+        val faces = runBlocking { detectFaces(photo) }
+        expect(faces.size == 1 && faces[0].score > 4.0, "$faces")
+        val findings = runBlocking { checkAdminPhoto(photo) }.associateBy { it.code }
+        expect(findings["photo.face_count"]?.outcome == Outcome.PASS, "$findings")
+        expect(findings["photo.off_centre"]?.region != null, "region")
+        val withPlatformBoxes = runBlocking { checkAdminPhoto(photo, faces = emptyList()) }
+        expect(withPlatformBoxes.single().outcome == Outcome.FAIL, "$withPlatformBoxes")
+        expect(withPlatformBoxes.single().messageZh.isNotEmpty(), "zh")
+    }
+
     scanner.close()
     println("$passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)
