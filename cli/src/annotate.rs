@@ -1,5 +1,7 @@
 //! Drawing what a check found onto a copy of the photo.
 
+use std::path::Path;
+
 use image::{Rgb, RgbImage};
 use imageproc::rect::Rect;
 
@@ -12,4 +14,15 @@ pub fn outline(img: &mut RgbImage, x: u32, y: u32, width: u32, height: u32, colo
         );
         imageproc::drawing::draw_hollow_rect_mut(img, rect, colour);
     }
+}
+
+/// Saves `img` into `dir` as `<name of source>.<suffix>.png`.
+pub fn save_beside(img: &RgbImage, dir: &Path, source: &Path, suffix: &str) -> Result<(), String> {
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = dir.join(format!("{name}.{suffix}.png"));
+    img.save(&out)
+        .map_err(|e| format!("{}: {e}", out.display()))
 }

@@ -8,7 +8,7 @@ use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Outcome};
 use icp_companion::user_facing::UserFacing;
 
-use crate::annotate::outline;
+use crate::annotate::{outline, save_beside};
 
 #[derive(Args)]
 pub struct CheckPhotoArgs {
@@ -65,7 +65,10 @@ pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
         }
         if let Some(dir) = &args.annotate {
             let mut rgb = image.to_rgb8();
-            for f in &findings {
+            // Worst last, so that its colour shows where regions coincide.
+            let mut by_severity: Vec<_> = findings.iter().collect();
+            by_severity.sort_by_key(|f| f.outcome as u8);
+            for f in by_severity {
                 if let Some(r) = f.region {
                     let colour = match f.outcome {
                         Outcome::Pass => image::Rgb([0, 200, 0]),
@@ -75,13 +78,7 @@ pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
                     outline(&mut rgb, r.x, r.y, r.width, r.height, colour);
                 }
             }
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let out = dir.join(format!("{name}.check.png"));
-            rgb.save(&out)
-                .map_err(|e| format!("{}: {e}", out.display()))?;
+            save_beside(&rgb, dir, path, "check")?;
         }
     }
     if failed > 0 {

@@ -8,7 +8,7 @@ use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{FaceDetector, FaceDetectorSettings};
 use icp_companion::user_facing::UserFacing;
 
-use crate::annotate::outline;
+use crate::annotate::{outline, save_beside};
 
 #[derive(Args)]
 pub struct FacesArgs {
@@ -57,13 +57,7 @@ pub fn run(args: FacesArgs) -> Result<(), String> {
                     image::Rgb([0, 255, 0]),
                 );
             }
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let out = dir.join(format!("{name}.faces.png"));
-            rgb.save(&out)
-                .map_err(|e| format!("{}: {e}", out.display()))?;
+            save_beside(&rgb, dir, path, "faces")?;
         }
     }
     Ok(())
