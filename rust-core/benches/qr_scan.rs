@@ -7,7 +7,10 @@ use icp_companion::camera::{Frame, PixelFormat, Rotation};
 use icp_companion::order::*;
 use icp_companion::scan::{Effort, OrderScanner, QrDecoder};
 
-const NOW: u64 = 1_795_000_000;
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{sample_payload, NOW};
+
 const W: u32 = 1280;
 const H: u32 = 720;
 
@@ -62,19 +65,7 @@ fn frame(data: &[u8]) -> Frame<'_> {
 
 fn bench(c: &mut Criterion) {
     let key = IssuerSigningKey::from_seed(&[3; 32]).unwrap();
-    let payload = OrderPayload {
-        order_id: "ICP20261122000123".into(),
-        gateway: Gateway::parse("https://gw.beian.example.cn").unwrap(),
-        claim_token: ClaimToken([5; 16]),
-        expires_at: NOW + 900,
-        province: Province::Shanghai,
-        subject: SubjectType::Organisation,
-        requirements: Requirements {
-            documents: DocumentKind::ALL.to_vec(),
-            admin_photo: AdminPhotoFlow::Backdrop,
-            in_region_verification: true,
-        },
-    };
+    let payload = sample_payload();
     let text = encode(&payload, &key).unwrap();
     let matrix = QrMatrix::new(&text).unwrap();
     let policy = TrustPolicy {

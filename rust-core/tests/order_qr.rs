@@ -3,26 +3,11 @@
 use icp_companion::order::*;
 use proptest::prelude::*;
 
-const NOW: u64 = 1_795_000_000;
+mod common;
+use common::{sample_payload as payload, NOW};
 
 fn key() -> IssuerSigningKey {
     IssuerSigningKey::from_seed(&[7u8; 32]).unwrap()
-}
-
-fn payload() -> OrderPayload {
-    OrderPayload {
-        order_id: "ICP20261122000123".into(),
-        gateway: Gateway::parse("https://gw.beian.example.cn").unwrap(),
-        claim_token: ClaimToken([0xAB; 16]),
-        expires_at: NOW + 600,
-        province: Province::Shanghai,
-        subject: SubjectType::Organisation,
-        requirements: Requirements {
-            documents: DocumentKind::ALL.to_vec(),
-            admin_photo: AdminPhotoFlow::Backdrop,
-            in_region_verification: true,
-        },
-    }
 }
 
 fn policy() -> TrustPolicy {
