@@ -50,10 +50,11 @@ pub struct NormalisedImage {
 }
 
 /// Decodes `bytes` (JPEG, PNG or GIF, by content), turns it upright, drops
-/// every metadata block (EXIF with GPS and device, XMP, ICC comments) by
-/// re-encoding the pixels, and returns the best-quality encoding that fits
-/// [`MAX_UPLOAD_BYTES`]: PNG for a PNG/GIF that fits losslessly, else JPEG
-/// at the highest quality of [`JPEG_QUALITIES`] that fits, else the image
+/// every private metadata block (EXIF with GPS and device, XMP, IPTC,
+/// comments, PNG text) and returns the best-quality file that fits
+/// [`MAX_UPLOAD_BYTES`]: an upright JPEG that fits with only its metadata
+/// segments removed; a PNG/GIF re-encoded as PNG if that fits; else JPEG at
+/// the highest quality of [`JPEG_QUALITIES`] that fits, else the image
 /// scaled down until it does.
 pub fn normalise_for_upload(bytes: &[u8]) -> Result<NormalisedImage, ImageInputError> {
     let decoded = decode_upright(bytes)?;

@@ -34,10 +34,16 @@ const LOCAL_DISTANCE_LIMIT_M: f64 = 50_000.0;
 /// An area made of polygons (with holes), with its border indexed.
 pub struct Region {
     version: String,
-    origin: LatLon,
-    metres_per_deg: (f64, f64),
+    projection: Projection,
     segments: RTree<Segment>,
     bands: Bands,
+}
+
+/// Equirectangular projection to metres about an origin.
+#[derive(Debug, Clone, Copy)]
+struct Projection {
+    origin: LatLon,
+    metres_per_deg: (f64, f64),
 }
 
 /// Border segments bucketed by the horizontal bands their y-range touches.
@@ -151,18 +157,9 @@ impl Region {
             lat: (lo.lat + hi.lat) / 2.0,
             lon: (lo.lon + hi.lon) / 2.0,
         };
-        let metres_per_deg = metres_per_degree(origin.lat);
-        let mut region = Region {
-            version,
+        let projection = Projection {
             origin,
-            metres_per_deg,
-            segments: RTree::new(),
-            bands: Bands {
-                y0: 0.0,
-                height: 1.0,
-                edges: Vec::new(),
-                members: Vec::new(),
-            },
+            metres_per_deg: metres_per_degree(origin.lat),
         };
         let mut edges = Vec::new();
         for ring in polygons.iter().flatten() {
@@ -174,7 +171,7 @@ impl Region {
             let coords: Vec<[f64; 2]> = ring
                 .iter()
                 .map(|&p| {
-                    let c = region.project(p);
+                    let c = projection.project(p);
                     [c.x, c.y]
                 })
                 .collect();
@@ -185,7 +182,7 @@ impl Region {
                 }
             }
         }
-        let (lo_y, hi_y) = (region.project(lo).y, region.project(hi).y);
+        let (lo_y, hi_y) = (projection.project(lo).y, projection.project(hi).y);
         let height = ((hi_y - lo_y) / BANDS as f64).max(f64::MIN_POSITIVE);
         let band = |y: f64| (((y - lo_y) / height) as usize).min(BANDS - 1);
         let mut members = vec![Vec::new(); BANDS];
@@ -195,14 +192,17 @@ impl Region {
                 m.push(i as u32);
             }
         }
-        region.segments = RTree::bulk_load(edges.clone());
-        region.bands = Bands {
-            y0: lo_y,
-            height,
-            edges,
-            members,
-        };
-        Ok(region)
+        Ok(Region {
+            version,
+            projection,
+            segments: RTree::bulk_load(edges.clone()),
+            bands: Bands {
+                y0: lo_y,
+                height,
+                edges,
+                members,
+            },
+        })
     }
 
     /// Identifies the boundary data, for evidence records.
@@ -218,7 +218,7 @@ impl Region {
     /// Whether the WGS-84 point lies inside (points on the border count as
     /// outside; a verdict never relies on that distinction).
     pub fn contains(&self, p: LatLon) -> bool {
-        let c = self.project(p);
+        let c = self.projection.project(p);
         let band = (c.y - self.bands.y0) / self.bands.height;
         if !(0.0..BANDS as f64).contains(&band) {
             return false;
@@ -238,13 +238,13 @@ impl Region {
 
     /// The point of the border nearest to the WGS-84 point `p`.
     pub fn nearest_border_point(&self, p: LatLon) -> LatLon {
-        let c = self.project(p);
+        let c = self.projection.project(p);
         let nearest = self
             .segments
             .nearest_neighbor(&[c.x, c.y])
             .map(|s| s.closest(c))
             .unwrap_or(c);
-        self.unproject(nearest)
+        self.projection.unproject(nearest)
     }
 
     /// Distance in metres on the WGS-84 ellipsoid from the point to the border.
@@ -268,7 +268,7 @@ impl Region {
             let n = ((dx * dx + dy * dy).sqrt() / step_m).ceil().max(1.0) as usize;
             for i in 0..n {
                 let t = i as f64 / n as f64;
-                out.push(self.unproject(Coord {
+                out.push(self.projection.unproject(Coord {
                     x: s.0[0] + t * dx,
                     y: s.0[1] + t * dy,
                 }));
@@ -276,7 +276,9 @@ impl Region {
         }
         out
     }
+}
 
+impl Projection {
     fn project(&self, p: LatLon) -> Coord<f64> {
         Coord {
             x: (p.lon - self.origin.lon) * self.metres_per_deg.0,
