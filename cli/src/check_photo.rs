@@ -6,9 +6,9 @@ use std::time::Instant;
 use clap::Args;
 use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Outcome};
-use icp_companion::user_facing::UserFacing;
 
 use crate::annotate::{outline, save_beside};
+use crate::qr::user_error;
 
 #[derive(Args)]
 pub struct CheckPhotoArgs {
@@ -28,13 +28,7 @@ pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
         let image = match read_image_file(path) {
             Ok(image) => image,
             Err(e) => {
-                println!(
-                    "{}: [{}] {} / {}",
-                    path.display(),
-                    e.code(),
-                    e.message_en(),
-                    e.message_zh()
-                );
+                println!("{}: {}", path.display(), user_error(&e));
                 failed += 1;
                 continue;
             }

@@ -9,6 +9,8 @@ use icp_companion::location::{
 };
 use icp_companion::user_facing::UserFacing;
 
+use crate::qr::user_error;
+
 /// Coordinate systems on the command line.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum CrsArg {
@@ -87,11 +89,9 @@ pub fn run(args: LocateArgs) -> Result<(), String> {
             LocationPrecision::Precise
         },
     };
-    let refused =
-        |e: &dyn UserFacing| format!("[{}] {} / {}", e.code(), e.message_en(), e.message_zh());
-    let region = Region::shanghai().map_err(|e| refused(&e))?;
+    let region = Region::shanghai().map_err(|e| user_error(&e))?;
     let policy = LocationPolicy::default();
-    let verdict = assess(region, &fix, now, &policy).map_err(|e| refused(&e))?;
+    let verdict = assess(region, &fix, now, &policy).map_err(|e| user_error(&e))?;
     let LatLon { lat, lon } = verdict.position;
     println!("status      {:?}", verdict.status);
     println!(
@@ -106,7 +106,7 @@ pub fn run(args: LocateArgs) -> Result<(), String> {
     if let Some(after) = args.capture_after {
         let capture = verdict.fix_time_unix_ms + after * 1000;
         let evidence =
-            LocationEvidence::bind(&verdict, capture, &policy).map_err(|e| refused(&e))?;
+            LocationEvidence::bind(&verdict, capture, &policy).map_err(|e| user_error(&e))?;
         println!("evidence    {}", evidence.to_json());
     }
     Ok(())

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use icp_companion::imaging::{normalise_for_upload, UploadFormat, MAX_FILE_BYTES};
-use icp_companion::user_facing::UserFacing;
+
+use crate::qr::user_error;
 
 #[derive(Args)]
 pub struct NormaliseArgs {
@@ -27,8 +28,7 @@ pub fn run(args: NormaliseArgs) -> Result<(), String> {
         ));
     }
     let bytes = std::fs::read(&args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
-    let out = normalise_for_upload(&bytes)
-        .map_err(|e| format!("[{}] {} / {}", e.code(), e.message_en(), e.message_zh()))?;
+    let out = normalise_for_upload(&bytes).map_err(|e| user_error(&e))?;
     std::fs::write(&args.out, &out.bytes).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let format = match out.format {
         UploadFormat::Jpeg => format!("JPEG quality {}", out.jpeg_quality.unwrap_or_default()),

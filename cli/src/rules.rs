@@ -3,7 +3,8 @@
 use clap::{Args, ValueEnum};
 use icp_companion::order::SubjectType;
 use icp_companion::rules::requirements_for;
-use icp_companion::user_facing::UserFacing;
+
+use crate::qr::user_error;
 
 /// Subject types on the command line.
 #[derive(Clone, Copy, ValueEnum)]
@@ -26,8 +27,7 @@ pub fn run(args: RulesArgs) -> Result<(), String> {
         SubjectArg::Individual => SubjectType::Individual,
         SubjectArg::Organisation => SubjectType::Organisation,
     };
-    let rules = requirements_for(args.province, subject)
-        .map_err(|e| format!("[{}] {} / {}", e.code(), e.message_en(), e.message_zh()))?;
+    let rules = requirements_for(args.province, subject).map_err(|e| user_error(&e))?;
     println!(
         "{} ({:?}), {:?}, rules {}",
         rules.province.name_en(),
