@@ -1,35 +1,27 @@
 //! Preparing photos for upload, finding faces in them and checking them.
 
-use crate::imaging::{ImageInputError, NormalisedImage};
+use crate::imaging::{decode_image, ImageInputError, NormalisedImage};
 use crate::inspect::{AdminPhotoProfile, FaceBox, FaceDetector, FaceDetectorSettings, Finding};
 
+use super::blocking::off_thread;
 use super::ImageError;
 
 /// Turns a photo (JPEG, PNG or GIF bytes) upright, strips its metadata and
 /// re-encodes it at the best quality within 4 MB, off the caller's thread.
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn normalise_for_upload(bytes: Vec<u8>) -> Result<NormalisedImage, ImageError> {
-    let task = tokio::task::spawn_blocking(move || crate::imaging::normalise_for_upload(&bytes));
-    match task.await {
-        Ok(result) => Ok(result?),
-        Err(join) => std::panic::resume_unwind(join.into_panic()),
-    }
+    off_thread(move || crate::imaging::normalise_for_upload(&bytes)).await
 }
 
 /// Faces found in a photo (JPEG, PNG or GIF bytes) by the on-device
 /// detector with its default settings, largest first, off the caller's thread.
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn detect_faces(bytes: Vec<u8>) -> Result<Vec<FaceBox>, ImageError> {
-    let task = tokio::task::spawn_blocking(move || {
-        let image = crate::imaging::decode_image(&bytes)?;
-        Ok::<_, ImageInputError>(
-            FaceDetector::new(FaceDetectorSettings::default()).detect(&image.to_luma8()),
-        )
-    });
-    match task.await {
-        Ok(result) => Ok(result?),
-        Err(join) => std::panic::resume_unwind(join.into_panic()),
-    }
+    off_thread(move || -> Result<_, ImageInputError> {
+        let image = decode_image(&bytes)?;
+        Ok(FaceDetector::new(FaceDetectorSettings::default()).detect(&image.to_luma8()))
+    })
+    .await
 }
 
 /// Checks an administrator photo (framing, exposure, sharpness) and returns
@@ -41,16 +33,13 @@ pub async fn check_admin_photo(
     faces: Option<Vec<FaceBox>>,
     profile: Option<AdminPhotoProfile>,
 ) -> Result<Vec<Finding>, ImageError> {
-    let task = tokio::task::spawn_blocking(move || {
-        let image = crate::imaging::decode_image(&bytes)?;
-        Ok::<_, ImageInputError>(crate::inspect::check_admin_photo(
+    off_thread(move || -> Result<_, ImageInputError> {
+        let image = decode_image(&bytes)?;
+        Ok(crate::inspect::check_admin_photo(
             &image,
             faces.as_deref(),
             &profile.unwrap_or_default(),
         ))
-    });
-    match task.await {
-        Ok(result) => Ok(result?),
-        Err(join) => std::panic::resume_unwind(join.into_panic()),
-    }
+    })
+    .await
 }

@@ -2,6 +2,7 @@
 //! It converts between FFI shapes and the domain modules and adds nothing
 //! else; domain code never imports it.
 
+mod blocking;
 mod errors;
 mod imaging;
 mod location;

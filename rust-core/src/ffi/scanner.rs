@@ -6,6 +6,7 @@ use crate::camera::{Frame, PixelFormat, Rotation};
 use crate::order::{TrustPolicy, VerifiedOrder};
 use crate::scan::QrDecoder;
 
+use super::blocking::off_thread;
 use super::{OrderQrError, ScanError, TrustConfig};
 
 /// A camera frame handed over by the app.
@@ -67,12 +68,6 @@ impl OrderScanner {
         path: String,
         now_unix: u64,
     ) -> Result<Option<VerifiedOrder>, ScanError> {
-        let task = tokio::task::spawn_blocking(move || {
-            self.0.scan_file(std::path::Path::new(&path), now_unix)
-        });
-        match task.await {
-            Ok(result) => Ok(result?),
-            Err(join) => std::panic::resume_unwind(join.into_panic()),
-        }
+        off_thread(move || self.0.scan_file(std::path::Path::new(&path), now_unix)).await
     }
 }
