@@ -82,7 +82,7 @@ pub fn requirements_for(province: u32, subject: SubjectType) -> Result<FilingRul
     let code = u8::try_from(province).map_err(|_| RulesError::UnknownProvince(province))?;
     let province = Province::from_code(code).ok_or(RulesError::UnknownProvince(province))?;
     let table = table()?;
-    let rule = table.resolve(province);
+    let rule = table.rules[&province.code()];
     let statement_mark = match subject {
         SubjectType::Organisation => rule.organisation_statement_mark,
         SubjectType::Individual => rule.individual_statement_mark,
@@ -178,20 +178,6 @@ struct Rule {
     backdrop_mailing_mainland_only: bool,
 }
 
-/// A province's differences from the defaults.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Overrides {
-    app_upload: Option<bool>,
-    in_region_verification: Option<bool>,
-    admin_phone_must_match: Option<bool>,
-    organisation_statement_mark: Option<StatementMark>,
-    individual_statement_mark: Option<StatementMark>,
-    individual_declaration: Option<bool>,
-    domain_listing: Option<DomainListing>,
-    backdrop_mailing_mainland_only: Option<bool>,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Text {
@@ -199,35 +185,57 @@ struct Text {
     zh: String,
 }
 
+/// The table as written: defaults, per-province overrides of any of their
+/// keys, and the texts.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct TableFile {
+    version: String,
+    defaults: toml::Table,
+    provinces: BTreeMap<String, toml::Table>,
+    texts: BTreeMap<String, Text>,
+}
+
+/// The table resolved: every province's complete rule, by GB/T 2260 code.
+#[derive(Debug)]
 struct Table {
     version: String,
-    defaults: Rule,
-    provinces: BTreeMap<String, Overrides>,
+    rules: BTreeMap<u8, Rule>,
     texts: BTreeMap<String, Text>,
 }
 
 impl Table {
+    /// Parses and validates the table, resolving each province's rule (its
+    /// overrides laid over the defaults; unknown keys and values refused).
     fn parse(text: &str) -> Result<Table, RulesError> {
-        let table: Table =
-            toml::from_str(text).map_err(|e| RulesError::TableInvalid(e.to_string()))?;
-        for key in table.provinces.keys() {
+        let invalid = RulesError::TableInvalid;
+        let file: TableFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        for key in file.provinces.keys() {
             let known = key.parse::<u8>().ok().and_then(Province::from_code);
             if known.is_none() {
-                return Err(RulesError::TableInvalid(format!(
-                    "unknown province code {key}"
-                )));
+                return Err(invalid(format!("unknown province code {key}")));
             }
         }
+        let mut rules = BTreeMap::new();
+        for province in Province::all() {
+            let mut merged = file.defaults.clone();
+            if let Some(overrides) = file.provinces.get(&province.code().to_string()) {
+                merged.extend(overrides.clone());
+            }
+            let rule: Rule = toml::Value::Table(merged)
+                .try_into()
+                .map_err(|e| invalid(format!("province {}: {e}", province.code())))?;
+            rules.insert(province.code(), rule);
+        }
+        let table = Table {
+            version: file.version,
+            rules,
+            texts: file.texts,
+        };
         for key in TEXT_KEYS {
             match table.texts.get(key) {
                 Some(t) if !t.en.trim().is_empty() && !t.zh.trim().is_empty() => {}
-                _ => {
-                    return Err(RulesError::TableInvalid(format!(
-                        "text {key} missing or empty"
-                    )))
-                }
+                _ => return Err(invalid(format!("text {key} missing or empty"))),
             }
         }
         if let Some(extra) = table
@@ -235,36 +243,9 @@ impl Table {
             .keys()
             .find(|k| !TEXT_KEYS.contains(&k.as_str()))
         {
-            return Err(RulesError::TableInvalid(format!(
-                "text {extra} is never used"
-            )));
+            return Err(invalid(format!("text {extra} is never used")));
         }
         Ok(table)
-    }
-
-    fn resolve(&self, province: Province) -> Rule {
-        let d = self.defaults;
-        let o = self
-            .provinces
-            .get(&province.code().to_string())
-            .copied()
-            .unwrap_or_default();
-        Rule {
-            app_upload: o.app_upload.unwrap_or(d.app_upload),
-            in_region_verification: o.in_region_verification.unwrap_or(d.in_region_verification),
-            admin_phone_must_match: o.admin_phone_must_match.unwrap_or(d.admin_phone_must_match),
-            organisation_statement_mark: o
-                .organisation_statement_mark
-                .unwrap_or(d.organisation_statement_mark),
-            individual_statement_mark: o
-                .individual_statement_mark
-                .unwrap_or(d.individual_statement_mark),
-            individual_declaration: o.individual_declaration.unwrap_or(d.individual_declaration),
-            domain_listing: o.domain_listing.unwrap_or(d.domain_listing),
-            backdrop_mailing_mainland_only: o
-                .backdrop_mailing_mainland_only
-                .unwrap_or(d.backdrop_mailing_mainland_only),
-        }
     }
 }
 
