@@ -117,8 +117,8 @@ pub fn gcj02_to_bd09(p: LatLon) -> LatLon {
     }
 }
 
-/// Inverse of [`gcj02_to_bd09`]: the usual closed-form estimate, refined by
-/// fixed-point iteration on the forward transform.
+/// Inverse of [`gcj02_to_bd09`] by fixed-point iteration on the forward
+/// transform, like [`gcj02_to_wgs84`].
 pub fn bd09_to_gcj02(p: LatLon) -> LatLon {
     invert(p, gcj02_to_bd09)
 }
