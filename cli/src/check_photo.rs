@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Outcome};
+use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Outcome, PhotoFlow};
 
 use crate::annotate::{outline, save_beside};
 use crate::qr::user_error;
@@ -15,10 +15,31 @@ pub struct CheckPhotoArgs {
     /// Administrator photos (JPEG, PNG or GIF).
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// In front of the blue filing backdrop, or in the app with a white one.
+    #[arg(long, value_enum, default_value = "backdrop")]
+    flow: Flow,
     /// Write each photo with the findings' regions outlined (green pass,
     /// amber warn, red fail) as FILE.check.png into this folder.
     #[arg(long)]
     annotate: Option<PathBuf>,
+}
+
+/// The photo flows, as the command line names them.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Flow {
+    /// The blue photo backdrop with its characters.
+    Backdrop,
+    /// The app's facial verification, white backdrop.
+    App,
+}
+
+impl From<Flow> for PhotoFlow {
+    fn from(flow: Flow) -> PhotoFlow {
+        match flow {
+            Flow::Backdrop => PhotoFlow::Backdrop,
+            Flow::App => PhotoFlow::App,
+        }
+    }
 }
 
 pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
@@ -34,7 +55,7 @@ pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
             }
         };
         let started = Instant::now();
-        let findings = check_admin_photo(&image, None, &profile);
+        let findings = check_admin_photo(&image, None, args.flow.into(), &profile);
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let verdict = if findings.iter().any(|f| f.outcome == Outcome::Fail) {
             failed += 1;
@@ -45,7 +66,7 @@ pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
         println!("{}: {verdict} ({ms:.0} ms)", path.display());
         for f in &findings {
             println!(
-                "  {:<5} {:<20} measured {:.3} (limit {:.3})  {}",
+                "  {:<5} {:<22} measured {:.3} (limit {:.3})  {}",
                 format!("{:?}", f.outcome).to_lowercase(),
                 f.code,
                 f.measured,

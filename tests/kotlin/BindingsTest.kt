@@ -237,10 +237,14 @@ fun main() {
         val photo = File("target/test-deps/faces/astronaut.png").readBytes()
         val faces = runBlocking { detectFaces(photo) }
         expect(faces.size == 1 && faces[0].score > 4.0, "$faces")
-        val findings = runBlocking { checkAdminPhoto(photo) }.associateBy { it.code }
+        val findings = runBlocking { checkAdminPhoto(photo, PhotoFlow.BACKDROP) }.associateBy { it.code }
         expect(findings["photo.face_count"]?.outcome == Outcome.PASS, "$findings")
         expect(findings["photo.off_centre"]?.region != null, "region")
-        val withPlatformBoxes = runBlocking { checkAdminPhoto(photo, faces = emptyList()) }
+        // Her background is a room, not the blue backdrop nor a white wall.
+        expect(findings["photo.backdrop"]?.outcome == Outcome.FAIL, "${findings["photo.backdrop"]}")
+        val app = runBlocking { checkAdminPhoto(photo, PhotoFlow.APP) }.associateBy { it.code }
+        expect(app["photo.backdrop"]?.outcome == Outcome.FAIL && "photo.backdrop_text" !in app, "$app")
+        val withPlatformBoxes = runBlocking { checkAdminPhoto(photo, PhotoFlow.APP, faces = emptyList()) }
         expect(withPlatformBoxes.single().outcome == Outcome.FAIL, "$withPlatformBoxes")
         expect(withPlatformBoxes.single().messageZh.isNotEmpty(), "zh")
     }

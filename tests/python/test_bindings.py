@@ -166,12 +166,14 @@ class Faces(unittest.TestCase):
     def test_check_admin_photo(self):
         with open(os.path.join(self.PHOTOS, "astronaut.png"), "rb") as f:
             photo = f.read()
-        findings = {f.code: f for f in asyncio.run(core.check_admin_photo(photo, None, None))}
+        findings = {f.code: f for f in asyncio.run(core.check_admin_photo(photo, core.PhotoFlow.BACKDROP, None, None))}
         self.assertEqual(findings["photo.face_count"].outcome, core.Outcome.PASS)
         self.assertEqual(findings["photo.blurry"].outcome, core.Outcome.PASS)
         self.assertIsNotNone(findings["photo.off_centre"].region)
+        # Her background is a room, not the blue backdrop.
+        self.assertEqual(findings["photo.backdrop"].outcome, core.Outcome.FAIL)
         # Boxes from the platform's detector are used instead of the core's.
-        none = asyncio.run(core.check_admin_photo(photo, [], None))
+        none = asyncio.run(core.check_admin_photo(photo, core.PhotoFlow.APP, [], None))
         self.assertEqual([(f.code, f.outcome) for f in none], [("photo.face_count", core.Outcome.FAIL)])
         self.assertTrue(none[0].message_zh)
 

@@ -1,7 +1,9 @@
 //! Preparing photos for upload, finding faces in them and checking them.
 
 use crate::imaging::{decode_image, ImageInputError, NormalisedImage};
-use crate::inspect::{AdminPhotoProfile, FaceBox, FaceDetector, FaceDetectorSettings, Finding};
+use crate::inspect::{
+    AdminPhotoProfile, FaceBox, FaceDetector, FaceDetectorSettings, Finding, PhotoFlow,
+};
 
 use super::blocking::off_thread;
 use super::ImageError;
@@ -24,12 +26,14 @@ pub async fn detect_faces(bytes: Vec<u8>) -> Result<Vec<FaceBox>, ImageError> {
     .await
 }
 
-/// Checks an administrator photo (framing, exposure, sharpness) and returns
-/// every finding. `faces` are the platform detector's boxes when the app has
-/// them; `profile` defaults to the documented thresholds.
+/// Checks an administrator photo taken in `flow` (framing, exposure,
+/// sharpness, backdrop, clothing) and returns every finding. `faces` are the
+/// platform detector's boxes when the app has them; `profile` defaults to
+/// the documented thresholds.
 #[uniffi::export(async_runtime = "tokio", default(faces = None, profile = None))]
 pub async fn check_admin_photo(
     bytes: Vec<u8>,
+    flow: PhotoFlow,
     faces: Option<Vec<FaceBox>>,
     profile: Option<AdminPhotoProfile>,
 ) -> Result<Vec<Finding>, ImageError> {
@@ -38,6 +42,7 @@ pub async fn check_admin_photo(
         Ok(crate::inspect::check_admin_photo(
             &image,
             faces.as_deref(),
+            flow,
             &profile.unwrap_or_default(),
         ))
     })

@@ -1,13 +1,18 @@
-//! The administrator photo's framing and quality rules (seed: the person is
-//! centred; plus what any reviewer expects: one person, the whole head in
-//! the frame, a sensible head size, sharp and well exposed). Backdrop and
-//! clothing rules build on these findings.
+//! The administrator photo's rules, all of the seed's: one person, centred,
+//! the whole head in the frame at a sensible size, sharp and well exposed;
+//! the backdrop (blue with its characters visible, or white in the app flow)
+//! is the entire background; no red or blue clothing.
 
 use image::imageops::{blur, resize, FilterType};
-use image::GrayImage;
+use image::{DynamicImage, GenericImageView, GrayImage, Rgb};
 
+use super::backdrop::{measure_backdrop, PhotoFlow};
+use super::clothing::{measure_clothing, skin_colour};
+use super::colour::{is_blue, is_white};
 use super::face::{FaceBox, FaceDetector, FaceDetectorSettings};
 use super::finding::{at_least, at_most, Finding, Outcome, PixelRect};
+use super::silhouette::{Silhouette, HEAD_ABOVE_BOX};
+use super::working::Working;
 
 /// Every threshold of the administrator-photo checks, with documented
 /// defaults; fractions are of the image's width or height as named.
@@ -22,9 +27,6 @@ pub struct AdminPhotoProfile {
     pub centre_warn: f64,
     /// See `centre_warn`.
     pub centre_fail: f64,
-    /// The top of the head lies this many face-box heights above the box
-    /// (the detector's box spans brows to chin). Default 0.55.
-    pub head_above_box: f64,
     /// Room above the head, fraction of the height: warn below 0.04, fail
     /// below 0 (head cut off).
     pub top_margin_warn: f64,
@@ -51,6 +53,23 @@ pub struct AdminPhotoProfile {
     pub sharpness_warn: f64,
     /// See `sharpness_warn`.
     pub sharpness_fail: f64,
+    /// Share of the background (outside a generous outline of the person)
+    /// that must be backdrop: warn below 0.93, fail below 0.85.
+    pub backdrop_warn: f64,
+    /// See `backdrop_warn`.
+    pub backdrop_fail: f64,
+    /// Share of the image showing the blue backdrop's characters clearly
+    /// (white strokes ≥ 60 luma brighter than the blue around them): warn
+    /// below 0.01, fail below 0.004. A backdrop whose characters cover a
+    /// tenth of it, half hidden behind the person, shows about 0.03.
+    pub backdrop_text_warn: f64,
+    /// See `backdrop_text_warn`.
+    pub backdrop_text_fail: f64,
+    /// Share of the visible clothing that is red, or blue: warn above 0.08
+    /// (a logo or stripes), fail above 0.20 (a red or blue garment).
+    pub clothing_warn: f64,
+    /// See `clothing_warn`.
+    pub clothing_fail: f64,
 }
 
 impl Default for AdminPhotoProfile {
@@ -59,7 +78,6 @@ impl Default for AdminPhotoProfile {
             min_subject_face_width: 0.06,
             centre_warn: 0.08,
             centre_fail: 0.15,
-            head_above_box: 0.55,
             top_margin_warn: 0.04,
             head_height_min_fail: 0.15,
             head_height_min_warn: 0.22,
@@ -71,46 +89,201 @@ impl Default for AdminPhotoProfile {
             clipped_fail: 0.10,
             sharpness_warn: 0.30,
             sharpness_fail: 0.25,
+            backdrop_warn: 0.93,
+            backdrop_fail: 0.85,
+            backdrop_text_warn: 0.01,
+            backdrop_text_fail: 0.004,
+            clothing_warn: 0.08,
+            clothing_fail: 0.20,
         }
     }
 }
 
 /// Head height over detector box height.
-const HEAD_OVER_BOX: f64 = 1.55;
+const HEAD_OVER_BOX: f64 = 1.0 + HEAD_ABOVE_BOX;
 /// Width the face is scaled to before the sharpness measure (scale-free).
 const SHARPNESS_WIDTH: u32 = 128;
 
-/// Checks an administrator photo: faces from the platform's detector when
-/// the app passes them (ML Kit, Apple Vision), else from the core's own.
+/// Long side of the reduced copy the detector and the colour checks use.
+const WORKING_SIDE: u32 = 640;
+
+/// Checks an administrator photo taken in `flow`: faces from the platform's
+/// detector when the app passes them (ML Kit, Apple Vision; pixel
+/// coordinates of `image`), else from the core's own.
 pub fn check_admin_photo(
-    image: &image::DynamicImage,
+    image: &DynamicImage,
     platform_faces: Option<&[FaceBox]>,
+    flow: PhotoFlow,
     profile: &AdminPhotoProfile,
 ) -> Vec<Finding> {
-    let gray = image.to_luma8();
+    let working = Working::new(image, WORKING_SIDE);
     let detected;
     let faces = match platform_faces {
         Some(faces) => faces,
         None => {
-            detected = FaceDetector::new(FaceDetectorSettings::default()).detect(&gray);
+            detected = detect_scaled(&working, image.dimensions());
             &detected
         }
     };
-    check_framing_and_quality(&gray, faces, profile)
+    let mut findings = check_framing_and_quality(image, faces, profile);
+    if let Some(face) = subject(faces, image.width(), profile) {
+        findings.extend(check_surroundings(&working, face, flow, profile));
+    }
+    findings
+}
+
+/// Faces in the working copy, in the original's pixel coordinates.
+fn detect_scaled(working: &Working, (w, h): (u32, u32)) -> Vec<FaceBox> {
+    let gray = DynamicImage::ImageRgb8(working.rgb.clone()).into_luma8();
+    let s = working.scale;
+    FaceDetector::new(FaceDetectorSettings::default())
+        .detect(&gray)
+        .into_iter()
+        .map(|f| {
+            let x = ((f.x as f64 * s).round() as u32).min(w.saturating_sub(1));
+            let y = ((f.y as f64 * s).round() as u32).min(h.saturating_sub(1));
+            FaceBox {
+                x,
+                y,
+                width: ((f.width as f64 * s).round() as u32).min(w - x),
+                height: ((f.height as f64 * s).round() as u32).min(h - y),
+                score: f.score,
+            }
+        })
+        .collect()
+}
+
+/// The one subject among `faces` (faces narrower than the profile's minimum
+/// are background people), if there is exactly one.
+fn subject<'a>(
+    faces: &'a [FaceBox],
+    width: u32,
+    profile: &AdminPhotoProfile,
+) -> Option<&'a FaceBox> {
+    let mut subjects = subjects(faces, width, profile);
+    match (subjects.next(), subjects.next()) {
+        (Some(face), None) => Some(face),
+        _ => None,
+    }
+}
+
+fn subjects<'a>(
+    faces: &'a [FaceBox],
+    width: u32,
+    profile: &AdminPhotoProfile,
+) -> impl Iterator<Item = &'a FaceBox> {
+    let min_width = profile.min_subject_face_width * width as f64;
+    faces.iter().filter(move |f| f.width as f64 >= min_width)
+}
+
+/// The backdrop and clothing findings around the subject's `face`.
+fn check_surroundings(
+    working: &Working,
+    face: &FaceBox,
+    flow: PhotoFlow,
+    profile: &AdminPhotoProfile,
+) -> Vec<Finding> {
+    let s = working.scale;
+    let person = Silhouette::around(face, s);
+    let backdrop = measure_backdrop(&working.rgb, &person, flow);
+    let to_original = |(l, t, r, b): (u32, u32, u32, u32)| PixelRect {
+        x: (l as f64 * s) as u32,
+        y: (t as f64 * s) as u32,
+        width: ((r.saturating_sub(l) + 1) as f64 * s) as u32,
+        height: ((b.saturating_sub(t) + 1) as f64 * s) as u32,
+    };
+    let mut findings = Vec::new();
+    let (en, zh) = match flow {
+        PhotoFlow::Backdrop => (
+            "The blue backdrop must fill the whole background. Stand in front of it and move closer until nothing else shows.",
+            "蓝色幕布须占满整个背景。请站在幕布前，靠近拍摄，使背景中没有其他物体。",
+        ),
+        PhotoFlow::App => (
+            "Use a plain white background (a white wall or sheet) filling the whole background.",
+            "请使用纯白色背景（白墙或白布），并占满整个背景。",
+        ),
+    };
+    findings.push(finding(
+        "photo.backdrop",
+        at_least(
+            backdrop.coverage,
+            profile.backdrop_warn,
+            profile.backdrop_fail,
+        ),
+        backdrop.coverage,
+        profile.backdrop_fail,
+        None,
+        en,
+        zh,
+    ));
+    if flow == PhotoFlow::Backdrop {
+        findings.push(finding(
+            "photo.backdrop_text",
+            at_least(
+                backdrop.text_share,
+                profile.backdrop_text_warn,
+                profile.backdrop_text_fail,
+            ),
+            backdrop.text_share,
+            profile.backdrop_text_fail,
+            backdrop.text_box.map(to_original),
+            "The characters on the backdrop must be clearly visible: do not cover them, avoid glare, and keep the backdrop in focus (no portrait mode).",
+            "幕布上的文字须清晰可见：不要遮挡，避免反光，并保持幕布清晰（不要使用人像模式）。",
+        ));
+    }
+    let face_rect = (
+        face.x as f64 / s,
+        face.y as f64 / s,
+        face.width as f64 / s,
+        face.height as f64 / s,
+    );
+    let is_backdrop: fn(Rgb<u8>) -> bool = match flow {
+        PhotoFlow::Backdrop => is_blue,
+        PhotoFlow::App => is_white,
+    };
+    let clothing = measure_clothing(
+        &working.rgb,
+        &person,
+        skin_colour(&working.rgb, face_rect),
+        is_backdrop,
+    );
+    if clothing.pixels > 0 {
+        let area = Some(to_original(clothing.area));
+        findings.push(finding(
+            "photo.clothing_red",
+            at_most(
+                clothing.red_share,
+                profile.clothing_warn,
+                profile.clothing_fail,
+            ),
+            clothing.red_share,
+            profile.clothing_fail,
+            area,
+            "Do not wear red: change into dark or neutral clothes (black, grey, white).",
+            "请勿穿红色衣服：请换深色或中性色衣服（黑、灰、白）。",
+        ));
+        findings.push(finding(
+            "photo.clothing_blue",
+            at_most(clothing.blue_share, profile.clothing_warn, profile.clothing_fail),
+            clothing.blue_share,
+            profile.clothing_fail,
+            area,
+            "Do not wear blue (navy included): change into dark or neutral clothes (black, grey, white).",
+            "请勿穿蓝色衣服（包括藏青色）：请换深色或中性色衣服（黑、灰、白）。",
+        ));
+    }
+    findings
 }
 
 /// Checks framing (one person, centred, whole head, head size), exposure
 /// and sharpness of an administrator photo, given the faces found in it.
 pub fn check_framing_and_quality(
-    gray: &GrayImage,
+    image: &DynamicImage,
     faces: &[FaceBox],
     profile: &AdminPhotoProfile,
 ) -> Vec<Finding> {
-    let (w, h) = (gray.width() as f64, gray.height() as f64);
-    let subjects: Vec<&FaceBox> = faces
-        .iter()
-        .filter(|f| f.width as f64 >= profile.min_subject_face_width * w)
-        .collect();
+    let (w, h) = (image.width() as f64, image.height() as f64);
+    let subjects: Vec<&FaceBox> = subjects(faces, image.width(), profile).collect();
     let mut findings = Vec::new();
     let count = subjects.len() as f64;
     let (outcome, en, zh) = match subjects.len() {
@@ -162,7 +335,7 @@ pub fn check_framing_and_quality(
         "请站在幕布正中间，面向镜头。",
     ));
 
-    let head_top = fy - profile.head_above_box * fh;
+    let head_top = fy - HEAD_ABOVE_BOX * fh;
     let chin_room = (h - (fy + fh)) / fh;
     let top_margin = head_top / h;
     let cut = top_margin < 0.0 || chin_room < 0.25 || fx < 0.0 || fx + fw > w;
@@ -215,9 +388,9 @@ pub fn check_framing_and_quality(
         zh,
     ));
 
-    let crop =
-        image::imageops::crop_imm(gray, face.x, face.y, face.width.max(1), face.height.max(1))
-            .to_image();
+    let crop = image
+        .crop_imm(face.x, face.y, face.width.max(1), face.height.max(1))
+        .into_luma8();
     let n = crop.len().max(1) as f64;
     let mean = crop.iter().map(|&v| v as f64).sum::<f64>() / n;
     let clipped = crop.iter().filter(|&&v| v >= 250).count() as f64 / n;
@@ -338,7 +511,7 @@ mod tests {
     #[test]
     fn a_well_framed_face_passes_everything() {
         let findings = check_framing_and_quality(
-            &portrait(),
+            &DynamicImage::ImageLuma8(portrait()),
             &[face(220, 200, 160)],
             &AdminPhotoProfile::default(),
         );
@@ -352,7 +525,7 @@ mod tests {
     #[test]
     fn framing_faults_fail_with_their_codes() {
         let p = AdminPhotoProfile::default();
-        let img = portrait();
+        let img = DynamicImage::ImageLuma8(portrait());
         let check = |faces: &[FaceBox]| check_framing_and_quality(&img, faces, &p);
         assert_eq!(outcome(&check(&[]), "photo.face_count"), Outcome::Fail);
         assert_eq!(
@@ -396,18 +569,18 @@ mod tests {
         let f = [face(220, 200, 160)];
         let mut dark = portrait();
         dark.pixels_mut().for_each(|v| v.0[0] /= 4);
-        let findings = check_framing_and_quality(&dark, &f, &p);
+        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(dark), &f, &p);
         assert_eq!(outcome(&findings, "photo.too_dark"), Outcome::Fail);
         let bright = GrayImage::from_pixel(600, 800, image::Luma([255]));
         assert_eq!(
             outcome(
-                &check_framing_and_quality(&bright, &f, &p),
+                &check_framing_and_quality(&DynamicImage::ImageLuma8(bright), &f, &p),
                 "photo.overexposed"
             ),
             Outcome::Fail
         );
         let blurred = image::imageops::blur(&portrait(), 4.0);
-        let findings = check_framing_and_quality(&blurred, &f, &p);
+        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(blurred), &f, &p);
         assert_eq!(outcome(&findings, "photo.blurry"), Outcome::Fail);
         assert!(sharpness(&portrait()) > 0.5);
         assert_eq!(

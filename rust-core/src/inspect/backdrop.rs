@@ -1,0 +1,230 @@
+//! The backdrop rules: the backdrop is the entire background (blue in the
+//! backdrop flow, white in the app flow), and on the blue backdrop its
+//! Chinese characters are clearly visible.
+
+use image::{Rgb, RgbImage};
+
+use super::colour::{is_blue, is_white, luma, saturation};
+use super::silhouette::Silhouette;
+
+/// Which photo the administrator is taking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum PhotoFlow {
+    /// In front of the blue photo backdrop mailed for the filing, whose
+    /// Chinese characters must stay visible.
+    Backdrop,
+    /// Facial verification in the app, in front of a white backdrop.
+    App,
+}
+
+/// What the backdrop measures came to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackdropMeasure {
+    /// Share of the background (outside the person) that is backdrop, 0–1.
+    pub coverage: f64,
+    /// Share of the image showing the backdrop's characters clearly, 0–1
+    /// (always 0 in the app flow, which has none).
+    pub text_share: f64,
+    /// Bounding box of the visible characters, working pixels
+    /// (left, top, right, bottom), when any are seen.
+    pub text_box: Option<(u32, u32, u32, u32)>,
+}
+
+/// Characters count as clearly visible where they are this much brighter
+/// (luma) than the blue around them and nearly white (saturation below
+/// `TEXT_MAX_SATURATION`); blurred or blown-out strokes fall short of both.
+const TEXT_MIN_CONTRAST: f32 = 60.0;
+/// See `TEXT_MIN_CONTRAST`.
+const TEXT_MAX_SATURATION: f32 = 0.25;
+/// Characters are strokes inside the blue: at least this share of a
+/// character pixel's neighbourhood is blue (where a bright wall meets the
+/// backdrop's edge, only about half is).
+const TEXT_MIN_BLUE_AROUND: f64 = 0.55;
+/// A pixel belongs to the backdrop when at least this share of its
+/// neighbourhood has the backdrop's colour (so the characters printed on
+/// the backdrop count as backdrop too).
+const BACKDROP_DENSITY: f64 = 0.35;
+
+/// Measures the backdrop in `rgb` around `person`.
+pub fn measure_backdrop(rgb: &RgbImage, person: &Silhouette, flow: PhotoFlow) -> BackdropMeasure {
+    let (w, h) = rgb.dimensions();
+    let is_backdrop_colour: fn(Rgb<u8>) -> bool = match flow {
+        PhotoFlow::Backdrop => is_blue,
+        PhotoFlow::App => is_white,
+    };
+    let mut colour = SummedArea::new(w, h);
+    let mut colour_luma = SummedArea::new(w, h);
+    for (x, y, &p) in rgb.enumerate_pixels() {
+        if is_backdrop_colour(p) {
+            colour.set(x, y, 1.0);
+            colour_luma.set(x, y, luma(p) as f64);
+        }
+    }
+    colour.accumulate();
+    colour_luma.accumulate();
+    // About a character stroke's spacing on a backdrop filling the frame.
+    let radius = (w.max(h) / 50).max(3);
+    let (mut background, mut covered, mut text) = (0u64, 0u64, 0u64);
+    let mut text_box: Option<(u32, u32, u32, u32)> = None;
+    for (x, y, &p) in rgb.enumerate_pixels() {
+        if person.contains(x as f64 + 0.5, y as f64 + 0.5) {
+            continue;
+        }
+        background += 1;
+        let (n, count) = colour.window(x, y, radius);
+        if count < BACKDROP_DENSITY * n {
+            continue;
+        }
+        covered += 1;
+        if flow == PhotoFlow::Backdrop && !is_blue(p) && count >= TEXT_MIN_BLUE_AROUND * n {
+            let (_, luma_sum) = colour_luma.window(x, y, radius);
+            let around = luma_sum / count;
+            if luma(p) as f64 >= around + TEXT_MIN_CONTRAST as f64
+                && saturation(p) < TEXT_MAX_SATURATION
+            {
+                text += 1;
+                let b = text_box.get_or_insert((x, y, x, y));
+                *b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
+            }
+        }
+    }
+    BackdropMeasure {
+        coverage: if background == 0 {
+            0.0
+        } else {
+            covered as f64 / background as f64
+        },
+        text_share: text as f64 / (w as f64 * h as f64).max(1.0),
+        text_box,
+    }
+}
+
+/// A summed-area table: any window's sum in constant time.
+struct SummedArea {
+    width: u32,
+    height: u32,
+    sums: Vec<f64>,
+}
+
+impl SummedArea {
+    fn new(width: u32, height: u32) -> SummedArea {
+        SummedArea {
+            width,
+            height,
+            sums: vec![0.0; (width as usize + 1) * (height as usize + 1)],
+        }
+    }
+
+    fn index(&self, x: u32, y: u32) -> usize {
+        y as usize * (self.width as usize + 1) + x as usize
+    }
+
+    /// Sets the value of pixel (x, y); call before `accumulate`.
+    fn set(&mut self, x: u32, y: u32, value: f64) {
+        let i = self.index(x + 1, y + 1);
+        self.sums[i] = value;
+    }
+
+    /// Turns the values into running sums.
+    fn accumulate(&mut self) {
+        for y in 1..=self.height {
+            for x in 1..=self.width {
+                let i = self.index(x, y);
+                self.sums[i] += self.sums[self.index(x - 1, y)] + self.sums[self.index(x, y - 1)]
+                    - self.sums[self.index(x - 1, y - 1)];
+            }
+        }
+    }
+
+    /// (pixel count, sum) of the window of `radius` around (x, y), clipped
+    /// to the image.
+    fn window(&self, x: u32, y: u32, radius: u32) -> (f64, f64) {
+        let (x0, y0) = (x.saturating_sub(radius), y.saturating_sub(radius));
+        let (x1, y1) = (
+            (x + radius + 1).min(self.width),
+            (y + radius + 1).min(self.height),
+        );
+        let sum = self.sums[self.index(x1, y1)]
+            - self.sums[self.index(x0, y1)]
+            - self.sums[self.index(x1, y0)]
+            + self.sums[self.index(x0, y0)];
+        (((x1 - x0) * (y1 - y0)) as f64, sum)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inspect::face::FaceBox;
+
+    const BLUE: Rgb<u8> = Rgb([10, 90, 185]);
+
+    fn person() -> Silhouette {
+        Silhouette::around(
+            &FaceBox {
+                x: 140,
+                y: 150,
+                width: 80,
+                height: 80,
+                score: 20.0,
+            },
+            1.0,
+        )
+    }
+
+    /// A 360 × 480 blue backdrop with white "characters" (3 px strokes in
+    /// 24 px cells), a grey person painted over the silhouette.
+    fn backdrop(with_text: bool) -> RgbImage {
+        let who = person();
+        RgbImage::from_fn(360, 480, |x, y| {
+            if who.contains(x as f64 + 0.5, y as f64 + 0.5) {
+                Rgb([70, 70, 70])
+            } else if with_text && (x % 24 < 3 || y % 24 < 3) && (x / 24 + y / 24) % 2 == 0 {
+                Rgb([240, 242, 248])
+            } else {
+                BLUE
+            }
+        })
+    }
+
+    #[test]
+    fn a_blue_backdrop_with_characters_is_covered_and_readable() {
+        let m = measure_backdrop(&backdrop(true), &person(), PhotoFlow::Backdrop);
+        assert!(m.coverage > 0.99, "{m:?}");
+        assert!(m.text_share > 0.02, "{m:?}");
+        assert!(m.text_box.is_some());
+        let plain = measure_backdrop(&backdrop(false), &person(), PhotoFlow::Backdrop);
+        assert!(
+            plain.coverage > 0.99 && plain.text_share == 0.0,
+            "{plain:?}"
+        );
+        // Blurred characters melt into the blue: no longer clearly visible.
+        let blurred = image::imageops::blur(&backdrop(true), 3.0);
+        let soft = measure_backdrop(&blurred, &person(), PhotoFlow::Backdrop);
+        assert!(soft.text_share < m.text_share / 4.0, "{soft:?}");
+    }
+
+    #[test]
+    fn a_wall_is_not_a_backdrop() {
+        let wall = RgbImage::from_pixel(360, 480, Rgb([190, 170, 140]));
+        let m = measure_backdrop(&wall, &person(), PhotoFlow::Backdrop);
+        assert_eq!((m.coverage, m.text_share), (0.0, 0.0));
+        assert_eq!(
+            measure_backdrop(&wall, &person(), PhotoFlow::App).coverage,
+            0.0
+        );
+        let white = RgbImage::from_pixel(360, 480, Rgb([228, 230, 232]));
+        assert!(measure_backdrop(&white, &person(), PhotoFlow::App).coverage > 0.99);
+        // A backdrop hung too low: a wall shows above the head. Its edge
+        // against the blue is not taken for characters.
+        let low = RgbImage::from_fn(
+            360,
+            480,
+            |_, y| if y >= 100 { BLUE } else { Rgb([190, 170, 140]) },
+        );
+        let m = measure_backdrop(&low, &person(), PhotoFlow::Backdrop);
+        assert!(m.coverage > 0.3 && m.coverage < 0.7, "{m:?}");
+        assert_eq!(m.text_share, 0.0);
+    }
+}
