@@ -41,8 +41,11 @@ enum Command {
     Normalise(normalise::NormaliseArgs),
     /// The faces the on-device detector finds in photos.
     Faces(faces::FacesArgs),
-    /// Administrator-photo checks (framing, exposure, sharpness) on files.
+    /// Administrator-photo checks (framing, exposure, sharpness, backdrop,
+    /// clothing) on files.
     CheckPhoto(check_photo::CheckPhotoArgs),
+    /// Precision and recall of the photo checks on a labelled corpus.
+    CheckEval(eval::CheckEvalArgs),
 }
 
 fn main() {
@@ -56,6 +59,7 @@ fn main() {
         Command::Normalise(args) => normalise::run(args),
         Command::Faces(args) => faces::run(args),
         Command::CheckPhoto(args) => check_photo::run(args),
+        Command::CheckEval(args) => eval::check_eval(args),
     };
     if let Err(message) = result {
         eprintln!("error: {message}");

@@ -39,11 +39,16 @@ pub struct AdminPhotoProfile {
     pub head_height_max_warn: f64,
     /// See `head_height_min_fail`.
     pub head_height_max_fail: f64,
-    /// Mean face luma (0–255): fail below 60, warn below 80.
+    /// Brightness of the face's lit parts: the 95th percentile of the luma
+    /// (0–255) in the middle of the face. Fail below 85, warn below 100.
+    /// A percentile of the highlights, not the mean, so that dark skin
+    /// correctly exposed (about 110 in the test photos) passes while
+    /// underexposed faces (55–70) fail.
     pub dark_fail: f64,
     /// See `dark_fail`.
     pub dark_warn: f64,
-    /// Share of face pixels at 250 or more: warn above 0.04, fail above 0.10.
+    /// Share of the middle of the face at luma 240 or more (skin detail
+    /// lost): warn above 0.04 (a shiny forehead), fail above 0.10.
     pub clipped_warn: f64,
     /// See `clipped_warn`.
     pub clipped_fail: f64,
@@ -59,7 +64,7 @@ pub struct AdminPhotoProfile {
     /// See `backdrop_warn`.
     pub backdrop_fail: f64,
     /// Share of the image showing the blue backdrop's characters clearly
-    /// (white strokes ≥ 60 luma brighter than the blue around them): warn
+    /// (white strokes ≥ 40 luma brighter than the blue around them): warn
     /// below 0.01, fail below 0.004. A backdrop whose characters cover a
     /// tenth of it, half hidden behind the person, shows about 0.03.
     pub backdrop_text_warn: f64,
@@ -83,8 +88,8 @@ impl Default for AdminPhotoProfile {
             head_height_min_warn: 0.22,
             head_height_max_warn: 0.65,
             head_height_max_fail: 0.75,
-            dark_fail: 60.0,
-            dark_warn: 80.0,
+            dark_fail: 85.0,
+            dark_warn: 100.0,
             clipped_warn: 0.04,
             clipped_fail: 0.10,
             sharpness_warn: 0.30,
@@ -126,8 +131,19 @@ pub fn check_admin_photo(
         }
     };
     let mut findings = check_framing_and_quality(image, faces, profile);
-    if let Some(face) = subject(faces, image.width(), profile) {
-        findings.extend(check_surroundings(&working, face, flow, profile));
+    let subjects: Vec<&FaceBox> = subjects(faces, image.width(), profile).collect();
+    let people: Vec<Silhouette> = subjects
+        .iter()
+        .map(|face| Silhouette::around(face, working.scale))
+        .collect();
+    if !people.is_empty() {
+        findings.extend(check_surroundings(
+            &working,
+            &people,
+            subjects[0],
+            flow,
+            profile,
+        ));
     }
     findings
 }
@@ -153,20 +169,7 @@ fn detect_scaled(working: &Working, (w, h): (u32, u32)) -> Vec<FaceBox> {
         .collect()
 }
 
-/// The one subject among `faces` (faces narrower than the profile's minimum
-/// are background people), if there is exactly one.
-fn subject<'a>(
-    faces: &'a [FaceBox],
-    width: u32,
-    profile: &AdminPhotoProfile,
-) -> Option<&'a FaceBox> {
-    let mut subjects = subjects(faces, width, profile);
-    match (subjects.next(), subjects.next()) {
-        (Some(face), None) => Some(face),
-        _ => None,
-    }
-}
-
+/// The faces of people in the photo: narrower ones are background people.
 fn subjects<'a>(
     faces: &'a [FaceBox],
     width: u32,
@@ -176,16 +179,17 @@ fn subjects<'a>(
     faces.iter().filter(move |f| f.width as f64 >= min_width)
 }
 
-/// The backdrop and clothing findings around the subject's `face`.
+/// The backdrop findings around the `people`, and the clothing findings of
+/// the only one (`face`, the largest, when there are several).
 fn check_surroundings(
     working: &Working,
+    people: &[Silhouette],
     face: &FaceBox,
     flow: PhotoFlow,
     profile: &AdminPhotoProfile,
 ) -> Vec<Finding> {
     let s = working.scale;
-    let person = Silhouette::around(face, s);
-    let backdrop = measure_backdrop(&working.rgb, &person, flow);
+    let backdrop = measure_backdrop(&working.rgb, people, flow);
     let to_original = |(l, t, r, b): (u32, u32, u32, u32)| PixelRect {
         x: (l as f64 * s) as u32,
         y: (t as f64 * s) as u32,
@@ -231,6 +235,9 @@ fn check_surroundings(
             "幕布上的文字须清晰可见：不要遮挡，避免反光，并保持幕布清晰（不要使用人像模式）。",
         ));
     }
+    let [person] = people else {
+        return findings;
+    };
     let face_rect = (
         face.x as f64 / s,
         face.y as f64 / s,
@@ -243,8 +250,9 @@ fn check_surroundings(
     };
     let clothing = measure_clothing(
         &working.rgb,
-        &person,
+        person,
         skin_colour(&working.rgb, face_rect),
+        backdrop.typical,
         is_backdrop,
     );
     if clothing.pixels > 0 {
@@ -391,13 +399,25 @@ pub fn check_framing_and_quality(
     let crop = image
         .crop_imm(face.x, face.y, face.width.max(1), face.height.max(1))
         .into_luma8();
-    let n = crop.len().max(1) as f64;
-    let mean = crop.iter().map(|&v| v as f64).sum::<f64>() / n;
-    let clipped = crop.iter().filter(|&&v| v >= 250).count() as f64 / n;
+    // The middle of the face (cheeks, nose, forehead): the box's corners
+    // hold hair and background.
+    let (cw, ch) = crop.dimensions();
+    let mut skin: Vec<u8> =
+        image::imageops::crop_imm(&crop, cw / 5, ch / 5, cw * 3 / 5, ch * 7 / 10)
+            .to_image()
+            .into_raw();
+    let n = skin.len().max(1) as f64;
+    let clipped = skin.iter().filter(|&&v| v >= 240).count() as f64 / n;
+    let lit = if skin.is_empty() {
+        0.0
+    } else {
+        let at = (skin.len() - 1) * 95 / 100;
+        *skin.select_nth_unstable(at).1 as f64
+    };
     findings.push(finding(
         "photo.too_dark",
-        at_least(mean, profile.dark_warn, profile.dark_fail),
-        mean,
+        at_least(lit, profile.dark_warn, profile.dark_fail),
+        lit,
         profile.dark_fail,
         Some(region),
         "Your face is too dark. Turn towards the light or add light.",
@@ -425,17 +445,17 @@ pub fn check_framing_and_quality(
     findings
 }
 
-/// Share of the Laplacian energy that a slight blur (σ = 1 at 128 px)
-/// removes: close to 1 for a sharp face, small for one already blurred
-/// (it has little fine detail left to lose). Independent of scale and of
-/// contrast.
+/// Share of the Laplacian energy that a slight blur (σ = 1 at 128 px, or
+/// at the face's own size when smaller: enlarging would blur it) removes:
+/// close to 1 for a sharp face, small for one already blurred (it has
+/// little fine detail left to lose). Independent of scale and of contrast.
 pub fn sharpness(face: &GrayImage) -> f64 {
     if face.width() < 8 || face.height() < 8 {
         return 0.0;
     }
-    let height =
-        (face.height() as u64 * SHARPNESS_WIDTH as u64 / face.width() as u64).max(8) as u32;
-    let norm = resize(face, SHARPNESS_WIDTH, height, FilterType::Triangle);
+    let width = face.width().min(SHARPNESS_WIDTH);
+    let height = (face.height() as u64 * width as u64 / face.width() as u64).max(8) as u32;
+    let norm = resize(face, width, height, FilterType::Triangle);
     let energy = |img: &GrayImage| {
         let (w, h) = img.dimensions();
         let mut sum = 0.0;

@@ -29,12 +29,17 @@ pub struct BackdropMeasure {
     /// Bounding box of the visible characters, working pixels
     /// (left, top, right, bottom), when any are seen.
     pub text_box: Option<(u32, u32, u32, u32)>,
+    /// The background's typical colour (per-channel median outside the
+    /// people), whatever it is: clothing of that colour beside the chest is
+    /// background showing through.
+    pub typical: Rgb<u8>,
 }
 
 /// Characters count as clearly visible where they are this much brighter
-/// (luma) than the blue around them and nearly white (saturation below
+/// (luma) than the blue around them (about a sixth of the range, which a
+/// dim but correctly exposed photo still shows) and nearly white (saturation below
 /// `TEXT_MAX_SATURATION`); blurred or blown-out strokes fall short of both.
-const TEXT_MIN_CONTRAST: f32 = 60.0;
+const TEXT_MIN_CONTRAST: f32 = 40.0;
 /// See `TEXT_MIN_CONTRAST`.
 const TEXT_MAX_SATURATION: f32 = 0.25;
 /// Characters are strokes inside the blue: at least this share of a
@@ -46,8 +51,8 @@ const TEXT_MIN_BLUE_AROUND: f64 = 0.55;
 /// the backdrop count as backdrop too).
 const BACKDROP_DENSITY: f64 = 0.35;
 
-/// Measures the backdrop in `rgb` around `person`.
-pub fn measure_backdrop(rgb: &RgbImage, person: &Silhouette, flow: PhotoFlow) -> BackdropMeasure {
+/// Measures the backdrop in `rgb` around the `people` in it.
+pub fn measure_backdrop(rgb: &RgbImage, people: &[Silhouette], flow: PhotoFlow) -> BackdropMeasure {
     let (w, h) = rgb.dimensions();
     let is_backdrop_colour: fn(Rgb<u8>) -> bool = match flow {
         PhotoFlow::Backdrop => is_blue,
@@ -67,11 +72,18 @@ pub fn measure_backdrop(rgb: &RgbImage, person: &Silhouette, flow: PhotoFlow) ->
     let radius = (w.max(h) / 50).max(3);
     let (mut background, mut covered, mut text) = (0u64, 0u64, 0u64);
     let mut text_box: Option<(u32, u32, u32, u32)> = None;
+    let mut channels = [Vec::new(), Vec::new(), Vec::new()];
     for (x, y, &p) in rgb.enumerate_pixels() {
-        if person.contains(x as f64 + 0.5, y as f64 + 0.5) {
+        let (fx, fy) = (x as f64 + 0.5, y as f64 + 0.5);
+        if people.iter().any(|person| person.contains(fx, fy)) {
             continue;
         }
         background += 1;
+        if (x ^ y) & 1 == 0 {
+            for (c, v) in channels.iter_mut().zip(p.0) {
+                c.push(v);
+            }
+        }
         let (n, count) = colour.window(x, y, radius);
         if count < BACKDROP_DENSITY * n {
             continue;
@@ -97,7 +109,17 @@ pub fn measure_backdrop(rgb: &RgbImage, person: &Silhouette, flow: PhotoFlow) ->
         },
         text_share: text as f64 / (w as f64 * h as f64).max(1.0),
         text_box,
+        typical: Rgb(channels.map(median)),
     }
+}
+
+/// The median of `values` (0 when empty).
+pub fn median(mut values: Vec<u8>) -> u8 {
+    if values.is_empty() {
+        return 0;
+    }
+    let mid = values.len() / 2;
+    *values.select_nth_unstable(mid).1
 }
 
 /// A summed-area table: any window's sum in constant time.
@@ -190,32 +212,33 @@ mod tests {
 
     #[test]
     fn a_blue_backdrop_with_characters_is_covered_and_readable() {
-        let m = measure_backdrop(&backdrop(true), &person(), PhotoFlow::Backdrop);
+        let m = measure_backdrop(&backdrop(true), &[person()], PhotoFlow::Backdrop);
         assert!(m.coverage > 0.99, "{m:?}");
         assert!(m.text_share > 0.02, "{m:?}");
         assert!(m.text_box.is_some());
-        let plain = measure_backdrop(&backdrop(false), &person(), PhotoFlow::Backdrop);
+        let plain = measure_backdrop(&backdrop(false), &[person()], PhotoFlow::Backdrop);
         assert!(
             plain.coverage > 0.99 && plain.text_share == 0.0,
             "{plain:?}"
         );
         // Blurred characters melt into the blue: no longer clearly visible.
         let blurred = image::imageops::blur(&backdrop(true), 3.0);
-        let soft = measure_backdrop(&blurred, &person(), PhotoFlow::Backdrop);
+        let soft = measure_backdrop(&blurred, &[person()], PhotoFlow::Backdrop);
         assert!(soft.text_share < m.text_share / 4.0, "{soft:?}");
     }
 
     #[test]
     fn a_wall_is_not_a_backdrop() {
         let wall = RgbImage::from_pixel(360, 480, Rgb([190, 170, 140]));
-        let m = measure_backdrop(&wall, &person(), PhotoFlow::Backdrop);
+        let m = measure_backdrop(&wall, &[person()], PhotoFlow::Backdrop);
         assert_eq!((m.coverage, m.text_share), (0.0, 0.0));
+        assert_eq!(m.typical, Rgb([190, 170, 140]));
         assert_eq!(
-            measure_backdrop(&wall, &person(), PhotoFlow::App).coverage,
+            measure_backdrop(&wall, &[person()], PhotoFlow::App).coverage,
             0.0
         );
         let white = RgbImage::from_pixel(360, 480, Rgb([228, 230, 232]));
-        assert!(measure_backdrop(&white, &person(), PhotoFlow::App).coverage > 0.99);
+        assert!(measure_backdrop(&white, &[person()], PhotoFlow::App).coverage > 0.99);
         // A backdrop hung too low: a wall shows above the head. Its edge
         // against the blue is not taken for characters.
         let low = RgbImage::from_fn(
@@ -223,7 +246,7 @@ mod tests {
             480,
             |_, y| if y >= 100 { BLUE } else { Rgb([190, 170, 140]) },
         );
-        let m = measure_backdrop(&low, &person(), PhotoFlow::Backdrop);
+        let m = measure_backdrop(&low, &[person()], PhotoFlow::Backdrop);
         assert!(m.coverage > 0.3 && m.coverage < 0.7, "{m:?}");
         assert_eq!(m.text_share, 0.0);
     }

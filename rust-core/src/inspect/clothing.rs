@@ -4,6 +4,7 @@
 
 use image::{Rgb, RgbImage};
 
+use super::backdrop::median;
 use super::colour::{is_blue, is_red};
 use super::silhouette::Silhouette;
 
@@ -20,17 +21,19 @@ pub struct ClothingMeasure {
     pub area: (u32, u32, u32, u32),
 }
 
-/// A pixel this close (RGB distance) to the face's own colour is skin.
-const SKIN_DISTANCE: f64 = 48.0;
+/// A pixel this close (RGB distance) to the face's own colour is skin; this
+/// close to the background's typical colour, background.
+const SAME_COLOUR: f64 = 48.0;
 
-/// Classifies the clothing of `person` in `rgb`; `is_backdrop` tells the
-/// backdrop's colour, left out beside the chest (where the backdrop may show)
-/// but counted over the chest (where it cannot: a shirt of the backdrop's
-/// blue is still blue).
+/// Classifies the clothing of `person` in `rgb`. Skin is left out; so is,
+/// beside the chest (where it may show between arm and body), what has the
+/// backdrop's colour (`is_backdrop`) or the background's typical colour.
+/// Over the chest the backdrop cannot show: a shirt of its blue is blue.
 pub fn measure_clothing(
     rgb: &RgbImage,
     person: &Silhouette,
     skin: Rgb<u8>,
+    background: Rgb<u8>,
     is_backdrop: fn(Rgb<u8>) -> bool,
 ) -> ClothingMeasure {
     let (w, h) = rgb.dimensions();
@@ -45,7 +48,8 @@ pub fn measure_clothing(
                 continue;
             }
             let p = *rgb.get_pixel(x, y);
-            if distance(p, skin) < SKIN_DISTANCE || (!person.is_chest(fx) && is_backdrop(p)) {
+            let backdrop = is_backdrop(p) || distance(p, background) < SAME_COLOUR;
+            if distance(p, skin) < SAME_COLOUR || (!person.is_chest(fx) && backdrop) {
                 continue;
             }
             pixels += 1;
@@ -85,13 +89,7 @@ pub fn skin_colour(rgb: &RgbImage, face: (f64, f64, f64, f64)) -> Rgb<u8> {
             }
         }
     }
-    Rgb(channels.map(|mut c| {
-        if c.is_empty() {
-            return 0;
-        }
-        let mid = c.len() / 2;
-        *c.select_nth_unstable(mid).1
-    }))
+    Rgb(channels.map(median))
 }
 
 fn distance(a: Rgb<u8>, b: Rgb<u8>) -> f64 {
@@ -143,7 +141,7 @@ mod tests {
     }
 
     fn measure(img: &RgbImage, is_backdrop: fn(Rgb<u8>) -> bool) -> ClothingMeasure {
-        measure_clothing(img, &person(), SKIN, is_backdrop)
+        measure_clothing(img, &person(), SKIN, img[(0, 0)], is_backdrop)
     }
 
     #[test]

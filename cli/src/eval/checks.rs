@@ -1,0 +1,149 @@
+//! `check-eval`: how the photo checks fare on a labelled corpus (built by
+//! `tests/eval/make_photo_corpus.py`). For every check: precision and recall
+//! of "fail", and the share of photos it judged correctly; then the share
+//! of good photos (nothing labelled as failing) rejected by any check.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use icp_companion::imaging::read_image_file;
+use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Finding, Outcome, PhotoFlow};
+
+use super::qr_rate::median;
+
+/// `check-eval` options.
+#[derive(Args)]
+pub struct CheckEvalArgs {
+    /// Corpus folder with `labels.tsv` (file, target, case, must_fail, not_judged).
+    dir: PathBuf,
+    /// Also list every photo judged wrongly.
+    #[arg(long)]
+    verbose: bool,
+}
+
+#[derive(Default)]
+struct Confusion {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+    tn: usize,
+}
+
+/// Runs the evaluation and prints the tables.
+pub fn run(args: CheckEvalArgs) -> Result<(), String> {
+    let labels = std::fs::read_to_string(args.dir.join("labels.tsv"))
+        .map_err(|e| format!("{}/labels.tsv: {e}", args.dir.display()))?;
+    let profile = AdminPhotoProfile::default();
+    let mut per_code: BTreeMap<String, Confusion> = BTreeMap::new();
+    let mut per_case: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (mut good, mut good_rejected) = (0usize, 0usize);
+    let mut ms = Vec::new();
+    for line in labels.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [file, target, case, must_fail, not_judged] = cols[..] else {
+            return Err(format!("labels.tsv: bad line {line:?}"));
+        };
+        let set = |s: &str| -> BTreeSet<String> {
+            s.split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let (must_fail, not_judged) = (set(must_fail), set(not_judged));
+        let image = read_image_file(&args.dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let started = Instant::now();
+        let findings: Vec<Finding> = match target {
+            "photo:backdrop" => check_admin_photo(&image, None, PhotoFlow::Backdrop, &profile),
+            "photo:app" => check_admin_photo(&image, None, PhotoFlow::App, &profile),
+            other => return Err(format!("{file}: unknown target {other:?}")),
+        };
+        ms.push(started.elapsed().as_secs_f64() * 1e3);
+        let failed: BTreeSet<String> = findings
+            .iter()
+            .filter(|f| f.outcome == Outcome::Fail)
+            .map(|f| f.code.clone())
+            .collect();
+        let codes: BTreeSet<&String> = findings
+            .iter()
+            .map(|f| &f.code)
+            .chain(&must_fail)
+            .filter(|c| !not_judged.contains(*c))
+            .collect();
+        let mut all_right = true;
+        for code in codes {
+            let c = per_code.entry(code.clone()).or_default();
+            match (must_fail.contains(code), failed.contains(code)) {
+                (true, true) => c.tp += 1,
+                (false, true) => c.fp += 1,
+                (true, false) => c.fn_ += 1,
+                (false, false) => c.tn += 1,
+            }
+            if must_fail.contains(code) != failed.contains(code) {
+                all_right = false;
+                if args.verbose {
+                    let measured = findings
+                        .iter()
+                        .find(|f| &f.code == code)
+                        .map_or("not reported".to_string(), |f| format!("{:.3}", f.measured));
+                    println!(
+                        "{file}: {code} {} (expected {}), measured {measured}",
+                        if failed.contains(code) {
+                            "failed"
+                        } else {
+                            "passed"
+                        },
+                        if must_fail.contains(code) {
+                            "fail"
+                        } else {
+                            "pass"
+                        },
+                    );
+                }
+            }
+        }
+        let entry = per_case.entry(case.to_string()).or_default();
+        entry.0 += 1;
+        entry.1 += all_right as usize;
+        if must_fail.is_empty() {
+            good += 1;
+            let judged_fail = failed.iter().any(|c| !not_judged.contains(c));
+            good_rejected += judged_fail as usize;
+        }
+    }
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            "–".to_string()
+        } else {
+            format!("{:.1} %", 100.0 * a as f64 / b as f64)
+        }
+    };
+    println!(
+        "| check | photos judged | must fail | precision of fail | recall of fail | correct |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (code, c) in &per_code {
+        let n = c.tp + c.fp + c.fn_ + c.tn;
+        println!(
+            "| {code} | {n} | {} | {} | {} | {} |",
+            c.tp + c.fn_,
+            pct(c.tp, c.tp + c.fp),
+            pct(c.tp, c.tp + c.fn_),
+            pct(c.tp + c.tn, n),
+        );
+    }
+    println!();
+    println!("| case | photos | every check right |");
+    println!("|---|---|---|");
+    for (case, (n, right)) in &per_case {
+        println!("| {case} | {n} | {} |", pct(*right, *n));
+    }
+    println!();
+    println!(
+        "good photos falsely rejected: {good_rejected} of {good} ({}); median check time {:.1} ms",
+        pct(good_rejected, good),
+        median(&mut ms)
+    );
+    Ok(())
+}
