@@ -1,11 +1,12 @@
 //! `icp-companion check-photo`: the administrator-photo findings for files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Outcome, PhotoFlow};
+use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Finding, Outcome, PhotoFlow};
+use image::DynamicImage;
 
 use crate::annotate::{outline, save_beside};
 use crate::qr::user_error;
@@ -18,8 +19,8 @@ pub struct CheckPhotoArgs {
     /// In front of the blue filing backdrop, or in the app with a white one.
     #[arg(long, value_enum, default_value = "backdrop")]
     flow: Flow,
-    /// Write each photo with the findings' regions outlined (green pass,
-    /// amber warn, red fail) as FILE.check.png into this folder.
+    /// Write each photo with the findings' regions outlined as
+    /// FILE.check.png into this folder.
     #[arg(long)]
     annotate: Option<PathBuf>,
 }
@@ -57,44 +58,7 @@ pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
         let started = Instant::now();
         let findings = check_admin_photo(&image, None, args.flow.into(), &profile);
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        let verdict = if findings.iter().any(|f| f.outcome == Outcome::Fail) {
-            failed += 1;
-            "FAIL"
-        } else {
-            "PASS"
-        };
-        println!("{}: {verdict} ({ms:.0} ms)", path.display());
-        for f in &findings {
-            println!(
-                "  {:<5} {:<22} measured {:.3} (limit {:.3})  {}",
-                format!("{:?}", f.outcome).to_lowercase(),
-                f.code,
-                f.measured,
-                f.threshold,
-                if f.outcome == Outcome::Pass {
-                    ""
-                } else {
-                    &f.message_en
-                }
-            );
-        }
-        if let Some(dir) = &args.annotate {
-            let mut rgb = image.to_rgb8();
-            // Worst last, so that its colour shows where regions coincide.
-            let mut by_severity: Vec<_> = findings.iter().collect();
-            by_severity.sort_by_key(|f| f.outcome as u8);
-            for f in by_severity {
-                if let Some(r) = f.region {
-                    let colour = match f.outcome {
-                        Outcome::Pass => image::Rgb([0, 200, 0]),
-                        Outcome::Warn => image::Rgb([255, 170, 0]),
-                        Outcome::Fail => image::Rgb([230, 0, 0]),
-                    };
-                    outline(&mut rgb, r.x, r.y, r.width, r.height, colour);
-                }
-            }
-            save_beside(&rgb, dir, path, "check")?;
-        }
+        failed += report(path, &image, &findings, ms, args.annotate.as_deref())? as usize;
     }
     if failed > 0 {
         return Err(format!(
@@ -103,4 +67,51 @@ pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Prints the verdict and findings for one photo, and writes it annotated
+/// (regions outlined: green pass, amber warn, red fail) into `annotate`
+/// when given. True when the photo would be rejected.
+pub fn report(
+    path: &Path,
+    image: &DynamicImage,
+    findings: &[Finding],
+    ms: f64,
+    annotate: Option<&Path>,
+) -> Result<bool, String> {
+    let rejected = findings.iter().any(|f| f.outcome == Outcome::Fail);
+    let verdict = if rejected { "FAIL" } else { "PASS" };
+    println!("{}: {verdict} ({ms:.0} ms)", path.display());
+    for f in findings {
+        println!(
+            "  {:<5} {:<22} measured {:.3} (limit {:.3})  {}",
+            format!("{:?}", f.outcome).to_lowercase(),
+            f.code,
+            f.measured,
+            f.threshold,
+            if f.outcome == Outcome::Pass {
+                ""
+            } else {
+                &f.message_en
+            }
+        );
+    }
+    if let Some(dir) = annotate {
+        let mut rgb = image.to_rgb8();
+        // Worst last, so that its colour shows where regions coincide.
+        let mut by_severity: Vec<_> = findings.iter().collect();
+        by_severity.sort_by_key(|f| f.outcome as u8);
+        for f in by_severity {
+            if let Some(r) = f.region {
+                let colour = match f.outcome {
+                    Outcome::Pass => image::Rgb([0, 200, 0]),
+                    Outcome::Warn => image::Rgb([255, 170, 0]),
+                    Outcome::Fail => image::Rgb([230, 0, 0]),
+                };
+                outline(&mut rgb, r.x, r.y, r.width, r.height, colour);
+            }
+        }
+        save_beside(&rgb, dir, path, "check")?;
+    }
+    Ok(rejected)
 }

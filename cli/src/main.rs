@@ -2,6 +2,7 @@
 //! app teams, QA and the demo.
 
 mod annotate;
+mod check_document;
 mod check_photo;
 mod demo;
 mod dev;
@@ -44,6 +45,9 @@ enum Command {
     /// Administrator-photo checks (framing, exposure, sharpness, backdrop,
     /// clothing) on files.
     CheckPhoto(check_photo::CheckPhotoArgs),
+    /// Document-photo checks (framing, resolution, colour, sharpness, glare,
+    /// seal, fingerprint) on files.
+    CheckDocument(check_document::CheckDocumentArgs),
     /// Precision and recall of the photo checks on a labelled corpus.
     CheckEval(eval::CheckEvalArgs),
 }
@@ -59,6 +63,7 @@ fn main() {
         Command::Normalise(args) => normalise::run(args),
         Command::Faces(args) => faces::run(args),
         Command::CheckPhoto(args) => check_photo::run(args),
+        Command::CheckDocument(args) => check_document::run(args),
         Command::CheckEval(args) => eval::check_eval(args),
     };
     if let Err(message) = result {

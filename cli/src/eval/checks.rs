@@ -1,5 +1,5 @@
 //! `check-eval`: how the photo checks fare on a labelled corpus (built by
-//! `tests/eval/make_photo_corpus.py`). For every check: precision and recall
+//! `tests/eval/make_photo_corpus.py` or `make_document_corpus.py`). For every check: precision and recall
 //! of "fail", and the share of photos it judged correctly; then the share
 //! of good photos (nothing labelled as failing) rejected by any check.
 
@@ -9,7 +9,12 @@ use std::time::Instant;
 
 use clap::Args;
 use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Finding, Outcome, PhotoFlow};
+use icp_companion::inspect::{
+    check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, Finding, Outcome,
+    PhotoFlow,
+};
+
+use crate::check_document::{parse_marks, parse_type};
 
 use super::qr_rate::median;
 
@@ -36,6 +41,7 @@ pub fn run(args: CheckEvalArgs) -> Result<(), String> {
     let labels = std::fs::read_to_string(args.dir.join("labels.tsv"))
         .map_err(|e| format!("{}/labels.tsv: {e}", args.dir.display()))?;
     let profile = AdminPhotoProfile::default();
+    let doc_profile = DocumentProfile::default();
     let mut per_code: BTreeMap<String, Confusion> = BTreeMap::new();
     let mut per_case: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let (mut good, mut good_rejected) = (0usize, 0usize);
@@ -57,7 +63,15 @@ pub fn run(args: CheckEvalArgs) -> Result<(), String> {
         let findings: Vec<Finding> = match target {
             "photo:backdrop" => check_admin_photo(&image, None, PhotoFlow::Backdrop, &profile),
             "photo:app" => check_admin_photo(&image, None, PhotoFlow::App, &profile),
-            other => return Err(format!("{file}: unknown target {other:?}")),
+            other => match other.split(':').collect::<Vec<_>>()[..] {
+                ["document", doc_type, marks] => check_document(
+                    &image,
+                    parse_type(doc_type)?,
+                    parse_marks(marks)?,
+                    &doc_profile,
+                ),
+                _ => return Err(format!("{file}: unknown target {other:?}")),
+            },
         };
         ms.push(started.elapsed().as_secs_f64() * 1e3);
         let failed: BTreeSet<String> = findings

@@ -2,7 +2,8 @@
 
 use crate::imaging::{decode_image, ImageInputError, NormalisedImage};
 use crate::inspect::{
-    AdminPhotoProfile, FaceBox, FaceDetector, FaceDetectorSettings, Finding, PhotoFlow,
+    AdminPhotoProfile, DocumentProfile, DocumentType, FaceBox, FaceDetector, FaceDetectorSettings,
+    Finding, PhotoFlow, RequiredMarks,
 };
 
 use super::blocking::off_thread;
@@ -43,6 +44,29 @@ pub async fn check_admin_photo(
             &image,
             faces.as_deref(),
             flow,
+            &profile.unwrap_or_default(),
+        ))
+    })
+    .await
+}
+
+/// Checks a photo of a document of `doc_type` that must carry `marks`
+/// (whole in the frame, resolution, colour original, sharpness, glare, seal,
+/// fingerprint) and returns every finding; `profile` defaults to the
+/// documented thresholds.
+#[uniffi::export(async_runtime = "tokio", default(profile = None))]
+pub async fn check_document(
+    bytes: Vec<u8>,
+    doc_type: DocumentType,
+    marks: RequiredMarks,
+    profile: Option<DocumentProfile>,
+) -> Result<Vec<Finding>, ImageError> {
+    off_thread(move || -> Result<_, ImageInputError> {
+        let image = decode_image(&bytes)?;
+        Ok(crate::inspect::check_document(
+            &image,
+            doc_type,
+            marks,
             &profile.unwrap_or_default(),
         ))
     })

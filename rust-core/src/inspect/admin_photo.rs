@@ -3,14 +3,14 @@
 //! the backdrop (blue with its characters visible, or white in the app flow)
 //! is the entire background; no red or blue clothing.
 
-use image::imageops::{blur, resize, FilterType};
+use image::imageops::{blur, thumbnail};
 use image::{DynamicImage, GenericImageView, GrayImage, Rgb};
 
 use super::backdrop::{measure_backdrop, PhotoFlow};
 use super::clothing::{measure_clothing, skin_colour};
 use super::colour::{is_blue, is_white};
 use super::face::{FaceBox, FaceDetector, FaceDetectorSettings};
-use super::finding::{at_least, at_most, Finding, Outcome, PixelRect};
+use super::finding::{at_least, at_most, finding, Finding, Outcome, PixelRect};
 use super::silhouette::{Silhouette, HEAD_ABOVE_BOX};
 use super::working::Working;
 
@@ -445,17 +445,26 @@ pub fn check_framing_and_quality(
     findings
 }
 
-/// Share of the Laplacian energy that a slight blur (σ = 1 at 128 px, or
-/// at the face's own size when smaller: enlarging would blur it) removes:
-/// close to 1 for a sharp face, small for one already blurred (it has
-/// little fine detail left to lose). Independent of scale and of contrast.
+/// Sharpness of a face: [`sharpness_at`] 128 px.
 pub fn sharpness(face: &GrayImage) -> f64 {
-    if face.width() < 8 || face.height() < 8 {
+    sharpness_at(face, SHARPNESS_WIDTH)
+}
+
+/// Share of the Laplacian energy that a slight blur (σ = 1 at `width`, or
+/// at the image's own size when smaller: enlarging would blur it) removes:
+/// close to 1 for a sharp image, small for one already blurred (it has
+/// little fine detail left to lose). Independent of scale and of contrast.
+pub fn sharpness_at(image: &GrayImage, width: u32) -> f64 {
+    if image.width() < 8 || image.height() < 8 {
         return 0.0;
     }
-    let width = face.width().min(SHARPNESS_WIDTH);
-    let height = (face.height() as u64 * width as u64 / face.width() as u64).max(8) as u32;
-    let norm = resize(face, width, height, FilterType::Triangle);
+    let width = image.width().min(width);
+    let height = (image.height() as u64 * width as u64 / image.width() as u64).max(8) as u32;
+    let norm = if width == image.width() {
+        image.clone()
+    } else {
+        thumbnail(image, width, height)
+    };
     let energy = |img: &GrayImage| {
         let (w, h) = img.dimensions();
         let mut sum = 0.0;
@@ -477,26 +486,6 @@ pub fn sharpness(face: &GrayImage) -> f64 {
         return 0.0;
     }
     (1.0 - energy(&blur(&norm, 1.0)) / original).clamp(0.0, 1.0)
-}
-
-fn finding(
-    code: &str,
-    outcome: Outcome,
-    measured: f64,
-    threshold: f64,
-    region: Option<PixelRect>,
-    en: &str,
-    zh: &str,
-) -> Finding {
-    Finding {
-        code: code.to_string(),
-        outcome,
-        measured,
-        threshold,
-        region,
-        message_en: en.to_string(),
-        message_zh: zh.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use image::{Rgb, RgbImage};
 
 use super::backdrop::median;
-use super::colour::{is_blue, is_red};
+use super::colour::{distance, is_blue, is_red};
 use super::silhouette::Silhouette;
 
 /// Shares of the visible clothing that are red and blue.
@@ -90,14 +90,6 @@ pub fn skin_colour(rgb: &RgbImage, face: (f64, f64, f64, f64)) -> Rgb<u8> {
         }
     }
     Rgb(channels.map(median))
-}
-
-fn distance(a: Rgb<u8>, b: Rgb<u8>) -> f64 {
-    a.0.iter()
-        .zip(b.0)
-        .map(|(&x, y)| (x as f64 - y as f64).powi(2))
-        .sum::<f64>()
-        .sqrt()
 }
 
 #[cfg(test)]

@@ -45,6 +45,15 @@ pub fn saturation(p: Rgb<u8>) -> f32 {
     }
 }
 
+/// Euclidean distance between two colours in RGB, 0–441.
+pub fn distance(a: Rgb<u8>, b: Rgb<u8>) -> f64 {
+    a.0.iter()
+        .zip(b.0)
+        .map(|(&x, y)| (x as f64 - y as f64).powi(2))
+        .sum::<f64>()
+        .sqrt()
+}
+
 /// Blue as a backdrop or a garment shows it: hue 190–260°, clearly
 /// coloured (chroma ≥ 40, saturation ≥ 0.35). Navy (20, 30, 80) is blue;
 /// black with a bluish cast (15, 15, 25) is not.

@@ -67,3 +67,24 @@ pub fn at_least(value: f64, warn: f64, fail: f64) -> Outcome {
         Outcome::Pass
     }
 }
+
+/// A finding with its texts.
+pub fn finding(
+    code: &str,
+    outcome: Outcome,
+    measured: f64,
+    threshold: f64,
+    region: Option<PixelRect>,
+    en: &str,
+    zh: &str,
+) -> Finding {
+    Finding {
+        code: code.to_string(),
+        outcome,
+        measured,
+        threshold,
+        region,
+        message_en: en.to_string(),
+        message_zh: zh.to_string(),
+    }
+}

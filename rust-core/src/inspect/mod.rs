@@ -1,16 +1,21 @@
 //! On-device photo checks: face detection, and the administrator photo's
-//! framing, exposure, sharpness, backdrop and clothing findings.
+//! framing, exposure, sharpness, backdrop and clothing findings; document
+//! photos' framing, resolution, colour, sharpness, glare, seal and fingerprint.
 
 mod admin_photo;
 mod backdrop;
 mod clothing;
 mod colour;
+mod document;
 mod face;
 mod finding;
 mod silhouette;
 mod working;
 
-pub use admin_photo::{check_admin_photo, check_framing_and_quality, sharpness, AdminPhotoProfile};
+pub use admin_photo::{
+    check_admin_photo, check_framing_and_quality, sharpness, sharpness_at, AdminPhotoProfile,
+};
 pub use backdrop::PhotoFlow;
+pub use document::{check_document, DocumentProfile, DocumentType, RequiredMarks};
 pub use face::{FaceBox, FaceDetector, FaceDetectorSettings};
 pub use finding::{Finding, Outcome, PixelRect};

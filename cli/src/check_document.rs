@@ -1,0 +1,83 @@
+//! `icp-companion check-document`: the document-photo findings for files.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use icp_companion::imaging::read_image_file;
+use icp_companion::inspect::{check_document, DocumentProfile, DocumentType, RequiredMarks};
+
+use crate::check_photo::report;
+use crate::qr::user_error;
+
+#[derive(Args)]
+pub struct CheckDocumentArgs {
+    /// Document photos (JPEG, PNG or GIF).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// id-card, hk-macao-permit, taiwan-permit, passport, business-licence,
+    /// authenticity-statement or domain-certificate.
+    #[arg(long, value_parser = parse_type)]
+    kind: DocumentType,
+    /// Marks the province requires: seal, fingerprint, or seal+fingerprint.
+    #[arg(long, value_parser = parse_marks, default_value = "")]
+    marks: RequiredMarks,
+    /// Write each photo with the findings' regions outlined as
+    /// FILE.check.png into this folder.
+    #[arg(long)]
+    annotate: Option<PathBuf>,
+}
+
+/// The document type named on the command line.
+pub fn parse_type(name: &str) -> Result<DocumentType, String> {
+    Ok(match name {
+        "id-card" => DocumentType::IdCard,
+        "hk-macao-permit" => DocumentType::HkMacaoPermit,
+        "taiwan-permit" => DocumentType::TaiwanPermit,
+        "passport" => DocumentType::Passport,
+        "business-licence" => DocumentType::BusinessLicence,
+        "authenticity-statement" => DocumentType::AuthenticityStatement,
+        "domain-certificate" => DocumentType::DomainCertificate,
+        other => return Err(format!("unknown document kind {other:?}")),
+    })
+}
+
+/// The required marks named on the command line ("", "seal", "fingerprint",
+/// "seal+fingerprint").
+pub fn parse_marks(names: &str) -> Result<RequiredMarks, String> {
+    let mut marks = RequiredMarks::default();
+    for name in names.split('+').filter(|n| !n.is_empty()) {
+        match name {
+            "seal" => marks.seal = true,
+            "fingerprint" => marks.fingerprint = true,
+            other => return Err(format!("unknown mark {other:?}")),
+        }
+    }
+    Ok(marks)
+}
+
+pub fn run(args: CheckDocumentArgs) -> Result<(), String> {
+    let profile = DocumentProfile::default();
+    let mut failed = 0;
+    for path in &args.files {
+        let image = match read_image_file(path) {
+            Ok(image) => image,
+            Err(e) => {
+                println!("{}: {}", path.display(), user_error(&e));
+                failed += 1;
+                continue;
+            }
+        };
+        let started = Instant::now();
+        let findings = check_document(&image, args.kind, args.marks, &profile);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        failed += report(path, &image, &findings, ms, args.annotate.as_deref())? as usize;
+    }
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {} photos would be rejected",
+            args.files.len()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,591 @@
+//! Document photos (ID card, permits, passport, business licence, signed
+//! authenticity statement, domain certificate): the whole document in the
+//! frame, enough resolution, a colour original rather than a grey copy,
+//! sharp, no glare over it, and the red seal or fingerprint the province
+//! asks for on the authenticity statement.
+
+use image::{DynamicImage, GrayImage, Luma, Rgb, RgbImage};
+use imageproc::geometry::{approximate_polygon_dp, arc_length, convex_hull};
+use imageproc::point::Point;
+use imageproc::region_labelling::{connected_components, Connectivity};
+
+use super::admin_photo::sharpness_at;
+use super::backdrop::median;
+use super::colour::{chroma, distance, hue, luma, saturation};
+use super::finding::{at_least, at_most, finding, Finding, Outcome, PixelRect};
+use super::working::Working;
+
+/// What the photographed document physically is (the order's `DocumentKind`
+/// says which slot it fills): it decides the resolution needed and whether
+/// the original is in colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum DocumentType {
+    /// Resident identity card (either side).
+    IdCard,
+    /// Hong Kong and Macao residence permit or Mainland Travel Permit.
+    HkMacaoPermit,
+    /// Taiwan residence permit or Mainland Travel Permit.
+    TaiwanPermit,
+    /// Passport data page.
+    Passport,
+    /// Business licence or other subject licence.
+    BusinessLicence,
+    /// The signed authenticity statement (verification form).
+    AuthenticityStatement,
+    /// Domain name certificate.
+    DomainCertificate,
+}
+
+impl DocumentType {
+    /// Card-sized documents need fewer pixels than A4 sheets.
+    fn is_card(self) -> bool {
+        matches!(
+            self,
+            DocumentType::IdCard
+                | DocumentType::HkMacaoPermit
+                | DocumentType::TaiwanPermit
+                | DocumentType::Passport
+        )
+    }
+
+    /// Originals printed in colour, so that a grey copy is detectable (a
+    /// statement or certificate may be printed in black and white).
+    fn is_colour_original(self) -> bool {
+        self != DocumentType::AuthenticityStatement && self != DocumentType::DomainCertificate
+    }
+}
+
+/// Marks the province requires on this document (see `requirements_for`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct RequiredMarks {
+    /// The organisation's red official seal.
+    pub seal: bool,
+    /// The individual's red fingerprint (Jiangxi, Xinjiang).
+    pub fingerprint: bool,
+}
+
+/// Every threshold of the document checks, with documented defaults.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct DocumentProfile {
+    /// Long side of a card-sized document in pixels: fail below 800
+    /// (about 9 px per mm, the least that keeps 2 mm print legible), warn
+    /// below 1000.
+    pub card_px_fail: f64,
+    /// See `card_px_fail`.
+    pub card_px_warn: f64,
+    /// Long side of an A4 sheet in pixels: fail below 1400 (about 5 px per
+    /// mm: 8-point print 15 px tall), warn below 1800.
+    pub sheet_px_fail: f64,
+    /// See `sheet_px_fail`.
+    pub sheet_px_warn: f64,
+    /// Share of the document clearly coloured once the light's cast is
+    /// removed: fail below 0.008 (grey photocopies show 0–0.005), warn
+    /// below 0.02 (colour cards show 0.01–0.13: their pale tint is removed
+    /// with the cast, the photo and emblems remain). Only for documents
+    /// whose originals are in colour.
+    pub colour_fail: f64,
+    /// See `colour_fail`.
+    pub colour_warn: f64,
+    /// Share of the document washed out to white (luma ≥ 250) by glare:
+    /// warn above 0.01, fail above 0.03. Paper photographed so bright that
+    /// it clips all over counts too: faint print is lost the same way.
+    pub glare_warn: f64,
+    /// See `glare_warn`.
+    pub glare_fail: f64,
+    /// Sharpness of the document's print ([`sharpness_at`] at 1024 px, where
+    /// print of a legible document is still several pixels tall): warn
+    /// below 0.42, fail below 0.35. Sharp document photos in the corpus
+    /// measure 0.53–0.70, the same blurred by 0.3 % of their width 0.25–0.33.
+    pub sharpness_warn: f64,
+    /// See `sharpness_warn`.
+    pub sharpness_fail: f64,
+    /// A seal's diameter as a share of the document's short side: at least
+    /// 0.12 (a 40 mm seal on A4 is 0.19).
+    pub seal_min_size: f64,
+    /// A fingerprint's long side as a share of the document's short side:
+    /// at least 0.04 (a 15 mm print on A4 is 0.07).
+    pub fingerprint_min_size: f64,
+}
+
+impl Default for DocumentProfile {
+    fn default() -> Self {
+        DocumentProfile {
+            card_px_fail: 800.0,
+            card_px_warn: 1000.0,
+            sheet_px_fail: 1400.0,
+            sheet_px_warn: 1800.0,
+            colour_fail: 0.008,
+            colour_warn: 0.02,
+            glare_warn: 0.01,
+            glare_fail: 0.03,
+            sharpness_warn: 0.42,
+            sharpness_fail: 0.35,
+            seal_min_size: 0.12,
+            fingerprint_min_size: 0.04,
+        }
+    }
+}
+
+/// Long side of the working copy the document is looked for in.
+const WORKING_SIDE: u32 = 640;
+/// A pixel belongs to the document when it is this far (RGB distance) from
+/// the surface around it (the median colour of the frame's edge).
+const FROM_SURFACE: f64 = 45.0;
+/// The document must cover at least this share of the photo to be found.
+const MIN_DOCUMENT_AREA: f64 = 0.08;
+/// Width the print's sharpness is measured at.
+const SHARPNESS_WIDTH: u32 = 1024;
+
+/// The document found in a photo, in working pixels.
+struct Found {
+    mask: GrayImage,
+    quad: Vec<Point<f64>>,
+    touches_edge: f64,
+}
+
+/// Checks a photo of a document of `doc_type` that must carry `marks`.
+pub fn check_document(
+    image: &DynamicImage,
+    doc_type: DocumentType,
+    marks: RequiredMarks,
+    profile: &DocumentProfile,
+) -> Vec<Finding> {
+    let working = Working::new(image, WORKING_SIDE);
+    let s = working.scale;
+    let mut findings = Vec::new();
+    let Some(doc) = find_document(&working.rgb) else {
+        findings.push(finding(
+            "document.not_found",
+            Outcome::Fail,
+            0.0,
+            MIN_DOCUMENT_AREA,
+            None,
+            "No document found. Lay the whole document on a plain surface of another colour, with a little space all round.",
+            "未找到证件。请将整份证件放在颜色不同的纯色平面上，四周留出空隙。",
+        ));
+        return findings;
+    };
+    let (x0, y0, x1, y1) = bounds(&doc.quad);
+    let region = PixelRect {
+        x: (x0.max(0.0) * s) as u32,
+        y: (y0.max(0.0) * s) as u32,
+        width: ((x1 - x0.max(0.0)) * s) as u32,
+        height: ((y1 - y0.max(0.0)) * s) as u32,
+    };
+    let (w, h) = working.rgb.dimensions();
+    let corner_out = doc
+        .quad
+        .iter()
+        .any(|p| p.x < 1.0 || p.y < 1.0 || p.x > w as f64 - 2.0 || p.y > h as f64 - 2.0);
+    findings.push(finding(
+        "document.edge_cut",
+        if corner_out || doc.touches_edge > 0.01 {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        },
+        doc.touches_edge,
+        0.01,
+        Some(region),
+        "Part of the document is outside the photo. Move back until all four corners show, with a margin.",
+        "证件有部分在照片之外。请后退，使四个角完整可见并留有边距。",
+    ));
+
+    let (long, short) = sides(&doc.quad);
+    let long_px = long * s;
+    let (fail, warn) = if doc_type.is_card() {
+        (profile.card_px_fail, profile.card_px_warn)
+    } else {
+        (profile.sheet_px_fail, profile.sheet_px_warn)
+    };
+    findings.push(finding(
+        "document.resolution",
+        at_least(long_px, warn, fail),
+        long_px,
+        fail,
+        Some(region),
+        "The document is too small in the photo. Move closer so that it fills most of the frame.",
+        "证件在照片中太小。请靠近拍摄，使证件占满大部分画面。",
+    ));
+
+    let pixels: Vec<Rgb<u8>> = working
+        .rgb
+        .enumerate_pixels()
+        .filter(|(x, y, _)| doc.mask.get_pixel(*x, *y)[0] > 0)
+        .map(|(_, _, p)| *p)
+        .collect();
+    let n = pixels.len().max(1) as f64;
+    if doc_type.is_colour_original() {
+        let coloured = colour_share(&pixels);
+        findings.push(finding(
+            "document.colour",
+            at_least(coloured, profile.colour_warn, profile.colour_fail),
+            coloured,
+            profile.colour_fail,
+            Some(region),
+            "Photograph the original document in colour, not a black-and-white copy.",
+            "请拍摄证件原件的彩色照片，不要使用黑白复印件。",
+        ));
+    }
+    let glare = pixels.iter().filter(|p| luma(**p) >= 250.0).count() as f64 / n;
+    findings.push(finding(
+        "document.glare",
+        at_most(glare, profile.glare_warn, profile.glare_fail),
+        glare,
+        profile.glare_fail,
+        Some(region),
+        "Light is reflecting off the document. Tilt it or move away from the lamp or window.",
+        "证件反光。请调整角度，或远离灯光或窗户。",
+    ));
+    let print = image
+        .crop_imm(
+            region.x + region.width / 10,
+            region.y + region.height / 10,
+            (region.width * 4 / 5).max(1),
+            (region.height * 4 / 5).max(1),
+        )
+        .into_luma8();
+    let sharp = sharpness_at(&print, SHARPNESS_WIDTH);
+    findings.push(finding(
+        "document.blurry",
+        at_least(sharp, profile.sharpness_warn, profile.sharpness_fail),
+        sharp,
+        profile.sharpness_fail,
+        Some(region),
+        "The document is blurred. Hold the phone still and tap to focus on the text.",
+        "证件照片模糊。请拿稳手机并点击文字对焦。",
+    ));
+
+    if marks.seal || marks.fingerprint {
+        let found = red_marks(&working.rgb, &doc.mask);
+        let size_of = |min_aspect: f64, max_aspect: f64| {
+            found
+                .iter()
+                .filter(|m| (min_aspect..=max_aspect).contains(&m.aspect))
+                .map(|m| m.size / short.max(1.0))
+                .fold(0.0, f64::max)
+        };
+        if marks.seal {
+            let size = size_of(0.6, 1.6);
+            findings.push(finding(
+                "document.seal",
+                at_least(size, profile.seal_min_size, profile.seal_min_size),
+                size,
+                profile.seal_min_size,
+                Some(region),
+                "The organisation's red official seal must be stamped on the form.",
+                "表格上须加盖单位红色公章。",
+            ));
+        }
+        if marks.fingerprint {
+            let size = size_of(0.4, 2.5);
+            findings.push(finding(
+                "document.fingerprint",
+                at_least(
+                    size,
+                    profile.fingerprint_min_size,
+                    profile.fingerprint_min_size,
+                ),
+                size,
+                profile.fingerprint_min_size,
+                Some(region),
+                "Sign the form and press your red fingerprint on it.",
+                "请在表格上签名并按上红色指印。",
+            ));
+        }
+    }
+    findings
+}
+
+/// Finds the largest region that differs from the surface around the
+/// frame's edge, and the quadrilateral around it.
+fn find_document(rgb: &RgbImage) -> Option<Found> {
+    let (w, h) = rgb.dimensions();
+    if w < 16 || h < 16 {
+        return None;
+    }
+    let ring = (w.min(h) / 50).max(2);
+    let mut channels = [Vec::new(), Vec::new(), Vec::new()];
+    for (x, y, p) in rgb.enumerate_pixels() {
+        if x < ring || y < ring || x >= w - ring || y >= h - ring {
+            for (c, v) in channels.iter_mut().zip(p.0) {
+                c.push(v);
+            }
+        }
+    }
+    let surface = Rgb(channels.map(median));
+    let differs = GrayImage::from_fn(w, h, |x, y| {
+        Luma([if distance(*rgb.get_pixel(x, y), surface) > FROM_SURFACE {
+            255
+        } else {
+            0
+        }])
+    });
+    // Close the gaps that print and shadows leave, then drop specks.
+    let closed =
+        imageproc::morphology::close(&differs, imageproc::distance_transform::Norm::LInf, 3);
+    let cleaned =
+        imageproc::morphology::open(&closed, imageproc::distance_transform::Norm::LInf, 2);
+    let labels = connected_components(&cleaned, Connectivity::Four, Luma([0u8]));
+    let mut areas = std::collections::HashMap::<u32, u64>::new();
+    for l in labels.pixels().filter(|l| l[0] > 0) {
+        *areas.entry(l[0]).or_default() += 1;
+    }
+    let (&label, &area) = areas.iter().max_by_key(|(_, a)| **a)?;
+    if (area as f64) < MIN_DOCUMENT_AREA * (w * h) as f64 {
+        return None;
+    }
+    let mut mask = GrayImage::new(w, h);
+    let mut outline = Vec::new();
+    let mut on_edge = 0u64;
+    for y in 0..h {
+        let row: Vec<u32> = (0..w)
+            .filter(|&x| labels.get_pixel(x, y)[0] == label)
+            .collect();
+        let (Some(&first), Some(&last)) = (row.first(), row.last()) else {
+            continue;
+        };
+        for &x in &row {
+            mask.put_pixel(x, y, Luma([255]));
+        }
+        outline.push(Point::new(first as i64, y as i64));
+        outline.push(Point::new(last as i64, y as i64));
+        on_edge += row
+            .iter()
+            .filter(|&&x| x == 0 || x == w - 1 || y == 0 || y == h - 1)
+            .count() as u64;
+    }
+    let hull: Vec<Point<f64>> = convex_hull(outline)
+        .into_iter()
+        .map(|p| Point::new(p.x as f64, p.y as f64))
+        .collect();
+    Some(Found {
+        mask,
+        quad: quadrilateral(&hull),
+        touches_edge: on_edge as f64 / (2 * (w + h)) as f64,
+    })
+}
+
+/// The four corners of a convex hull: the polygon simplified with a
+/// growing tolerance until four vertices are left.
+fn quadrilateral(hull: &[Point<f64>]) -> Vec<Point<f64>> {
+    let perimeter = arc_length(hull, true);
+    let mut epsilon = 0.01 * perimeter;
+    for _ in 0..12 {
+        let simplified = approximate_polygon_dp(hull, epsilon, true);
+        if simplified.len() <= 4 {
+            return simplified;
+        }
+        epsilon *= 1.4;
+    }
+    hull.to_vec()
+}
+
+/// Bounding box (left, top, right, bottom) of points.
+fn bounds(points: &[Point<f64>]) -> (f64, f64, f64, f64) {
+    points.iter().fold(
+        (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+        |(l, t, r, b), p| (l.min(p.x), t.min(p.y), r.max(p.x), b.max(p.y)),
+    )
+}
+
+/// (long, short) side of a quadrilateral: the means of opposite sides.
+fn sides(quad: &[Point<f64>]) -> (f64, f64) {
+    if quad.len() != 4 {
+        let (l, t, r, b) = bounds(quad);
+        return ((r - l).max(b - t), (r - l).min(b - t));
+    }
+    let len = |a: Point<f64>, b: Point<f64>| ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+    let a = (len(quad[0], quad[1]) + len(quad[2], quad[3])) / 2.0;
+    let b = (len(quad[1], quad[2]) + len(quad[3], quad[0])) / 2.0;
+    (a.max(b), a.min(b))
+}
+
+/// Share of pixels clearly coloured after removing the light's cast (each
+/// channel scaled so that the document's median colour becomes grey).
+fn colour_share(pixels: &[Rgb<u8>]) -> f64 {
+    if pixels.is_empty() {
+        return 0.0;
+    }
+    let med = [0, 1, 2].map(|c| median(pixels.iter().map(|p| p.0[c]).collect()).max(1) as f64);
+    let grey = (med[0] + med[1] + med[2]) / 3.0;
+    let coloured = pixels
+        .iter()
+        .filter(|p| {
+            let balanced = Rgb([0, 1, 2].map(|c| (p.0[c] as f64 * grey / med[c]).min(255.0) as u8));
+            chroma(balanced) >= 30
+        })
+        .count();
+    coloured as f64 / pixels.len() as f64
+}
+
+/// A red mark (seal, fingerprint) on the document.
+struct Mark {
+    /// Long side of its bounding box, working pixels.
+    size: f64,
+    /// Width over height.
+    aspect: f64,
+}
+
+/// Stamp-ink red: hue within 20° of red, chroma ≥ 40, saturation ≥ 0.2;
+/// laxer than clothing red, as ink on paper is lighter and a fingerprint's
+/// ridges blend with the paper between them.
+fn is_ink_red(p: Rgb<u8>) -> bool {
+    let h = hue(p);
+    !(20.0..340.0).contains(&h) && chroma(p) >= 40 && saturation(p) >= 0.2
+}
+
+/// The red marks inside the document's `mask`, strokes joined into marks.
+fn red_marks(rgb: &RgbImage, mask: &GrayImage) -> Vec<Mark> {
+    let red = GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        Luma([
+            if mask.get_pixel(x, y)[0] > 0 && is_ink_red(*rgb.get_pixel(x, y)) {
+                255
+            } else {
+                0
+            },
+        ])
+    });
+    let joined = imageproc::morphology::dilate(&red, imageproc::distance_transform::Norm::LInf, 2);
+    let labels = connected_components(&joined, Connectivity::Eight, Luma([0u8]));
+    let mut boxes = std::collections::HashMap::<u32, (u32, u32, u32, u32)>::new();
+    for (x, y, l) in labels.enumerate_pixels() {
+        if l[0] > 0 {
+            let b = boxes.entry(l[0]).or_insert((x, y, x, y));
+            *b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
+        }
+    }
+    boxes
+        .values()
+        .map(|&(l, t, r, b)| {
+            // Undo the dilation's growth.
+            let (bw, bh) = (
+                (r - l + 1).saturating_sub(4).max(1),
+                (b - t + 1).saturating_sub(4).max(1),
+            );
+            Mark {
+                size: bw.max(bh) as f64,
+                aspect: bw as f64 / bh as f64,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inspect::finding::Outcome;
+
+    /// A 1600 × 1200 photo of an A4-landscape-like sheet (cream paper, dark
+    /// print lines, a coloured band) on a brown table, the sheet's top-left
+    /// corner at (x, y) and `width` wide.
+    fn photo(x: i64, y: i64, width: u32, seal: bool, grey: bool) -> DynamicImage {
+        let height = width * 7 / 10;
+        let img = RgbImage::from_fn(1600, 1200, |px, py| {
+            let (dx, dy) = (px as i64 - x, py as i64 - y);
+            if dx < 0 || dy < 0 || dx >= width as i64 || dy >= height as i64 {
+                return Rgb([92, 60, 38]);
+            }
+            let (u, v) = (dx as f64 / width as f64, dy as f64 / height as f64);
+            let centre = ((u - 0.8).powi(2) + ((v - 0.75) * 0.7).powi(2)).sqrt();
+            let p = if v < 0.12 {
+                Rgb([30, 110, 200])
+            } else if seal && (0.07..0.085).contains(&centre) {
+                Rgb([215, 40, 45])
+            } else if (dy / 6) % 4 == 0 && u > 0.08 && u < 0.7 && (dx / 9) % 3 != 0 {
+                Rgb([35, 35, 40])
+            } else {
+                Rgb([236, 232, 222])
+            };
+            if grey {
+                let l = luma(p) as u8;
+                Rgb([l, l, l])
+            } else {
+                p
+            }
+        });
+        DynamicImage::ImageRgb8(img)
+    }
+
+    fn outcome(findings: &[Finding], code: &str) -> Outcome {
+        findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("{code} missing in {findings:?}"))
+            .outcome
+    }
+
+    fn check(image: &DynamicImage, marks: RequiredMarks) -> Vec<Finding> {
+        check_document(
+            image,
+            DocumentType::BusinessLicence,
+            marks,
+            &DocumentProfile::default(),
+        )
+    }
+
+    #[test]
+    fn a_good_sheet_passes_and_its_seal_is_found() {
+        let seal = RequiredMarks {
+            seal: true,
+            fingerprint: false,
+        };
+        let good = check(&photo(50, 75, 1500, true, false), seal);
+        // 1500 px of A4 long side is enough, if less than the 1800 advised.
+        assert_eq!(outcome(&good, "document.resolution"), Outcome::Warn);
+        for f in good.iter().filter(|f| f.code != "document.resolution") {
+            assert_eq!(f.outcome, Outcome::Pass, "{f:?}");
+        }
+        let region = good[0].region.unwrap();
+        assert!(
+            region.x.abs_diff(50) < 12 && region.width.abs_diff(1500) < 24,
+            "{region:?}"
+        );
+        let unsealed = check(&photo(50, 75, 1500, false, false), seal);
+        assert_eq!(outcome(&unsealed, "document.seal"), Outcome::Fail);
+        assert!(!unsealed.iter().any(|f| f.code == "document.fingerprint"));
+    }
+
+    #[test]
+    fn faults_fail_with_their_codes() {
+        let none = RequiredMarks::default();
+        let cut = check(&photo(400, 150, 1400, false, false), none);
+        assert_eq!(outcome(&cut, "document.edge_cut"), Outcome::Fail);
+        let small = check(&photo(500, 400, 600, false, false), none);
+        assert_eq!(outcome(&small, "document.resolution"), Outcome::Fail);
+        assert_eq!(outcome(&small, "document.edge_cut"), Outcome::Pass);
+        let copy = check(&photo(100, 150, 1400, false, true), none);
+        assert_eq!(outcome(&copy, "document.colour"), Outcome::Fail);
+        let blurred = DynamicImage::ImageRgb8(image::imageops::blur(
+            &photo(100, 150, 1400, false, false).to_rgb8(),
+            6.0,
+        ));
+        assert_eq!(
+            outcome(&check(&blurred, none), "document.blurry"),
+            Outcome::Fail
+        );
+        let mut glare = photo(100, 150, 1400, false, false).to_rgb8();
+        for (x, y, p) in glare.enumerate_pixels_mut() {
+            if (x as i64 - 700).pow(2) + (y as i64 - 600).pow(2) < 200 * 200 {
+                *p = Rgb([255, 255, 255]);
+            }
+        }
+        let glare = check(&DynamicImage::ImageRgb8(glare), none);
+        assert_eq!(outcome(&glare, "document.glare"), Outcome::Fail);
+        let empty = DynamicImage::ImageRgb8(RgbImage::from_pixel(800, 600, Rgb([92, 60, 38])));
+        assert_eq!(
+            outcome(&check(&empty, none), "document.not_found"),
+            Outcome::Fail
+        );
+        assert_eq!(
+            outcome(
+                &check(&DynamicImage::new_rgb8(4, 4), none),
+                "document.not_found"
+            ),
+            Outcome::Fail
+        );
+    }
+}

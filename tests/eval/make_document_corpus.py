@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Builds the labelled corpus of document photos for `icp-companion check-eval`.
+
+Document-like images (ID card, permits, passport data page, business
+licence, authenticity statement with or without seal and fingerprint, domain
+certificate) are drawn with Chinese print, a real face photo on the cards,
+laid rotated on surfaces of several colours, then the faults a reviewer
+rejects are applied one at a time: a grey photocopy, blur, glare, a corner
+outside the frame, too few pixels, a missing seal or fingerprint.
+
+Inputs (fetched by tests/eval/photo-eval.sh from registries, never committed):
+  --photos DIR   photos of people (npm @vladmandic/face-api demo samples)
+  --faces TSV    their face boxes, as printed by `icp-companion faces`
+  --font FILE    a CJK font (Debian fonts-wqy-microhei)
+Writes DIR/*.jpg and DIR/labels.tsv with the columns
+  file, target (document:TYPE:MARKS), case, codes that must fail, codes not judged.
+"""
+
+import argparse
+import math
+import os
+import random
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from make_photo_corpus import open_photo, read_faces
+
+CARDS = ["id-card", "hk-macao-permit", "taiwan-permit", "passport"]
+SHEETS = ["business-licence", "authenticity-statement", "domain-certificate"]
+SURFACES = [(92, 60, 38), (60, 62, 66), (35, 70, 45), (140, 100, 70), (25, 25, 30), (110, 40, 40)]
+TEXT = "中华人民共和国居民身份证姓名性别民族出生住址公民身份号码有效期限签发机关统一社会信用代码名称类型法定代表人经营范围注册资本成立日期营业期限住所域名证书注册所有人"
+
+
+def line(rng, n):
+    return "".join(rng.choice(TEXT) for _ in range(n))
+
+
+def card(kind, face, rng, font):
+    """A card-sized document, 856 × 540 (passport page 880 × 625)."""
+    w, h = (880, 625) if kind == "passport" else (856, 540)
+    tint = {"id-card": (214, 232, 238), "hk-macao-permit": (232, 220, 236),
+            "taiwan-permit": (222, 236, 214), "passport": (236, 226, 212)}[kind]
+    img = Image.new("RGB", (w, h), tint)
+    d = ImageDraw.Draw(img)
+    # A guilloche-like pattern in a deeper tint.
+    deeper = tuple(int(c * 0.85) for c in tint)
+    for k in range(0, w, 14):
+        d.arc((k - 200, -100, k + 200, h + 100), 200, 340, fill=deeper, width=1)
+    f = ImageFont.truetype(font, 30)
+    for i in range(6):
+        d.text((40, 50 + i * 70), line(rng, rng.randint(5, 12)), font=f, fill=(40, 40, 45))
+    # The holder's photo, from a real face.
+    path, (x, y, fw, fh) = face
+    portrait = open_photo(path).crop((int(x - 0.3 * fw), int(y - 0.6 * fh), int(x + 1.3 * fw), int(y + 1.5 * fh)))
+    pw = int(w * 0.28)
+    portrait = portrait.resize((pw, int(pw * 1.3)))
+    img.paste(portrait, (w - pw - 40, 60))
+    # A red emblem mark in the corner.
+    d.ellipse((w - 110, h - 110, w - 40, h - 40), outline=(200, 30, 30), width=6)
+    return img
+
+
+def seal(d, cx, cy, r, rng):
+    """A red official seal: ring, star, and print along the rim."""
+    red = (rng.randint(200, 230), rng.randint(20, 60), rng.randint(30, 60))
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=max(4, r // 14))
+    star = [(cx + 0.35 * r * math.cos(math.pi / 2 + k * 4 * math.pi / 5),
+             cy - 0.35 * r * math.sin(math.pi / 2 + k * 4 * math.pi / 5)) for k in range(5)]
+    d.polygon(star, fill=red)
+    for k in range(12):
+        a = math.pi * (0.15 + 0.7 * k / 11)
+        px, py = cx - 0.72 * r * math.cos(a), cy - 0.72 * r * math.sin(a)
+        d.rectangle((px - r * 0.06, py - r * 0.06, px + r * 0.06, py + r * 0.06), fill=red)
+
+
+def fingerprint(img, cx, cy, size, rng):
+    """A red fingerprint: concentric ridges in an oval."""
+    layer = Image.new("L", img.size, 0)
+    d = ImageDraw.Draw(layer)
+    for k in range(0, int(size / 2), 5):
+        d.ellipse((cx - size * 0.38 + k * 0.75, cy - size / 2 + k, cx + size * 0.38 - k * 0.75, cy + size / 2 - k),
+                  outline=200, width=2)
+    red = Image.new("RGB", img.size, (rng.randint(190, 220), 40, 50))
+    img.paste(red, (0, 0), layer.filter(ImageFilter.GaussianBlur(0.8)))
+
+
+def sheet(kind, marks, rng, font):
+    """An A4 document, 1240 × 1754 (landscape for licences and certificates)."""
+    w, h = (1754, 1240) if kind != "authenticity-statement" else (1240, 1754)
+    img = Image.new("RGB", (w, h), (236, 234, 228))
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(font, 34)
+    if kind == "business-licence":
+        d.rectangle((40, 40, w - 40, h - 40), outline=(190, 30, 30), width=18)
+        d.rectangle((75, 75, w - 75, h - 75), outline=(200, 150, 60), width=6)
+        d.ellipse((w / 2 - 70, 110, w / 2 + 70, 250), fill=(205, 40, 35))
+        seal(d, w - 330, h - 300, 150, rng)
+    if kind == "domain-certificate":
+        d.rectangle((0, 0, w, 200), fill=(rng.choice([(240, 120, 20), (30, 110, 200)])))
+    top = 300 if kind != "authenticity-statement" else 160
+    for i in range((h - top - 300) // 60):
+        d.text((150, top + i * 60), line(rng, rng.randint(12, 30)), font=f, fill=(30, 30, 30))
+    if kind == "authenticity-statement":
+        # A signature in black ink.
+        pts = [(800 + k * 12, h - 330 + 25 * math.sin(k / 2.5 + rng.random())) for k in range(25)]
+        d.line(pts, fill=(20, 20, 30), width=5)
+        if "seal" in marks:
+            seal(d, rng.randint(780, 900), h - 320, rng.randint(150, 180), rng)
+        if "fingerprint" in marks:
+            fingerprint(img, 1080, h - 330, rng.randint(90, 130), rng)
+    return img
+
+
+def place(doc, size, rng, cut=False):
+    """The document rotated a little on a surface, filling 70–85 % of the
+    photo (or pushed over an edge when `cut`)."""
+    w, h = size
+    surface = np.empty((h, w, 3), np.float32)
+    surface[:] = rng.choice(SURFACES)
+    surface += np.random.default_rng(rng.randint(0, 1 << 30)).normal(0, 6, surface.shape)
+    grain = np.sin(np.arange(w) / rng.uniform(5, 20))[None, :, None] * 8
+    photo = Image.fromarray(np.clip(surface + grain, 0, 255).astype(np.uint8))
+    fill = rng.uniform(0.7, 0.85)
+    angle = rng.uniform(-8, 8)
+    a = math.radians(abs(angle))
+    turned_w = doc.width * math.cos(a) + doc.height * math.sin(a)
+    turned_h = doc.width * math.sin(a) + doc.height * math.cos(a)
+    k = min(w * fill / turned_w, h * fill / turned_h)
+    doc = doc.resize((int(doc.width * k), int(doc.height * k)), Image.LANCZOS)
+    mask = Image.new("L", doc.size, 255)
+    doc, mask = doc.rotate(angle, Image.BICUBIC, expand=True), mask.rotate(angle, Image.BICUBIC, expand=True)
+    x, y = (w - doc.width) // 2 + rng.randint(-w // 20, w // 20), (h - doc.height) // 2 + rng.randint(-h // 20, h // 20)
+    if cut:
+        dx, dy = rng.choice([(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1)])
+        x += int(dx * (w - doc.width) / 2 + dx * doc.width * rng.uniform(0.06, 0.15))
+        y += int(dy * (h - doc.height) / 2 + dy * doc.height * rng.uniform(0.06, 0.15))
+    photo.paste(doc, (x, y), mask)
+    # Soft, uneven light.
+    arr = np.asarray(photo).astype(np.float32)
+    arr *= np.linspace(rng.uniform(0.9, 1.0), rng.uniform(1.0, 1.05), w)[None, :, None]
+    return arr, (x, y, doc.width, doc.height)
+
+
+CASES = ["good", "good", "photocopy", "blur", "glare", "edge-cut", "low-res", "no-mark"]
+
+
+def make(doc_type, marks, case, face, rng, font):
+    """(image, failing codes, codes not judged)."""
+    fails, ignore = set(), set()
+    colour_original = doc_type not in ("authenticity-statement", "domain-certificate")
+    if case == "photocopy" and not colour_original:
+        case = "good"
+    if case == "no-mark" and not marks:
+        case = "good"
+    wanted = "" if case == "no-mark" else marks
+    doc = card(doc_type, face, rng, font) if doc_type in CARDS else sheet(doc_type, wanted, rng, font)
+    if case == "photocopy":
+        grey = doc.convert("L")
+        doc = Image.merge("RGB", (grey, grey, grey))
+        fails.add("document.colour")
+    size = (1600, 1200) if doc_type in CARDS else (2400, 1800)
+    if doc_type == "authenticity-statement":
+        size = (1800, 2400)
+    arr, (x, y, dw, dh) = place(doc, size, rng, cut=case == "edge-cut")
+    if case == "edge-cut":
+        fails.add("document.edge_cut")
+        ignore |= {"document.resolution", "document.seal", "document.fingerprint", "document.glare"}
+    if case == "glare":
+        yy, xx = np.mgrid[0:size[1], 0:size[0]]
+        gx, gy = x + dw * rng.uniform(0.3, 0.7), y + dh * rng.uniform(0.3, 0.7)
+        r = math.sqrt(dw * dh * rng.uniform(0.05, 0.1) / math.pi)
+        blob = np.exp(-(((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * (r * 0.7) ** 2)))
+        arr = arr + blob[..., None] * 400
+        fails.add("document.glare")
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    if case == "blur":
+        img = img.filter(ImageFilter.GaussianBlur(max(size) * rng.uniform(0.0025, 0.004)))
+        fails.add("document.blurry")
+        # Blur fades a seal's or fingerprint's ink too; judged on sharpness.
+        ignore |= {"document.seal", "document.fingerprint"}
+    if case == "low-res":
+        k = rng.uniform(0.3, 0.4)
+        img = img.resize((int(size[0] * k), int(size[1] * k)), Image.LANCZOS)
+        fails.add("document.resolution")
+    if case == "no-mark":
+        fails |= {f"document.{m}" for m in marks.split("+")}
+    return img, fails, ignore, case
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out")
+    ap.add_argument("--photos", required=True)
+    ap.add_argument("--faces", required=True)
+    ap.add_argument("--font", required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--per-case", type=int, default=3)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    faces = read_faces(args.faces, args.photos)
+    os.makedirs(args.out, exist_ok=True)
+    types = [(t, "") for t in CARDS + SHEETS] + [("authenticity-statement", "seal"),
+                                                  ("authenticity-statement", "fingerprint")]
+    n = 0
+    with open(os.path.join(args.out, "labels.tsv"), "w", encoding="utf-8") as labels:
+        labels.write("file\ttarget\tcase\tmust_fail\tnot_judged\n")
+        for doc_type, marks in types:
+            for j, case in enumerate(CASES):
+                for k in range(args.per_case):
+                    img, fails, ignore, case_done = make(doc_type, marks, case, rng.choice(faces), rng, args.font)
+                    name = f"{doc_type}-{marks or 'none'}-{j}-{k}-{case_done}.jpg"
+                    img.save(os.path.join(args.out, name), quality=rng.choice([85, 90, 94]))
+                    labels.write(f"{name}\tdocument:{doc_type}:{marks}\t{case_done}\t"
+                                 f"{','.join(sorted(fails))}\t{','.join(sorted(ignore))}\n")
+                    n += 1
+    print(f"{n} photos in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
