@@ -249,6 +249,35 @@ fun main() {
         expect(withPlatformBoxes.single().messageZh.isNotEmpty(), "zh")
     }
 
+    test("suspend checkDocument on a drawn card") {
+        // 800 × 600: a 500 × 320 card (cream, blue band, print lines, red ring) on a brown table.
+        val img = BufferedImage(800, 600, BufferedImage.TYPE_INT_RGB)
+        for (y in 0 until 600) for (x in 0 until 800) {
+            val (u, v) = (x - 150) to (y - 140)
+            val d2 = (u - 400) * (u - 400) + (v - 230) * (v - 230)
+            val rgb = when {
+                u !in 0 until 500 || v !in 0 until 320 -> 0x5C3C26
+                v < 40 -> 0x1E6EC8
+                d2 in 2500 until 3600 -> 0xD7282D
+                (v / 6) % 4 == 0 && u in 31 until 330 && (u / 9) % 3 != 0 -> 0x232328
+                else -> 0xECE8DE
+            }
+            img.setRGB(x, y, rgb)
+        }
+        val png = java.io.ByteArrayOutputStream().also { ImageIO.write(img, "png", it) }.toByteArray()
+        val findings = runBlocking {
+            checkDocument(png, DocumentType.BUSINESS_LICENCE, RequiredMarks(seal = true, fingerprint = false))
+        }.associateBy { it.code }
+        expect(findings["document.edge_cut"]?.outcome == Outcome.PASS, "$findings")
+        expect(findings["document.seal"]?.outcome == Outcome.PASS, "${findings["document.seal"]}")
+        expect(findings["document.resolution"]?.outcome == Outcome.FAIL, "${findings["document.resolution"]}")
+        expect(!findings.containsKey("document.fingerprint"), "fingerprint not asked for")
+        val bad = expectThrows<ImageException.UnsupportedFormat> {
+            runBlocking { checkDocument(byteArrayOf(1, 2, 3), DocumentType.PASSPORT, RequiredMarks(false, false)) }
+        }
+        expect(bad.code == "image.unsupported_format", bad.code)
+    }
+
     scanner.close()
     println("$passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)

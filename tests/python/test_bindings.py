@@ -4,6 +4,8 @@ its async function. Run by tests/run-bindings.sh with the bindings on sys.path."
 
 import asyncio
 import os
+import struct
+import zlib
 import tempfile
 import unittest
 
@@ -176,6 +178,50 @@ class Faces(unittest.TestCase):
         none = asyncio.run(core.check_admin_photo(photo, core.PhotoFlow.APP, [], None))
         self.assertEqual([(f.code, f.outcome) for f in none], [("photo.face_count", core.Outcome.FAIL)])
         self.assertTrue(none[0].message_zh)
+
+
+def document_png():
+    """An 800 x 600 photo of a 500 x 320 card (cream, a blue band, dark print
+    lines, a red ring) on a brown table, as PNG bytes."""
+    rows = []
+    for y in range(600):
+        row = bytearray([0])
+        for x in range(800):
+            u, v = x - 150, y - 140
+            if not (0 <= u < 500 and 0 <= v < 320):
+                px = (92, 60, 38)
+            elif v < 40:
+                px = (30, 110, 200)
+            elif 50 * 50 <= (u - 400) ** 2 + (v - 230) ** 2 < 60 * 60:
+                px = (215, 40, 45)
+            elif (v // 6) % 4 == 0 and 30 < u < 330 and (u // 9) % 3:
+                px = (35, 35, 40)
+            else:
+                px = (236, 232, 222)
+            row.extend(px)
+        rows.append(bytes(row))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", 800, 600, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+
+
+class Documents(unittest.TestCase):
+    def test_check_document(self):
+        marks = core.RequiredMarks(seal=True, fingerprint=False)
+        findings = {f.code: f for f in asyncio.run(
+            core.check_document(document_png(), core.DocumentType.ID_CARD, marks, None))}
+        self.assertEqual(findings["document.edge_cut"].outcome, core.Outcome.PASS)
+        self.assertEqual(findings["document.seal"].outcome, core.Outcome.PASS)
+        self.assertEqual(findings["document.colour"].outcome, core.Outcome.PASS)
+        # 500 px across is too few for a card (800 needed).
+        self.assertEqual(findings["document.resolution"].outcome, core.Outcome.FAIL)
+        self.assertAlmostEqual(findings["document.resolution"].measured, 500, delta=12)
+        self.assertTrue(findings["document.resolution"].message_zh)
+        with self.assertRaises(core.ImageError.Corrupt):
+            asyncio.run(core.check_document(document_png()[:300], core.DocumentType.PASSPORT,
+                                            core.RequiredMarks(seal=False, fingerprint=False), None))
 
 
 if __name__ == "__main__":
