@@ -3,7 +3,7 @@
 //! the backdrop (blue with its characters visible, or white in the app flow)
 //! is the entire background; no red or blue clothing.
 
-use image::imageops::{blur, thumbnail};
+use image::imageops::{blur, resize, FilterType};
 use image::{DynamicImage, GenericImageView, GrayImage, Rgb};
 
 use super::backdrop::{measure_backdrop, PhotoFlow};
@@ -20,7 +20,8 @@ use super::working::Working;
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct AdminPhotoProfile {
     /// Faces narrower than this fraction of the image width are background
-    /// people and ignored. Default 0.06.
+    /// people and ignored. Default 0.0625 (the detector's smallest face, 40
+    /// of 640 working pixels).
     pub min_subject_face_width: f64,
     /// Horizontal offset of the face centre from the image centre, as a
     /// fraction of the width: warn above 0.08, fail above 0.15.
@@ -80,7 +81,7 @@ pub struct AdminPhotoProfile {
 impl Default for AdminPhotoProfile {
     fn default() -> Self {
         AdminPhotoProfile {
-            min_subject_face_width: 0.06,
+            min_subject_face_width: 0.0625,
             centre_warn: 0.08,
             centre_fail: 0.15,
             top_margin_warn: 0.04,
@@ -463,7 +464,7 @@ pub fn sharpness_at(image: &GrayImage, width: u32) -> f64 {
     let norm = if width == image.width() {
         image.clone()
     } else {
-        thumbnail(image, width, height)
+        resize(image, width, height, FilterType::Triangle)
     };
     let energy = |img: &GrayImage| {
         let (w, h) = img.dimensions();

@@ -10,6 +10,9 @@ use rustface::{ImageData, Model};
 /// copied from the `rustface` package by `build.rs`.
 const MODEL_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/seeta_fd_frontal_v1.0.bin"));
 
+/// The cascade's window: the smallest face it finds at the scale it is given.
+const WINDOW_PX: f64 = 40.0;
+
 /// A detected face, in the pixel coordinates of the image given.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
@@ -33,10 +36,12 @@ pub struct FaceDetectorSettings {
     /// Images are searched at most this many pixels on the long side
     /// (larger ones are scaled down first, boxes scaled back). Default 640.
     pub working_side_px: u32,
-    /// Smallest face searched, in working pixels (the cascade's floor is
-    /// 20). Default 48 (7.5 % of the working side): smaller faces are
-    /// background people, not the subject, and searching for them costs
-    /// most of the time.
+    /// Smallest face searched, in working pixels: the image is scaled so
+    /// that this size meets the cascade's 40 px window, its smallest face
+    /// (rustface always starts its pyramid at that window). Default 40
+    /// (6.25 % of the working side): smaller faces are background people,
+    /// not the subject, and searching for them costs most of the time. At
+    /// least 20 (the image is then enlarged).
     pub min_face_px: u32,
     /// Detections below this score are dropped. Default 4.0: rustface's
     /// own default of 2.0 lets patterned clothing through as faces (scores
@@ -49,7 +54,7 @@ impl Default for FaceDetectorSettings {
     fn default() -> Self {
         FaceDetectorSettings {
             working_side_px: 640,
-            min_face_px: 48,
+            min_face_px: 40,
             min_score: 4.0,
         }
     }
@@ -73,9 +78,10 @@ impl FaceDetector {
             return Vec::new();
         }
         let long = w.max(h);
-        let scale = (self.settings.working_side_px.max(64) as f64 / long as f64).min(1.0);
+        let scale = (self.settings.working_side_px.max(64) as f64 / long as f64).min(1.0)
+            * (WINDOW_PX / self.settings.min_face_px.max(20) as f64);
         let working;
-        let img = if scale < 1.0 {
+        let img = if scale != 1.0 {
             let (sw, sh) = (
                 ((w as f64 * scale).round() as u32).max(1),
                 ((h as f64 * scale).round() as u32).max(1),
@@ -86,7 +92,6 @@ impl FaceDetector {
             gray
         };
         let mut detector = rustface::create_detector_with_model(model().clone());
-        detector.set_min_face_size(self.settings.min_face_px.max(20));
         detector.set_score_thresh(self.settings.min_score);
         detector.set_pyramid_scale_factor(0.8);
         detector.set_slide_window_step(4, 4);
