@@ -40,6 +40,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Make a photo ready for upload: upright, no metadata, within 4 MB.
     Normalise(normalise::NormaliseArgs),
+    /// Several documents that must share one image, composed on one sheet.
+    Compose(normalise::ComposeArgs),
     /// The faces the on-device detector finds in photos.
     Faces(faces::FacesArgs),
     /// Administrator-photo checks (framing, exposure, sharpness, backdrop,
@@ -61,6 +63,7 @@ fn main() {
         Command::LocationEval(args) => eval::location_eval(args),
         Command::Rules(args) => rules::run(args),
         Command::Normalise(args) => normalise::run(args),
+        Command::Compose(args) => normalise::compose(args),
         Command::Faces(args) => faces::run(args),
         Command::CheckPhoto(args) => check_photo::run(args),
         Command::CheckDocument(args) => check_document::run(args),

@@ -1,9 +1,12 @@
-//! `icp-companion normalise`: a photo made ready for upload.
+//! `icp-companion normalise`: a photo made ready for upload; `compose`:
+//! several documents on one sheet, ready for upload.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use icp_companion::imaging::{normalise_for_upload, UploadFormat, MAX_FILE_BYTES};
+use icp_companion::imaging::{
+    compose_documents, normalise_for_upload, UploadFormat, MAX_FILE_BYTES,
+};
 
 use crate::qr::user_error;
 
@@ -16,18 +19,54 @@ pub struct NormaliseArgs {
     out: PathBuf,
 }
 
-pub fn run(args: NormaliseArgs) -> Result<(), String> {
-    let size = std::fs::metadata(&args.input)
-        .map_err(|e| format!("{}: {e}", args.input.display()))?
+#[derive(Args)]
+pub struct ComposeArgs {
+    /// The document photos (at least two), in the order they are laid out.
+    #[arg(required = true, num_args = 2..)]
+    inputs: Vec<PathBuf>,
+    /// Where to write the sheet.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Reads a photo file, refusing files beyond the size limit before reading.
+fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
         .len();
     if size > MAX_FILE_BYTES {
         return Err(format!(
             "{}: larger than {} MB",
-            args.input.display(),
+            path.display(),
             MAX_FILE_BYTES >> 20
         ));
     }
-    let bytes = std::fs::read(&args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn compose(args: ComposeArgs) -> Result<(), String> {
+    let photos = args
+        .inputs
+        .iter()
+        .map(|p| read_limited(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sheet = compose_documents(&photos).map_err(|e| user_error(&e))?;
+    std::fs::write(&args.out, &sheet.bytes).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    println!(
+        "{} documents → {}: {}×{}, {:.2} MB, JPEG quality {}",
+        photos.len(),
+        args.out.display(),
+        sheet.width,
+        sheet.height,
+        sheet.bytes.len() as f64 / 1e6,
+        sheet.jpeg_quality.unwrap_or_default()
+    );
+    Ok(())
+}
+
+pub fn run(args: NormaliseArgs) -> Result<(), String> {
+    let bytes = read_limited(&args.input)?;
+    let size = bytes.len();
     let out = normalise_for_upload(&bytes).map_err(|e| user_error(&e))?;
     std::fs::write(&args.out, &out.bytes).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let format = match out.format {

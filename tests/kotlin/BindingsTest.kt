@@ -249,7 +249,7 @@ fun main() {
         expect(withPlatformBoxes.single().messageZh.isNotEmpty(), "zh")
     }
 
-    test("suspend checkDocument on a drawn card") {
+    test("suspend checkDocument and composeDocuments on a drawn card") {
         // 800 × 600: a 500 × 320 card (cream, blue band, print lines, red ring) on a brown table.
         val img = BufferedImage(800, 600, BufferedImage.TYPE_INT_RGB)
         for (y in 0 until 600) for (x in 0 until 800) {
@@ -276,6 +276,10 @@ fun main() {
             runBlocking { checkDocument(byteArrayOf(1, 2, 3), DocumentType.PASSPORT, RequiredMarks(false, false)) }
         }
         expect(bad.code == "image.unsupported_format", bad.code)
+        val sheet = runBlocking { composeDocuments(listOf(png, png)) }
+        expect(sheet.format == UploadFormat.JPEG && sheet.width == 864u && sheet.height == 1296u, "$sheet")
+        val one = expectThrows<ImageException.NothingToCompose> { runBlocking { composeDocuments(listOf(png)) } }
+        expect(one.code == "image.nothing_to_compose" && one.messageZh.isNotEmpty(), one.code)
     }
 
     scanner.close()

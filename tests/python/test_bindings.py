@@ -219,6 +219,10 @@ class Documents(unittest.TestCase):
         self.assertEqual(findings["document.resolution"].outcome, core.Outcome.FAIL)
         self.assertAlmostEqual(findings["document.resolution"].measured, 500, delta=12)
         self.assertTrue(findings["document.resolution"].message_zh)
+        sheet = asyncio.run(core.compose_documents([document_png(), document_png()]))
+        self.assertEqual((sheet.width, sheet.height), (800 + 64, 1200 + 96))
+        with self.assertRaises(core.ImageError.NothingToCompose):
+            asyncio.run(core.compose_documents([document_png()]))
         with self.assertRaises(core.ImageError.Corrupt):
             asyncio.run(core.check_document(document_png()[:300], core.DocumentType.PASSPORT,
                                             core.RequiredMarks(seal=False, fingerprint=False), None))

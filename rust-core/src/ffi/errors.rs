@@ -126,5 +126,7 @@ ffi_error! {
         TooLarge,
         /// Could not be read (`image.io`).
         Io,
+        /// Fewer than two documents to compose (`image.nothing_to_compose`).
+        NothingToCompose,
     }
 }

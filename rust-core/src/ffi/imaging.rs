@@ -16,6 +16,15 @@ pub async fn normalise_for_upload(bytes: Vec<u8>) -> Result<NormalisedImage, Ima
     off_thread(move || crate::imaging::normalise_for_upload(&bytes)).await
 }
 
+/// Puts several document photos (JPEG, PNG or GIF bytes) on one sheet, as
+/// the seed requires for documents that must share an image (e.g. the
+/// letter of authorisation with the owner's ID), ready to upload; off the
+/// caller's thread.
+#[uniffi::export(async_runtime = "tokio")]
+pub async fn compose_documents(photos: Vec<Vec<u8>>) -> Result<NormalisedImage, ImageError> {
+    off_thread(move || crate::imaging::compose_documents(&photos)).await
+}
+
 /// Faces found in a photo (JPEG, PNG or GIF bytes) by the on-device
 /// detector with its default settings, largest first, off the caller's thread.
 #[uniffi::export(async_runtime = "tokio")]

@@ -17,6 +17,9 @@ pub enum ImageInputError {
     /// The file could not be read.
     #[error("The image file could not be read ({0}).")]
     Io(String),
+    /// Composing one image needs at least two documents.
+    #[error("Choose at least two documents to put in one image (got {0}).")]
+    NothingToCompose(usize),
 }
 
 impl UserFacing for ImageInputError {
@@ -26,6 +29,7 @@ impl UserFacing for ImageInputError {
             ImageInputError::Corrupt(_) => "image.corrupt",
             ImageInputError::TooLarge(_) => "image.too_large",
             ImageInputError::Io(_) => "image.io",
+            ImageInputError::NothingToCompose(_) => "image.nothing_to_compose",
         }
     }
 
@@ -37,6 +41,9 @@ impl UserFacing for ImageInputError {
             ImageInputError::Corrupt(why) => format!("图片文件已损坏或不完整（{why}）。"),
             ImageInputError::TooLarge(why) => format!("图片过大（{why}）。"),
             ImageInputError::Io(why) => format!("无法读取图片文件（{why}）。"),
+            ImageInputError::NothingToCompose(n) => {
+                format!("请至少选择两份证件合成一张图片（当前 {n} 份）。")
+            }
         }
     }
 }

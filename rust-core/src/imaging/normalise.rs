@@ -94,7 +94,16 @@ pub fn normalise_for_upload(bytes: &[u8]) -> Result<NormalisedImage, ImageInputE
             });
         }
     }
-    let mut rgb = flatten_on_white(decoded.image);
+    encode_to_fit(flatten_on_white(decoded.image), reoriented)
+}
+
+/// The best-quality JPEG of `rgb` within [`MAX_UPLOAD_BYTES`]: the highest
+/// of [`JPEG_QUALITIES`] predicted (then checked) to fit, else the image
+/// scaled down until one does.
+pub(crate) fn encode_to_fit(
+    mut rgb: RgbImage,
+    reoriented: bool,
+) -> Result<NormalisedImage, ImageInputError> {
     let mut downscaled = false;
     loop {
         // Predict each quality's size from a sample, then encode in full
@@ -202,7 +211,7 @@ fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// RGB pixels, transparent areas composed onto white (documents on paper).
-fn flatten_on_white(image: DynamicImage) -> RgbImage {
+pub(crate) fn flatten_on_white(image: DynamicImage) -> RgbImage {
     if !image.color().has_alpha() {
         return image.into_rgb8();
     }
