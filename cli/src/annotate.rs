@@ -16,8 +16,9 @@ pub fn outline(img: &mut RgbImage, x: u32, y: u32, width: u32, height: u32, colo
     }
 }
 
-/// Saves `img` into `dir` as `<name of source>.<suffix>.png`.
+/// Saves `img` into `dir` (created if missing) as `<name of source>.<suffix>.png`.
 pub fn save_beside(img: &RgbImage, dir: &Path, source: &Path, suffix: &str) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let name = source
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
