@@ -1,14 +1,11 @@
 //! `icp-companion check-document`: the document-photo findings for files.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use clap::Args;
-use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{check_document, DocumentProfile, DocumentType, RequiredMarks};
 
-use crate::check_photo::report;
-use crate::qr::user_error;
+use crate::check_photo::check_files;
 
 #[derive(Args)]
 pub struct CheckDocumentArgs {
@@ -58,26 +55,7 @@ pub fn parse_marks(names: &str) -> Result<RequiredMarks, String> {
 
 pub fn run(args: CheckDocumentArgs) -> Result<(), String> {
     let profile = DocumentProfile::default();
-    let mut failed = 0;
-    for path in &args.files {
-        let image = match read_image_file(path) {
-            Ok(image) => image,
-            Err(e) => {
-                println!("{}: {}", path.display(), user_error(&e));
-                failed += 1;
-                continue;
-            }
-        };
-        let started = Instant::now();
-        let findings = check_document(&image, args.kind, args.marks, &profile);
-        let ms = started.elapsed().as_secs_f64() * 1e3;
-        failed += report(path, &image, &findings, ms, args.annotate.as_deref())? as usize;
-    }
-    if failed > 0 {
-        return Err(format!(
-            "{failed} of {} photos would be rejected",
-            args.files.len()
-        ));
-    }
-    Ok(())
+    check_files(&args.files, args.annotate.as_deref(), |image| {
+        check_document(image, args.kind, args.marks, &profile)
+    })
 }

@@ -45,8 +45,20 @@ impl From<Flow> for PhotoFlow {
 
 pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
     let profile = AdminPhotoProfile::default();
+    check_files(&args.files, args.annotate.as_deref(), |image| {
+        check_admin_photo(image, None, args.flow.into(), &profile)
+    })
+}
+
+/// Runs `check` on every file, reports each, and fails when any photo
+/// would be rejected (or could not be read).
+pub fn check_files(
+    files: &[PathBuf],
+    annotate: Option<&Path>,
+    check: impl Fn(&DynamicImage) -> Vec<Finding>,
+) -> Result<(), String> {
     let mut failed = 0;
-    for path in &args.files {
+    for path in files {
         let image = match read_image_file(path) {
             Ok(image) => image,
             Err(e) => {
@@ -56,14 +68,14 @@ pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
             }
         };
         let started = Instant::now();
-        let findings = check_admin_photo(&image, None, args.flow.into(), &profile);
+        let findings = check(&image);
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        failed += report(path, &image, &findings, ms, args.annotate.as_deref())? as usize;
+        failed += report(path, &image, &findings, ms, annotate)? as usize;
     }
     if failed > 0 {
         return Err(format!(
             "{failed} of {} photos would be rejected",
-            args.files.len()
+            files.len()
         ));
     }
     Ok(())

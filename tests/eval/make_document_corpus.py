@@ -16,7 +16,6 @@ Writes DIR/*.jpg and DIR/labels.tsv with the columns
   file, target (document:TYPE:MARKS), case, codes that must fail, codes not judged.
 """
 
-import argparse
 import math
 import os
 import random
@@ -24,7 +23,7 @@ import random
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from make_photo_corpus import open_photo, read_faces
+from make_photo_corpus import corpus_arguments, open_photo, read_faces
 
 CARDS = ["id-card", "hk-macao-permit", "taiwan-permit", "passport"]
 SHEETS = ["business-licence", "authenticity-statement", "domain-certificate"]
@@ -189,12 +188,7 @@ def make(doc_type, marks, case, face, rng, font):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out")
-    ap.add_argument("--photos", required=True)
-    ap.add_argument("--faces", required=True)
-    ap.add_argument("--font", required=True)
-    ap.add_argument("--seed", type=int, default=1)
+    ap = corpus_arguments(__doc__.splitlines()[0])
     ap.add_argument("--per-case", type=int, default=3)
     args = ap.parse_args()
     rng = random.Random(args.seed)

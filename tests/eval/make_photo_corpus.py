@@ -252,14 +252,19 @@ CASES = ["good", "good", "black-shirt", "app-good", "app-good", "two-faces", "of
          "wall-above", "app-blue-backdrop"]
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_arguments(description):
+    """The command line both corpus scripts take."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("out")
     ap.add_argument("--photos", required=True)
     ap.add_argument("--faces", required=True)
     ap.add_argument("--font", required=True)
     ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args()
+    return ap
+
+
+def main():
+    args = corpus_arguments(__doc__.splitlines()[0]).parse_args()
     rng = random.Random(args.seed)
     np.random.seed(args.seed)
     faces = read_faces(args.faces, args.photos)
