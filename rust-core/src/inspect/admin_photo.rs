@@ -600,4 +600,71 @@ mod tests {
         );
         assert_eq!(sharpness(&GrayImage::new(3, 3)), 0.0);
     }
+
+    #[test]
+    fn platform_boxes_drive_the_surroundings_and_wild_boxes_are_harmless() {
+        // A 1200 × 1600 still: blue backdrop, a person in grey with a
+        // skin-coloured head, its face box given by the platform at full
+        // resolution.
+        let face = FaceBox {
+            x: 480,
+            y: 400,
+            width: 240,
+            height: 240,
+            score: 30.0,
+        };
+        let person = Silhouette::around(&face, 1.0);
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(1200, 1600, |x, y| {
+            if person.contains(x as f64 + 0.5, y as f64 + 0.5) {
+                if y < 640 {
+                    Rgb([205, 160, 135])
+                } else {
+                    Rgb([60, 60, 62])
+                }
+            } else {
+                Rgb([10, 90, 185])
+            }
+        }));
+        let p = AdminPhotoProfile::default();
+        let findings = check_admin_photo(&img, Some(&[face]), PhotoFlow::Backdrop, &p);
+        assert_eq!(outcome(&findings, "photo.backdrop"), Outcome::Pass);
+        assert_eq!(
+            outcome(&findings, "photo.backdrop_text"),
+            Outcome::Fail,
+            "no characters"
+        );
+        assert_eq!(outcome(&findings, "photo.clothing_blue"), Outcome::Pass);
+        let app = check_admin_photo(&img, Some(&[face]), PhotoFlow::App, &p);
+        assert_eq!(
+            outcome(&app, "photo.backdrop"),
+            Outcome::Fail,
+            "blue is not white"
+        );
+        for wild in [
+            FaceBox {
+                x: 5000,
+                y: 9000,
+                width: 400,
+                height: 400,
+                score: 1.0,
+            },
+            FaceBox {
+                x: 1100,
+                y: 1500,
+                width: 4000,
+                height: 4000,
+                score: 1.0,
+            },
+            FaceBox {
+                x: 0,
+                y: 0,
+                width: 0,
+                height: 0,
+                score: 0.0,
+            },
+        ] {
+            let findings = check_admin_photo(&img, Some(&[wild]), PhotoFlow::Backdrop, &p);
+            assert!(!findings.is_empty());
+        }
+    }
 }
