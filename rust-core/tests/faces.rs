@@ -105,3 +105,43 @@ fn admin_photo_framing_on_real_photos() {
         .to_luma8();
     assert_eq!(outcome(&group, "photo.face_count"), Some(Outcome::Fail));
 }
+
+#[test]
+#[ignore = "needs the photos fetched by tests/setup-deps.sh; tests/run-all.sh runs it"]
+fn the_fast_path_agrees_with_seetaface_on_a_portrait_and_finds_nothing_where_nobody_is() {
+    let detector = FaceDetector::new(FaceDetectorSettings::default());
+    let astronaut = read_image_file(&photos().join("astronaut.png"))
+        .unwrap()
+        .to_rgb8();
+    let fast = detector.detect_fast(&astronaut);
+    let thorough = detector.detect(&image::DynamicImage::ImageRgb8(astronaut.clone()).to_luma8());
+    assert_eq!(
+        (fast.len(), thorough.len()),
+        (1, 1),
+        "{fast:?} {thorough:?}"
+    );
+    let (a, b) = (fast[0], thorough[0]);
+    assert!(
+        a.x.abs_diff(b.x) <= 6 && a.y.abs_diff(b.y) <= 6 && a.width.abs_diff(b.width) <= 8,
+        "{a:?} vs {b:?}"
+    );
+    assert!(
+        a.score > 0.5 && a.score <= 1.0,
+        "BlazeFace probability: {a:?}"
+    );
+    for file in ["coffee.png", "chelsea.png"] {
+        let img = read_image_file(&photos().join(file)).unwrap().to_rgb8();
+        assert!(detector.detect_fast(&img).is_empty(), "{file}");
+    }
+    // A group photo: the faces BlazeFace finds are measured by SeetaFace,
+    // so each lies on one of the thorough detector's faces.
+    let group = read_image_file(&photos().join("sample6.jpg")).unwrap();
+    let all = detector.detect(&group.to_luma8());
+    for f in detector.detect_fast(&group.to_rgb8()) {
+        assert!(
+            all.iter()
+                .any(|g| g.x.abs_diff(f.x) < g.width / 4 && g.y.abs_diff(f.y) < g.height / 4),
+            "{f:?} not among {all:?}"
+        );
+    }
+}

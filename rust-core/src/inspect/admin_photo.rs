@@ -151,10 +151,9 @@ pub fn check_admin_photo(
 
 /// Faces in the working copy, in the original's pixel coordinates.
 fn detect_scaled(working: &Working, (w, h): (u32, u32)) -> Vec<FaceBox> {
-    let gray = DynamicImage::ImageRgb8(working.rgb.clone()).into_luma8();
     let s = working.scale;
     FaceDetector::new(FaceDetectorSettings::default())
-        .detect(&gray)
+        .detect_fast(&working.rgb)
         .into_iter()
         .map(|f| {
             let x = ((f.x as f64 * s).round() as u32).min(w.saturating_sub(1));

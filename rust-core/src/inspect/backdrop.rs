@@ -60,10 +60,12 @@ pub fn measure_backdrop(rgb: &RgbImage, people: &[Silhouette], flow: PhotoFlow) 
     };
     let mut colour = SummedArea::new(w, h);
     let mut colour_luma = SummedArea::new(w, h);
+    let mut is_colour = vec![false; (w * h) as usize];
     for (x, y, &p) in rgb.enumerate_pixels() {
         if is_backdrop_colour(p) {
-            colour.set(x, y, 1.0);
-            colour_luma.set(x, y, luma(p) as f64);
+            is_colour[(y * w + x) as usize] = true;
+            colour.set(x, y, 1);
+            colour_luma.set(x, y, luma(p) as u32);
         }
     }
     colour.accumulate();
@@ -79,19 +81,23 @@ pub fn measure_backdrop(rgb: &RgbImage, people: &[Silhouette], flow: PhotoFlow) 
             continue;
         }
         background += 1;
-        if (x ^ y) & 1 == 0 {
+        if x % 2 == 0 && y % 2 == 0 {
             for (c, v) in channels.iter_mut().zip(p.0) {
                 c.push(v);
             }
         }
         let (n, count) = colour.window(x, y, radius);
+        let (n, count) = (n as f64, count as f64);
         if count < BACKDROP_DENSITY * n {
             continue;
         }
         covered += 1;
-        if flow == PhotoFlow::Backdrop && !is_blue(p) && count >= TEXT_MIN_BLUE_AROUND * n {
+        if flow == PhotoFlow::Backdrop
+            && !is_colour[(y * w + x) as usize]
+            && count >= TEXT_MIN_BLUE_AROUND * n
+        {
             let (_, luma_sum) = colour_luma.window(x, y, radius);
-            let around = luma_sum / count;
+            let around = luma_sum as f64 / count;
             if luma(p) as f64 >= around + TEXT_MIN_CONTRAST as f64
                 && saturation(p) < TEXT_MAX_SATURATION
             {
@@ -126,7 +132,7 @@ pub fn median(mut values: Vec<u8>) -> u8 {
 struct SummedArea {
     width: u32,
     height: u32,
-    sums: Vec<f64>,
+    sums: Vec<u32>,
 }
 
 impl SummedArea {
@@ -134,7 +140,7 @@ impl SummedArea {
         SummedArea {
             width,
             height,
-            sums: vec![0.0; (width as usize + 1) * (height as usize + 1)],
+            sums: vec![0; (width as usize + 1) * (height as usize + 1)],
         }
     }
 
@@ -143,7 +149,7 @@ impl SummedArea {
     }
 
     /// Sets the value of pixel (x, y); call before `accumulate`.
-    fn set(&mut self, x: u32, y: u32, value: f64) {
+    fn set(&mut self, x: u32, y: u32, value: u32) {
         let i = self.index(x + 1, y + 1);
         self.sums[i] = value;
     }
@@ -153,25 +159,28 @@ impl SummedArea {
         for y in 1..=self.height {
             for x in 1..=self.width {
                 let i = self.index(x, y);
-                self.sums[i] += self.sums[self.index(x - 1, y)] + self.sums[self.index(x, y - 1)]
-                    - self.sums[self.index(x - 1, y - 1)];
+                // Wrapping: the partial terms may dip below zero, the total does not.
+                self.sums[i] = self.sums[i]
+                    .wrapping_add(self.sums[self.index(x - 1, y)])
+                    .wrapping_add(self.sums[self.index(x, y - 1)])
+                    .wrapping_sub(self.sums[self.index(x - 1, y - 1)]);
             }
         }
     }
 
     /// (pixel count, sum) of the window of `radius` around (x, y), clipped
     /// to the image.
-    fn window(&self, x: u32, y: u32, radius: u32) -> (f64, f64) {
+    fn window(&self, x: u32, y: u32, radius: u32) -> (u32, u32) {
         let (x0, y0) = (x.saturating_sub(radius), y.saturating_sub(radius));
         let (x1, y1) = (
             (x + radius + 1).min(self.width),
             (y + radius + 1).min(self.height),
         );
         let sum = self.sums[self.index(x1, y1)]
-            - self.sums[self.index(x0, y1)]
-            - self.sums[self.index(x1, y0)]
-            + self.sums[self.index(x0, y0)];
-        (((x1 - x0) * (y1 - y0)) as f64, sum)
+            .wrapping_sub(self.sums[self.index(x0, y1)])
+            .wrapping_sub(self.sums[self.index(x1, y0)])
+            .wrapping_add(self.sums[self.index(x0, y0)]);
+        ((x1 - x0) * (y1 - y0), sum)
     }
 }
 

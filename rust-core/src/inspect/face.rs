@@ -1,9 +1,14 @@
-//! Face detection on the device with SeetaFace's frontal cascade (through
-//! `rustface`), its model embedded in the library.
+//! Face detection on the device: SeetaFace's frontal cascade (through
+//! `rustface`, its model embedded in the library), thorough down to small
+//! faces; and MediaPipe's BlazeFace CNN (run by `cnn`), about eight times
+//! faster, for faces that fill a good part of the photo.
 
 use std::sync::OnceLock;
 
-use image::GrayImage;
+use image::imageops::{self, FilterType};
+use image::{DynamicImage, GrayImage, RgbImage};
+
+use super::cnn;
 use rustface::{ImageData, Model};
 
 /// The SeetaFace frontal model (BSD-2, see `rust-core/data/LICENSE-seetaface-model.txt`),
@@ -25,7 +30,8 @@ pub struct FaceBox {
     pub width: u32,
     /// Height, pixels.
     pub height: u32,
-    /// Detector confidence (SeetaFace score; higher is surer).
+    /// Detector confidence: SeetaFace's cascade score (4 and up kept), or
+    /// BlazeFace's probability (0.5–1).
     pub score: f64,
 }
 
@@ -60,6 +66,35 @@ impl Default for FaceDetectorSettings {
     }
 }
 
+/// BlazeFace's probability at or above which a face is taken.
+const BLAZEFACE_MIN_PROBABILITY: f32 = 0.5;
+/// SeetaFace's box (brows to chin), which the photo rules are written for,
+/// from BlazeFace's: moved by this share of its width (right, up) and this
+/// many times smaller. The mean over the 62 faces of the development corpus
+/// (seed 1) that both detectors found.
+const BLAZEFACE_TO_SEETA: (f32, f32, f32) = (0.019, -0.064, 1.012);
+
+/// The size BlazeFace's box is scaled to before SeetaFace measures the face
+/// in it, pixels: 52 when the box is large (it then fits the face, which
+/// still meets the cascade's 40 px window), 80 when it is small (BlazeFace
+/// boxes small faces up to twice too large).
+const REFINE_FACE_PX: (f32, f32) = (52.0, 80.0);
+/// Below this width (pixels of the image searched) a BlazeFace box is small.
+const SMALL_BOX_PX: f32 = 64.0;
+
+/// Intersection over union of two boxes.
+fn overlap(a: &FaceBox, b: &FaceBox) -> f64 {
+    let ix = ((a.x + a.width).min(b.x + b.width) as f64 - a.x.max(b.x) as f64).max(0.0);
+    let iy = ((a.y + a.height).min(b.y + b.height) as f64 - a.y.max(b.y) as f64).max(0.0);
+    let inter = ix * iy;
+    let union = (a.width * a.height + b.width * b.height) as f64 - inter;
+    if union <= 0.0 {
+        0.0
+    } else {
+        inter / union
+    }
+}
+
 /// A face detector; cheap to create (the model is parsed once per process).
 pub struct FaceDetector {
     settings: FaceDetectorSettings,
@@ -71,7 +106,79 @@ impl FaceDetector {
         FaceDetector { settings }
     }
 
-    /// Every face found in `gray`, largest first.
+    /// Faces in `rgb`, largest first, about eight times faster than
+    /// [`FaceDetector::detect`] for a photo of one person close to the
+    /// camera: BlazeFace finds the faces, then SeetaFace measures each one
+    /// within a small crop around it (BlazeFace's boxes are coarse on small
+    /// faces), BlazeFace's box adjusted to SeetaFace's geometry when the
+    /// cascade does not confirm it. When BlazeFace finds nothing (faces small
+    /// in the photo, which it misses), SeetaFace searches the whole image.
+    pub fn detect_fast(&self, rgb: &RgbImage) -> Vec<FaceBox> {
+        let found = match cnn::detect(rgb, BLAZEFACE_MIN_PROBABILITY) {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!("BlazeFace unavailable, using SeetaFace: {e}");
+                Vec::new()
+            }
+        };
+        if found.is_empty() {
+            return self.detect(&DynamicImage::ImageRgb8(rgb.clone()).into_luma8());
+        }
+        let mut boxes: Vec<FaceBox> = found.iter().map(|d| self.refine(rgb, d)).collect();
+        boxes.sort_by_key(|b| std::cmp::Reverse(b.width * b.height));
+        boxes
+    }
+
+    /// SeetaFace's box for a BlazeFace detection: searched in a crop of 2.2
+    /// box widths around it, scaled by [`REFINE_FACE_PX`].
+    fn refine(&self, rgb: &RgbImage, d: &cnn::Detection) -> FaceBox {
+        let (w, h) = rgb.dimensions();
+        let (x, y, bw, bh) = d.rect;
+        let (dx, dy, shrink) = BLAZEFACE_TO_SEETA;
+        let left = (x + dx * bw).clamp(0.0, w as f32) as u32;
+        let top = (y + dy * bw).clamp(0.0, h as f32) as u32;
+        let adjusted = FaceBox {
+            x: left,
+            y: top,
+            width: ((bw / shrink) as u32).min(w - left),
+            height: ((bh / shrink) as u32).min(h - top),
+            score: d.score as f64,
+        };
+        let (cx, cy, half) = (x + bw / 2.0, y + bh / 2.0, 1.1 * bw.max(bh));
+        let (x0, y0) = ((cx - half).max(0.0) as u32, (cy - half).max(0.0) as u32);
+        let (x1, y1) = (((cx + half) as u32).min(w), ((cy + half) as u32).min(h));
+        if x1 <= x0 + 8 || y1 <= y0 + 8 || bw < 1.0 {
+            return adjusted;
+        }
+        let target = if bw < SMALL_BOX_PX {
+            REFINE_FACE_PX.1
+        } else {
+            REFINE_FACE_PX.0
+        };
+        let k = target / bw;
+        let (cw, ch) = (
+            (((x1 - x0) as f32 * k) as u32).max(1),
+            (((y1 - y0) as f32 * k) as u32).max(1),
+        );
+        let crop = imageops::crop_imm(rgb, x0, y0, x1 - x0, y1 - y0).to_image();
+        let gray = DynamicImage::ImageRgb8(imageops::resize(&crop, cw, ch, FilterType::Triangle))
+            .into_luma8();
+        let back = |f: &FaceBox| FaceBox {
+            x: x0 + (f.x as f32 / k) as u32,
+            y: y0 + (f.y as f32 / k) as u32,
+            width: (f.width as f32 / k) as u32,
+            height: (f.height as f32 / k) as u32,
+            score: d.score as f64,
+        };
+        self.detect(&gray)
+            .iter()
+            .map(back)
+            .filter(|f| overlap(f, &adjusted) > 0.2)
+            .max_by(|a, b| overlap(a, &adjusted).total_cmp(&overlap(b, &adjusted)))
+            .unwrap_or(adjusted)
+    }
+
+    /// Every face SeetaFace finds in `gray`, largest first.
     pub fn detect(&self, gray: &GrayImage) -> Vec<FaceBox> {
         let (w, h) = gray.dimensions();
         if w == 0 || h == 0 {

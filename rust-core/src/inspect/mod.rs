@@ -5,6 +5,7 @@
 mod admin_photo;
 mod backdrop;
 mod clothing;
+mod cnn;
 mod colour;
 mod document;
 mod face;

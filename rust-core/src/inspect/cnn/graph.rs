@@ -1,0 +1,565 @@
+//! A TensorFlow Lite graph of the operators small vision models use
+//! (convolution, depthwise convolution, add, ReLU, pad, max pool, reshape,
+//! concatenation, float16 weights), read from the model file and run on
+//! `f32` NHWC tensors.
+
+use super::flatbuf::{Malformed, Table};
+
+/// Why a model could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// The file is not a well-formed TensorFlow Lite model.
+    #[error("malformed model file")]
+    Malformed,
+    /// The model uses something this runtime does not implement.
+    #[error("unsupported model: {0}")]
+    Unsupported(String),
+}
+
+impl From<Malformed> for ModelError {
+    fn from(_: Malformed) -> Self {
+        ModelError::Malformed
+    }
+}
+
+/// A tensor's data and shape (NHWC for images).
+#[derive(Debug, Clone, Default)]
+pub struct Tensor {
+    /// Dimensions.
+    pub shape: Vec<usize>,
+    /// Values, row-major.
+    pub data: Vec<f32>,
+}
+
+/// How a window is placed at the border.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Padding {
+    Same,
+    Valid,
+}
+
+/// One operation, its operands resolved.
+#[derive(Debug)]
+enum Op {
+    /// Convolution; weights laid out [ky][kx][cin][cout] so the inner loop
+    /// runs over output channels.
+    Conv {
+        input: usize,
+        weights: Vec<f32>,
+        bias: Vec<f32>,
+        k: (usize, usize),
+        cin: usize,
+        cout: usize,
+        stride: usize,
+        padding: Padding,
+        relu: bool,
+    },
+    /// Depthwise convolution (multiplier 1); weights [ky][kx][c].
+    Depthwise {
+        input: usize,
+        weights: Vec<f32>,
+        bias: Vec<f32>,
+        k: (usize, usize),
+        stride: usize,
+        padding: Padding,
+        relu: bool,
+    },
+    Add {
+        a: usize,
+        b: usize,
+        relu: bool,
+    },
+    Relu {
+        input: usize,
+    },
+    /// Zero padding, (before, after) per dimension.
+    Pad {
+        input: usize,
+        pads: Vec<(usize, usize)>,
+    },
+    MaxPool {
+        input: usize,
+        k: (usize, usize),
+        stride: usize,
+        padding: Padding,
+    },
+    Reshape {
+        input: usize,
+    },
+    Concat {
+        inputs: Vec<usize>,
+        axis: usize,
+    },
+}
+
+/// A loaded model: operations in execution order.
+#[derive(Debug)]
+pub struct Graph {
+    ops: Vec<(Op, usize, Vec<usize>)>,
+    input: (usize, Vec<usize>),
+    outputs: Vec<usize>,
+    tensors: usize,
+}
+
+// Builtin operator codes and option slots of the TensorFlow Lite schema.
+const ADD: i32 = 0;
+const CONCATENATION: i32 = 2;
+const CONV_2D: i32 = 3;
+const DEPTHWISE_CONV_2D: i32 = 4;
+const DEQUANTIZE: i32 = 6;
+const MAX_POOL_2D: i32 = 17;
+const RELU: i32 = 19;
+const RESHAPE: i32 = 22;
+const PAD: i32 = 34;
+const TYPE_FLOAT32: u8 = 0;
+const TYPE_FLOAT16: u8 = 1;
+const TYPE_INT32: u8 = 2;
+const ACT_NONE: u8 = 0;
+const ACT_RELU: u8 = 1;
+
+fn f16_to_f32(bits: u16) -> f32 {
+    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = (bits >> 10) & 0x1f;
+    let frac = (bits & 0x3ff) as f32;
+    match exp {
+        0 => sign * frac * 2f32.powi(-24),
+        31 if frac == 0.0 => sign * f32::INFINITY,
+        31 => f32::NAN,
+        e => sign * (1.0 + frac / 1024.0) * 2f32.powi(e as i32 - 15),
+    }
+}
+
+impl Graph {
+    /// Reads a TensorFlow Lite model (first subgraph).
+    pub fn load(model: &[u8]) -> Result<Graph, ModelError> {
+        let root = Table::root(model)?;
+        let codes: Vec<i32> = root
+            .tables(1)?
+            .iter()
+            .map(|c| Ok(c.i32(3, 0)?.max(c.u8(0, 0)? as i32)))
+            .collect::<Result<_, Malformed>>()?;
+        let graph = root.tables(2)?.into_iter().next().ok_or(Malformed)?;
+        let buffers = root.tables(4)?;
+        let tensors = graph.tables(0)?;
+        let shape = |t: usize| -> Result<Vec<usize>, ModelError> {
+            Ok(tensors
+                .get(t)
+                .ok_or(Malformed)?
+                .i32s(0)?
+                .into_iter()
+                .map(|d| d.max(1) as usize)
+                .collect())
+        };
+        // Constant tensors (weights), as f32; int32 ones kept as f32 too.
+        let mut constants: Vec<Option<Vec<f32>>> = vec![None; tensors.len()];
+        for (i, t) in tensors.iter().enumerate() {
+            let buffer = t.i32(2, 0)? as usize;
+            let data = match buffers.get(buffer) {
+                Some(b) => b.bytes(0)?,
+                None => continue,
+            };
+            if data.is_empty() {
+                continue;
+            }
+            constants[i] = Some(match t.u8(1, TYPE_FLOAT32)? {
+                TYPE_FLOAT32 => data
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect(),
+                TYPE_FLOAT16 => data
+                    .chunks_exact(2)
+                    .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
+                    .collect(),
+                TYPE_INT32 => data
+                    .chunks_exact(4)
+                    .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f32)
+                    .collect(),
+                other => return Err(ModelError::Unsupported(format!("tensor type {other}"))),
+            });
+        }
+        let constant = |constants: &[Option<Vec<f32>>], t: usize| -> Result<Vec<f32>, ModelError> {
+            constants
+                .get(t)
+                .cloned()
+                .flatten()
+                .ok_or_else(|| ModelError::Unsupported(format!("tensor {t} is not constant")))
+        };
+        let mut ops = Vec::new();
+        for op in graph.tables(3)? {
+            let code = *codes.get(op.i32(0, 0)? as usize).ok_or(Malformed)?;
+            let inputs: Vec<usize> = op.i32s(1)?.into_iter().map(|i| i as usize).collect();
+            let outputs: Vec<usize> = op.i32s(2)?.into_iter().map(|i| i as usize).collect();
+            let out = *outputs.first().ok_or(Malformed)?;
+            let input = |k: usize| inputs.get(k).copied().ok_or(Malformed);
+            let options = op.table(4)?;
+            let opt_u8 = |slot: usize, default: u8| -> Result<u8, Malformed> {
+                options.map_or(Ok(default), |o| o.u8(slot, default))
+            };
+            let opt_i32 = |slot: usize, default: i32| -> Result<i32, Malformed> {
+                options.map_or(Ok(default), |o| o.i32(slot, default))
+            };
+            let padding = |slot| -> Result<Padding, Malformed> {
+                Ok(if opt_u8(slot, 0)? == 0 {
+                    Padding::Same
+                } else {
+                    Padding::Valid
+                })
+            };
+            let relu = |slot| -> Result<bool, ModelError> {
+                match opt_u8(slot, ACT_NONE)? {
+                    ACT_NONE => Ok(false),
+                    ACT_RELU => Ok(true),
+                    other => Err(ModelError::Unsupported(format!("activation {other}"))),
+                }
+            };
+            let stride = |w_slot, h_slot| -> Result<usize, ModelError> {
+                let (sw, sh) = (opt_i32(w_slot, 1)?, opt_i32(h_slot, 1)?);
+                if sw != sh || sw < 1 {
+                    return Err(ModelError::Unsupported(format!("stride {sw}×{sh}")));
+                }
+                Ok(sw as usize)
+            };
+            let resolved = match code {
+                DEQUANTIZE => {
+                    constants[out] = Some(constant(&constants, input(0)?)?);
+                    continue;
+                }
+                CONV_2D => {
+                    let f = shape(input(1)?)?;
+                    let [cout, kh, kw, cin] = f[..] else {
+                        return Err(Malformed.into());
+                    };
+                    let raw = constant(&constants, input(1)?)?;
+                    let mut weights = vec![0.0; raw.len()];
+                    for o in 0..cout {
+                        for y in 0..kh {
+                            for x in 0..kw {
+                                for i in 0..cin {
+                                    weights[((y * kw + x) * cin + i) * cout + o] =
+                                        raw[((o * kh + y) * kw + x) * cin + i];
+                                }
+                            }
+                        }
+                    }
+                    Op::Conv {
+                        input: input(0)?,
+                        weights,
+                        bias: constant(&constants, input(2)?)?,
+                        k: (kh, kw),
+                        cin,
+                        cout,
+                        stride: stride(1, 2)?,
+                        padding: padding(0)?,
+                        relu: relu(3)?,
+                    }
+                }
+                DEPTHWISE_CONV_2D => {
+                    let f = shape(input(1)?)?;
+                    let [1, kh, kw, _] = f[..] else {
+                        return Err(ModelError::Unsupported("depth multiplier".into()));
+                    };
+                    Op::Depthwise {
+                        input: input(0)?,
+                        weights: constant(&constants, input(1)?)?,
+                        bias: constant(&constants, input(2)?)?,
+                        k: (kh, kw),
+                        stride: stride(1, 2)?,
+                        padding: padding(0)?,
+                        relu: relu(4)?,
+                    }
+                }
+                ADD => Op::Add {
+                    a: input(0)?,
+                    b: input(1)?,
+                    relu: relu(0)?,
+                },
+                RELU => Op::Relu { input: input(0)? },
+                PAD => {
+                    let p = constant(&constants, input(1)?)?;
+                    Op::Pad {
+                        input: input(0)?,
+                        pads: p
+                            .chunks_exact(2)
+                            .map(|c| (c[0] as usize, c[1] as usize))
+                            .collect(),
+                    }
+                }
+                MAX_POOL_2D => {
+                    if relu(5)? {
+                        return Err(ModelError::Unsupported("max pool activation".into()));
+                    }
+                    Op::MaxPool {
+                        input: input(0)?,
+                        k: (opt_i32(4, 1)? as usize, opt_i32(3, 1)? as usize),
+                        stride: stride(1, 2)?,
+                        padding: padding(0)?,
+                    }
+                }
+                RESHAPE => Op::Reshape { input: input(0)? },
+                CONCATENATION => {
+                    let rank = shape(out)?.len() as i32;
+                    let axis = opt_i32(0, 0)?;
+                    Op::Concat {
+                        inputs: inputs.clone(),
+                        axis: if axis < 0 { axis + rank } else { axis } as usize,
+                    }
+                }
+                other => return Err(ModelError::Unsupported(format!("operator {other}"))),
+            };
+            ops.push((resolved, out, shape(out)?));
+        }
+        let input = *graph.i32s(1)?.first().ok_or(Malformed)? as usize;
+        Ok(Graph {
+            ops,
+            input: (input, shape(input)?),
+            outputs: graph.i32s(2)?.into_iter().map(|o| o as usize).collect(),
+            tensors: tensors.len(),
+        })
+    }
+
+    /// The input's shape (NHWC).
+    #[cfg(test)]
+    pub fn input_shape(&self) -> &[usize] {
+        &self.input.1
+    }
+
+    /// Runs the graph on `input` (the input shape's element count) and
+    /// returns its outputs in the model's order.
+    pub fn run(&self, input: Vec<f32>) -> Vec<Tensor> {
+        let mut values: Vec<Tensor> = vec![Tensor::default(); self.tensors];
+        values[self.input.0] = Tensor {
+            shape: self.input.1.clone(),
+            data: input,
+        };
+        for (op, out, shape) in &self.ops {
+            let data = execute_fast(op, &values, shape);
+            values[*out] = Tensor {
+                shape: shape.clone(),
+                data,
+            };
+        }
+        self.outputs
+            .iter()
+            .map(|&o| std::mem::take(&mut values[o]))
+            .collect()
+    }
+}
+
+/// (before padding, output size) of a window sweep.
+fn window(size: usize, k: usize, stride: usize, padding: Padding, out: usize) -> usize {
+    match padding {
+        Padding::Valid => 0,
+        Padding::Same => ((out - 1) * stride + k).saturating_sub(size) / 2,
+    }
+}
+
+/// [`execute`] compiled for AVX2 and FMA where the CPU has them (the loops
+/// are written to vectorise; phones' aarch64 has NEON as its baseline).
+fn execute_fast(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports the features the function is compiled for.
+        return unsafe { execute_avx2(op, v, out_shape) };
+    }
+    execute(op, v, out_shape)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn execute_avx2(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
+    execute(op, v, out_shape)
+}
+
+#[inline(always)]
+fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
+    let (oh, ow) = (
+        out_shape.get(1).copied().unwrap_or(1),
+        out_shape.get(2).copied().unwrap_or(1),
+    );
+    match op {
+        Op::Conv {
+            input,
+            weights,
+            bias,
+            k: (kh, kw),
+            cin,
+            cout,
+            stride,
+            padding,
+            relu,
+        } => {
+            let x = &v[*input];
+            let (h, w) = (x.shape[1], x.shape[2]);
+            let (py, px) = (
+                window(h, *kh, *stride, *padding, oh),
+                window(w, *kw, *stride, *padding, ow),
+            );
+            let mut out = vec![0.0f32; oh * ow * cout];
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let acc = &mut out[(oy * ow + ox) * cout..][..*cout];
+                    acc.copy_from_slice(bias);
+                    for ky in 0..*kh {
+                        let iy = (oy * stride + ky) as isize - py as isize;
+                        if iy < 0 || iy >= h as isize {
+                            continue;
+                        }
+                        for kx in 0..*kw {
+                            let ix = (ox * stride + kx) as isize - px as isize;
+                            if ix < 0 || ix >= w as isize {
+                                continue;
+                            }
+                            let pixel = &x.data[(iy as usize * w + ix as usize) * cin..][..*cin];
+                            let taps = &weights[(ky * kw + kx) * cin * cout..][..cin * cout];
+                            for (&value, row) in pixel.iter().zip(taps.chunks_exact(*cout)) {
+                                for (a, &wt) in acc.iter_mut().zip(row) {
+                                    *a += value * wt;
+                                }
+                            }
+                        }
+                    }
+                    if *relu {
+                        acc.iter_mut().for_each(|a| *a = a.max(0.0));
+                    }
+                }
+            }
+            out
+        }
+        Op::Depthwise {
+            input,
+            weights,
+            bias,
+            k: (kh, kw),
+            stride,
+            padding,
+            relu,
+        } => {
+            let x = &v[*input];
+            let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3]);
+            let (py, px) = (
+                window(h, *kh, *stride, *padding, oh),
+                window(w, *kw, *stride, *padding, ow),
+            );
+            let mut out = vec![0.0f32; oh * ow * c];
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let acc = &mut out[(oy * ow + ox) * c..][..c];
+                    acc.copy_from_slice(bias);
+                    for ky in 0..*kh {
+                        let iy = (oy * stride + ky) as isize - py as isize;
+                        if iy < 0 || iy >= h as isize {
+                            continue;
+                        }
+                        for kx in 0..*kw {
+                            let ix = (ox * stride + kx) as isize - px as isize;
+                            if ix < 0 || ix >= w as isize {
+                                continue;
+                            }
+                            let pixel = &x.data[(iy as usize * w + ix as usize) * c..][..c];
+                            let taps = &weights[(ky * kw + kx) * c..][..c];
+                            for ((a, &p), &t) in acc.iter_mut().zip(pixel).zip(taps) {
+                                *a += p * t;
+                            }
+                        }
+                    }
+                    if *relu {
+                        acc.iter_mut().for_each(|a| *a = a.max(0.0));
+                    }
+                }
+            }
+            out
+        }
+        Op::Add { a, b, relu } => v[*a]
+            .data
+            .iter()
+            .zip(&v[*b].data)
+            .map(|(x, y)| if *relu { (x + y).max(0.0) } else { x + y })
+            .collect(),
+        Op::Relu { input } => v[*input].data.iter().map(|x| x.max(0.0)).collect(),
+        Op::Pad { input, pads } => {
+            let x = &v[*input];
+            let mut out = vec![0.0f32; out_shape.iter().product()];
+            let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3]);
+            let (pt, pl, pc) = (pads[1].0, pads[2].0, pads[3].0);
+            let oc = out_shape[3];
+            for y in 0..h {
+                for xx in 0..w {
+                    let src = &x.data[(y * w + xx) * c..][..c];
+                    let at = ((y + pt) * ow + xx + pl) * oc + pc;
+                    out[at..at + c].copy_from_slice(src);
+                }
+            }
+            out
+        }
+        Op::MaxPool {
+            input,
+            k: (kh, kw),
+            stride,
+            padding,
+        } => {
+            let x = &v[*input];
+            let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3]);
+            let (py, px) = (
+                window(h, *kh, *stride, *padding, oh),
+                window(w, *kw, *stride, *padding, ow),
+            );
+            let mut out = vec![f32::MIN; oh * ow * c];
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let acc = &mut out[(oy * ow + ox) * c..][..c];
+                    for ky in 0..*kh {
+                        for kx in 0..*kw {
+                            let iy = (oy * stride + ky) as isize - py as isize;
+                            let ix = (ox * stride + kx) as isize - px as isize;
+                            if iy < 0 || ix < 0 || iy >= h as isize || ix >= w as isize {
+                                continue;
+                            }
+                            let pixel = &x.data[(iy as usize * w + ix as usize) * c..][..c];
+                            for (a, &p) in acc.iter_mut().zip(pixel) {
+                                *a = a.max(p);
+                            }
+                        }
+                    }
+                }
+            }
+            out
+        }
+        Op::Reshape { input } => v[*input].data.clone(),
+        Op::Concat { inputs, axis } => {
+            let outer: usize = out_shape[..*axis].iter().product();
+            let mut out = Vec::with_capacity(out_shape.iter().product());
+            for o in 0..outer {
+                for &i in inputs {
+                    let t = &v[i];
+                    let chunk: usize = t.shape[*axis..].iter().product();
+                    out.extend_from_slice(&t.data[o * chunk..][..chunk]);
+                }
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_floats_decode() {
+        assert_eq!(f16_to_f32(0x3c00), 1.0);
+        assert_eq!(f16_to_f32(0xc000), -2.0);
+        assert_eq!(f16_to_f32(0x0000), 0.0);
+        assert_eq!(f16_to_f32(0x7bff), 65504.0);
+        assert!((f16_to_f32(0x0001) - 5.96e-8).abs() < 1e-9);
+    }
+
+    #[test]
+    fn damaged_models_are_errors() {
+        assert_eq!(Graph::load(&[]).unwrap_err(), ModelError::Malformed);
+        assert_eq!(
+            Graph::load(&[8, 0, 0, 0, 1, 2]).unwrap_err(),
+            ModelError::Malformed
+        );
+        assert!(Graph::load(&[0xff; 64]).is_err());
+    }
+}

@@ -1,0 +1,8 @@
+//! A small CNN face detector run on the device: a TensorFlow Lite reader
+//! and runtime written here, and MediaPipe's BlazeFace model.
+
+mod blazeface;
+mod flatbuf;
+mod graph;
+
+pub use blazeface::{detect, Detection};
