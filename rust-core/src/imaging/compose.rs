@@ -6,6 +6,7 @@ use image::{imageops, Rgb, RgbImage};
 
 use super::load::decode_upright;
 use super::normalise::{encode_to_fit, flatten_on_white, NormalisedImage};
+use super::resize::{resize_rgb, Resample};
 use super::ImageInputError;
 
 /// White space around and between the documents, pixels.
@@ -84,7 +85,7 @@ fn lay_out(parts: &[RgbImage]) -> RgbImage {
     let mut sheet = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
     let mut at = GAP_PX;
     for (part, &(pw, ph)) in parts.iter().zip(&sizes) {
-        let scaled = imageops::resize(part, pw, ph, imageops::FilterType::Triangle);
+        let scaled = resize_rgb(part, None, (pw, ph), Resample::Linear);
         let (x, y) = if across { (at, GAP_PX) } else { (GAP_PX, at) };
         imageops::replace(&mut sheet, &scaled, x as i64, y as i64);
         at += if across { pw } else { ph } + GAP_PX;

@@ -6,6 +6,7 @@ mod compose;
 mod error;
 mod load;
 mod normalise;
+mod resize;
 
 pub use compose::compose_documents;
 pub use error::ImageInputError;
@@ -13,3 +14,4 @@ pub use load::{
     decode_image, read_image_file, sniff_format, AcceptedFormat, MAX_FILE_BYTES, MAX_SIDE_PX,
 };
 pub use normalise::{normalise_for_upload, NormalisedImage, UploadFormat, MAX_UPLOAD_BYTES};
+pub use resize::{resize_luma, resize_rgb, Region, Resample};

@@ -6,6 +6,7 @@ use image::{DynamicImage, GenericImageView, ImageFormat, RgbImage};
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
 use super::load::{decode_upright, AcceptedFormat};
+use super::resize::{resize_rgb, Resample};
 use super::ImageInputError;
 
 /// The upload limit (seed: "no greater than 4 MB"), taken as 4 000 000
@@ -136,7 +137,7 @@ pub(crate) fn encode_to_fit(
             ((rgb.width() as f64 * factor) as u32).max(1),
             ((rgb.height() as f64 * factor) as u32).max(1),
         );
-        rgb = image::imageops::resize(&rgb, w, h, image::imageops::FilterType::Triangle);
+        rgb = resize_rgb(&rgb, None, (w, h), Resample::Linear);
         downscaled = true;
     }
 }

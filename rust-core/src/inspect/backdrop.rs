@@ -4,7 +4,7 @@
 
 use image::{Rgb, RgbImage};
 
-use super::colour::{is_blue, is_white, luma, saturation};
+use super::colour::{chroma, is_blue, is_white, luma};
 use super::silhouette::Silhouette;
 
 /// Which photo the administrator is taking.
@@ -54,53 +54,56 @@ const BACKDROP_DENSITY: f64 = 0.35;
 /// Measures the backdrop in `rgb` around the `people` in it.
 pub fn measure_backdrop(rgb: &RgbImage, people: &[Silhouette], flow: PhotoFlow) -> BackdropMeasure {
     let (w, h) = rgb.dimensions();
-    let is_backdrop_colour: fn(Rgb<u8>) -> bool = match flow {
-        PhotoFlow::Backdrop => is_blue,
-        PhotoFlow::App => is_white,
+    let is_colour = match flow {
+        PhotoFlow::Backdrop => mask(rgb, is_blue),
+        PhotoFlow::App => mask(rgb, is_white),
     };
-    let mut colour = SummedArea::new(w, h);
-    let mut colour_luma = SummedArea::new(w, h);
-    let mut is_colour = vec![false; (w * h) as usize];
-    for (x, y, &p) in rgb.enumerate_pixels() {
-        if is_backdrop_colour(p) {
-            is_colour[(y * w + x) as usize] = true;
-            colour.set(x, y, 1);
-            colour_luma.set(x, y, luma(p) as u32);
-        }
-    }
-    colour.accumulate();
-    colour_luma.accumulate();
+    let colour = SummedArea::new(w, h, is_colour.iter().map(|&c| c as u32));
+    let colour_luma = SummedArea::new(
+        w,
+        h,
+        rgb.pixels()
+            .zip(&is_colour)
+            .map(|(&p, &c)| if c { luma(p) as u32 } else { 0 }),
+    );
     // About a character stroke's spacing on a backdrop filling the frame.
     let radius = (w.max(h) / 50).max(3);
-    let (mut background, mut covered, mut text) = (0u64, 0u64, 0u64);
-    let mut text_box: Option<(u32, u32, u32, u32)> = None;
-    let mut channels = [Vec::new(), Vec::new(), Vec::new()];
-    for (x, y, &p) in rgb.enumerate_pixels() {
+    let is_person = |x: u32, y: u32| {
         let (fx, fy) = (x as f64 + 0.5, y as f64 + 0.5);
-        if people.iter().any(|person| person.contains(fx, fy)) {
-            continue;
-        }
-        background += 1;
-        if x % 2 == 0 && y % 2 == 0 {
-            for (c, v) in channels.iter_mut().zip(p.0) {
+        people.iter().any(|person| person.contains(fx, fy))
+    };
+    // Coverage and the typical colour are shares and medians of the
+    // background: every second pixel in each direction measures them.
+    let (mut background, mut covered) = (0u64, 0u64);
+    let mut channels = [Vec::new(), Vec::new(), Vec::new()];
+    for y in (0..h).step_by(2) {
+        for x in (0..w).step_by(2) {
+            if is_person(x, y) {
+                continue;
+            }
+            background += 1;
+            for (c, v) in channels.iter_mut().zip(rgb.get_pixel(x, y).0) {
                 c.push(v);
             }
+            let (n, count) = colour.window(x, y, radius);
+            covered += (count as f64 >= BACKDROP_DENSITY * n as f64) as u64;
         }
-        let (n, count) = colour.window(x, y, radius);
-        let (n, count) = (n as f64, count as f64);
-        if count < BACKDROP_DENSITY * n {
-            continue;
-        }
-        covered += 1;
-        if flow == PhotoFlow::Backdrop
-            && !is_colour[(y * w + x) as usize]
-            && count >= TEXT_MIN_BLUE_AROUND * n
-        {
+    }
+    // Characters are thin strokes: every pixel is looked at, the cheap
+    // tests first.
+    let mut text = 0u64;
+    let mut text_box: Option<(u32, u32, u32, u32)> = None;
+    if flow == PhotoFlow::Backdrop {
+        for (x, y, &p) in rgb.enumerate_pixels() {
+            if is_colour[(y * w + x) as usize] || !may_be_text(p) {
+                continue;
+            }
+            let (n, count) = colour.window(x, y, radius);
+            if (count as f64) < TEXT_MIN_BLUE_AROUND * n as f64 || is_person(x, y) {
+                continue;
+            }
             let (_, luma_sum) = colour_luma.window(x, y, radius);
-            let around = luma_sum as f64 / count;
-            if luma(p) as f64 >= around + TEXT_MIN_CONTRAST as f64
-                && saturation(p) < TEXT_MAX_SATURATION
-            {
+            if luma(p) as f64 >= luma_sum as f64 / count as f64 + TEXT_MIN_CONTRAST as f64 {
                 text += 1;
                 let b = text_box.get_or_insert((x, y, x, y));
                 *b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
@@ -117,6 +120,22 @@ pub fn measure_backdrop(rgb: &RgbImage, people: &[Silhouette], flow: PhotoFlow) 
         text_box,
         typical: Rgb(channels.map(median)),
     }
+}
+
+/// Which pixels of `rgb` have the backdrop's colour, row by row (generic,
+/// so the colour test is inlined into the loop over every pixel).
+fn mask(rgb: &RgbImage, is_colour: impl Fn(Rgb<u8>) -> bool) -> Vec<bool> {
+    rgb.pixels().map(|&p| is_colour(p)).collect()
+}
+
+/// Whether `p` is bright and pale enough to be a character's stroke at
+/// all: luma at least `TEXT_MIN_CONTRAST` and saturation below
+/// `TEXT_MAX_SATURATION`, in integers (most pixels stop here).
+fn may_be_text(p: Rgb<u8>) -> bool {
+    let [r, g, b] = p.0.map(u32::from);
+    let max = r.max(g).max(b);
+    299 * r + 587 * g + 114 * b >= 1000 * TEXT_MIN_CONTRAST as u32
+        && (chroma(p) as f32) < TEXT_MAX_SATURATION * max as f32
 }
 
 /// The median of `values` (0 when empty).
@@ -136,36 +155,30 @@ struct SummedArea {
 }
 
 impl SummedArea {
-    fn new(width: u32, height: u32) -> SummedArea {
+    /// The table of `values`, given row by row: each entry is its row's
+    /// running sum plus the entry above (wrapping: partial terms of a
+    /// window may dip below zero, its total does not).
+    fn new(width: u32, height: u32, values: impl Iterator<Item = u32>) -> SummedArea {
+        let stride = width as usize + 1;
+        let mut sums = vec![0u32; stride * (height as usize + 1)];
+        let mut values = values;
+        for y in 1..=height as usize {
+            let (above, row) = sums[(y - 1) * stride..(y + 1) * stride].split_at_mut(stride);
+            let mut run = 0u32;
+            for (v, &up) in row.iter_mut().zip(above.iter()).skip(1) {
+                run = run.wrapping_add(values.next().unwrap_or(0));
+                *v = up.wrapping_add(run);
+            }
+        }
         SummedArea {
             width,
             height,
-            sums: vec![0; (width as usize + 1) * (height as usize + 1)],
+            sums,
         }
     }
 
     fn index(&self, x: u32, y: u32) -> usize {
         y as usize * (self.width as usize + 1) + x as usize
-    }
-
-    /// Sets the value of pixel (x, y); call before `accumulate`.
-    fn set(&mut self, x: u32, y: u32, value: u32) {
-        let i = self.index(x + 1, y + 1);
-        self.sums[i] = value;
-    }
-
-    /// Turns the values into running sums.
-    fn accumulate(&mut self) {
-        for y in 1..=self.height {
-            for x in 1..=self.width {
-                let i = self.index(x, y);
-                // Wrapping: the partial terms may dip below zero, the total does not.
-                self.sums[i] = self.sums[i]
-                    .wrapping_add(self.sums[self.index(x - 1, y)])
-                    .wrapping_add(self.sums[self.index(x, y - 1)])
-                    .wrapping_sub(self.sums[self.index(x - 1, y - 1)]);
-            }
-        }
     }
 
     /// (pixel count, sum) of the window of `radius` around (x, y), clipped

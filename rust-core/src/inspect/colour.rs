@@ -58,8 +58,12 @@ pub fn distance(a: Rgb<u8>, b: Rgb<u8>) -> f64 {
 /// coloured (chroma ≥ 40, saturation ≥ 0.35). Navy (20, 30, 80) is blue;
 /// black with a bluish cast (15, 15, 25) is not.
 pub fn is_blue(p: Rgb<u8>) -> bool {
-    let h = hue(p);
-    (190.0..=260.0).contains(&h) && chroma(p) >= 40 && saturation(p) >= 0.35
+    // In integers (every pixel of a photo goes through here): the hue lies
+    // in 190–260° exactly when blue is the brightest channel and
+    // −5/6 ≤ (r − g) / chroma ≤ 1/3.
+    let [r, g, b] = p.0.map(i32::from);
+    let c = chroma(p) as i32;
+    b >= r && b >= g && c >= 40 && 100 * c >= 35 * b && (-5 * c..=2 * c).contains(&(6 * (r - g)))
 }
 
 /// Red clothing: hue within 18° of red (incl. crimson and maroon), strongly
@@ -119,6 +123,19 @@ mod tests {
         }
         assert!(is_white(px(235, 235, 230)) && is_white(px(170, 172, 180)));
         assert!(!is_white(px(100, 100, 100)) && !is_white(px(240, 200, 150)));
+        // The integer test of blue is the hue range it documents.
+        for r in (0..=255).step_by(5) {
+            for g in (0..=255).step_by(5) {
+                for b in (0..=255).step_by(3) {
+                    let p = px(r, g, b);
+                    let h = hue(p);
+                    let by_hue =
+                        (190.0..=260.0).contains(&h) && chroma(p) >= 40 && saturation(p) >= 0.35;
+                    let on_edge = (h - 190.0).abs() < 1e-3 || (h - 260.0).abs() < 1e-3;
+                    assert!(is_blue(p) == by_hue || on_edge, "{p:?} at {h}°");
+                }
+            }
+        }
         assert_eq!(hue(px(10, 10, 10)), 0.0);
         assert!((hue(px(0, 0, 255)) - 240.0).abs() < 1e-3);
         assert_eq!(saturation(px(0, 0, 0)), 0.0);

@@ -4,6 +4,8 @@
 
 use image::{DynamicImage, GenericImageView, RgbImage};
 
+use crate::imaging::{resize_rgb, Resample};
+
 /// An image reduced to at most `side` pixels on its long side, with the
 /// factor that maps its coordinates back to the original.
 pub struct Working {
@@ -30,9 +32,8 @@ impl Working {
             ((h as f64 / scale).round() as u32).max(1),
         );
         let rgb = match image {
-            DynamicImage::ImageRgb8(rgb) => image::imageops::thumbnail(rgb, sw, sh),
-            other => DynamicImage::from(image::imageops::thumbnail(&other.to_rgba8(), sw, sh))
-                .into_rgb8(),
+            DynamicImage::ImageRgb8(rgb) => resize_rgb(rgb, None, (sw, sh), Resample::Area),
+            other => resize_rgb(&other.to_rgb8(), None, (sw, sh), Resample::Area),
         };
         Working { rgb, scale }
     }

@@ -4,7 +4,9 @@
 
 use std::sync::OnceLock;
 
-use image::{imageops, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
+
+use crate::imaging::{resize_rgb, Resample};
 
 use super::graph::{Graph, ModelError};
 
@@ -67,7 +69,7 @@ pub fn detect(rgb: &RgbImage, min_score: f32) -> Result<Vec<Detection>, ModelErr
         ((w as f32 * scale).round() as u32).clamp(1, SIDE),
         ((h as f32 * scale).round() as u32).clamp(1, SIDE),
     );
-    let small = imageops::thumbnail(rgb, sw, sh);
+    let small = resize_rgb(rgb, None, (sw, sh), Resample::Area);
     let (ox, oy) = ((SIDE - sw) / 2, (SIDE - sh) / 2);
     let mut input = vec![-1.0f32; (SIDE * SIDE * 3) as usize];
     for (x, y, Rgb(p)) in small.enumerate_pixels() {

@@ -130,8 +130,16 @@ fn f16_to_f32(bits: u16) -> f32 {
 }
 
 impl Graph {
-    /// Reads a TensorFlow Lite model (first subgraph).
+    /// Reads a TensorFlow Lite model (first subgraph), its operations fused
+    /// where that computes the same with less work.
     pub fn load(model: &[u8]) -> Result<Graph, ModelError> {
+        let mut graph = Graph::parse(model)?;
+        graph.ops = fuse(std::mem::take(&mut graph.ops), &graph.outputs);
+        Ok(graph)
+    }
+
+    /// The model's operations as the file lists them.
+    fn parse(model: &[u8]) -> Result<Graph, ModelError> {
         let root = Table::root(model)?;
         let codes: Vec<i32> = root
             .tables(1)?
@@ -309,10 +317,11 @@ impl Graph {
             ops.push((resolved, out, shape(out)?));
         }
         let input = *graph.i32s(1)?.first().ok_or(Malformed)? as usize;
+        let outputs: Vec<usize> = graph.i32s(2)?.into_iter().map(|o| o as usize).collect();
         Ok(Graph {
             ops,
             input: (input, shape(input)?),
-            outputs: graph.i32s(2)?.into_iter().map(|o| o as usize).collect(),
+            outputs,
             tensors: tensors.len(),
         })
     }
@@ -324,25 +333,111 @@ impl Graph {
     }
 
     /// Runs the graph on `input` (the input shape's element count) and
-    /// returns its outputs in the model's order.
+    /// returns its outputs in the model's order. Each intermediate tensor's
+    /// memory is reused once its last reader has run.
     pub fn run(&self, input: Vec<f32>) -> Vec<Tensor> {
         let mut values: Vec<Tensor> = vec![Tensor::default(); self.tensors];
         values[self.input.0] = Tensor {
             shape: self.input.1.clone(),
             data: input,
         };
-        for (op, out, shape) in &self.ops {
-            let data = execute_fast(op, &values, shape);
+        let mut last_read = vec![usize::MAX; self.tensors];
+        for (i, (op, _, _)) in self.ops.iter().enumerate() {
+            for t in op.inputs() {
+                last_read[t] = i;
+            }
+        }
+        let mut spare: Vec<Vec<f32>> = Vec::new();
+        for (i, (op, out, shape)) in self.ops.iter().enumerate() {
+            let mut data = spare.pop().unwrap_or_default();
+            execute_fast(op, &values, shape, &mut data);
             values[*out] = Tensor {
                 shape: shape.clone(),
                 data,
             };
+            for t in op.inputs() {
+                if last_read[t] == i && !self.outputs.contains(&t) {
+                    spare.push(std::mem::take(&mut values[t].data));
+                }
+            }
         }
         self.outputs
             .iter()
             .map(|&o| std::mem::take(&mut values[o]))
             .collect()
     }
+}
+
+impl Op {
+    /// The tensors the operation reads.
+    fn inputs(&self) -> Vec<usize> {
+        match self {
+            Op::Conv { input, .. }
+            | Op::Depthwise { input, .. }
+            | Op::Relu { input }
+            | Op::Pad { input, .. }
+            | Op::MaxPool { input, .. }
+            | Op::Reshape { input } => vec![*input],
+            Op::Add { a, b, .. } => vec![*a, *b],
+            Op::Concat { inputs, .. } => inputs.clone(),
+        }
+    }
+
+    /// The operation's own ReLU flag, when it has one.
+    fn relu_flag(&mut self) -> Option<&mut bool> {
+        match self {
+            Op::Conv { relu, .. } | Op::Depthwise { relu, .. } | Op::Add { relu, .. } => Some(relu),
+            _ => None,
+        }
+    }
+}
+
+/// Fewer, larger steps computing the same: a ReLU whose input nothing else
+/// reads becomes its producer's flag, and a padding of the last (channel)
+/// dimension that only feeds an addition is done by the addition.
+fn fuse(ops: Vec<(Op, usize, Vec<usize>)>, outputs: &[usize]) -> Vec<(Op, usize, Vec<usize>)> {
+    let mut readers = std::collections::HashMap::<usize, usize>::new();
+    for t in ops
+        .iter()
+        .flat_map(|(op, _, _)| op.inputs())
+        .chain(outputs.iter().copied())
+    {
+        *readers.entry(t).or_default() += 1;
+    }
+    let only_read_once = |t: usize| readers.get(&t) == Some(&1);
+    let mut fused: Vec<Option<(Op, usize, Vec<usize>)>> = Vec::with_capacity(ops.len());
+    let mut producer = std::collections::HashMap::<usize, usize>::new();
+    for (mut op, out, shape) in ops {
+        if let Op::Relu { input } = op {
+            if let Some(&at) = producer.get(&input).filter(|_| only_read_once(input)) {
+                if let Some((made, made_out, _)) = fused[at].as_mut() {
+                    if let Some(flag @ false) = made.relu_flag() {
+                        *flag = true;
+                        *made_out = out;
+                        producer.insert(out, at);
+                        continue;
+                    }
+                }
+            }
+        }
+        if let Op::Add { a, b, .. } = &mut op {
+            for operand in [a, b] {
+                let Some(&at) = producer.get(operand).filter(|_| only_read_once(*operand)) else {
+                    continue;
+                };
+                if let Some((Op::Pad { input, pads }, _, _)) = &fused[at] {
+                    let (last, rest) = pads.split_last().unwrap_or((&(0, 0), &[]));
+                    if last.0 == 0 && rest.iter().all(|&p| p == (0, 0)) {
+                        *operand = *input;
+                        fused[at] = None;
+                    }
+                }
+            }
+        }
+        producer.insert(out, fused.len());
+        fused.push(Some((op, out, shape)));
+    }
+    fused.into_iter().flatten().collect()
 }
 
 /// (before padding, output size) of a window sweep.
@@ -353,29 +448,57 @@ fn window(size: usize, k: usize, stride: usize, padding: Padding, out: usize) ->
     }
 }
 
+/// `c += a × b` for row-major matrices of `m × k`, `k × n` and `m × n`,
+/// by `matrixmultiply`'s kernels (chosen for the CPU at run time).
+fn multiply_add(a: &[f32], b: &[f32], c: &mut [f32], (m, k, n): (usize, usize, usize)) {
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
+    // SAFETY: the three slices hold at least the elements the row-major
+    // strides given address (checked above), and `c` does not alias them.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            k as isize,
+            1,
+            b.as_ptr(),
+            n as isize,
+            1,
+            1.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
+}
+
 /// [`execute`] compiled for AVX2 and FMA where the CPU has them (the loops
 /// are written to vectorise; phones' aarch64 has NEON as its baseline).
-fn execute_fast(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
+fn execute_fast(op: &Op, v: &[Tensor], out_shape: &[usize], out: &mut Vec<f32>) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
         // SAFETY: the CPU supports the features the function is compiled for.
-        return unsafe { execute_avx2(op, v, out_shape) };
+        return unsafe { execute_avx2(op, v, out_shape, out) };
     }
-    execute(op, v, out_shape)
+    execute(op, v, out_shape, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn execute_avx2(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
-    execute(op, v, out_shape)
+unsafe fn execute_avx2(op: &Op, v: &[Tensor], out_shape: &[usize], out: &mut Vec<f32>) {
+    execute(op, v, out_shape, out)
 }
 
+/// Computes `op` into `out` (any previous contents are discarded).
 #[inline(always)]
-fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
+fn execute(op: &Op, v: &[Tensor], out_shape: &[usize], out: &mut Vec<f32>) {
     let (oh, ow) = (
         out_shape.get(1).copied().unwrap_or(1),
         out_shape.get(2).copied().unwrap_or(1),
     );
+    out.clear();
     match op {
         Op::Conv {
             input,
@@ -394,36 +517,42 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
                 window(h, *kh, *stride, *padding, oh),
                 window(w, *kw, *stride, *padding, ow),
             );
-            let mut out = vec![0.0f32; oh * ow * cout];
-            for oy in 0..oh {
-                for ox in 0..ow {
-                    let acc = &mut out[(oy * ow + ox) * cout..][..*cout];
-                    acc.copy_from_slice(bias);
-                    for ky in 0..*kh {
-                        let iy = (oy * stride + ky) as isize - py as isize;
-                        if iy < 0 || iy >= h as isize {
-                            continue;
-                        }
-                        for kx in 0..*kw {
-                            let ix = (ox * stride + kx) as isize - px as isize;
-                            if ix < 0 || ix >= w as isize {
+            out.extend(bias.iter().copied().cycle().take(oh * ow * cout));
+            let depth = kh * kw * cin;
+            if depth == *cin && *stride == 1 && oh == h && ow == w {
+                // A 1 × 1 convolution: the input's pixels are the rows.
+                multiply_add(&x.data, weights, out, (oh * ow, depth, *cout));
+            } else {
+                // One output row at a time, each pixel's receptive field
+                // laid out as a row of a small matrix that stays in cache.
+                let mut patches = vec![0.0f32; ow * depth];
+                for oy in 0..oh {
+                    patches.fill(0.0);
+                    for ox in 0..ow {
+                        let row = &mut patches[ox * depth..][..depth];
+                        for ky in 0..*kh {
+                            let iy = (oy * stride + ky) as isize - py as isize;
+                            if iy < 0 || iy >= h as isize {
                                 continue;
                             }
-                            let pixel = &x.data[(iy as usize * w + ix as usize) * cin..][..*cin];
-                            let taps = &weights[(ky * kw + kx) * cin * cout..][..cin * cout];
-                            for (&value, row) in pixel.iter().zip(taps.chunks_exact(*cout)) {
-                                for (a, &wt) in acc.iter_mut().zip(row) {
-                                    *a += value * wt;
+                            for kx in 0..*kw {
+                                let ix = (ox * stride + kx) as isize - px as isize;
+                                if ix < 0 || ix >= w as isize {
+                                    continue;
                                 }
+                                let from = (iy as usize * w + ix as usize) * cin;
+                                row[(ky * kw + kx) * cin..][..*cin]
+                                    .copy_from_slice(&x.data[from..][..*cin]);
                             }
                         }
                     }
-                    if *relu {
-                        acc.iter_mut().for_each(|a| *a = a.max(0.0));
-                    }
+                    let rows = &mut out[oy * ow * cout..][..ow * cout];
+                    multiply_add(&patches, weights, rows, (ow, depth, *cout));
                 }
             }
-            out
+            if *relu {
+                out.iter_mut().for_each(|a| *a = a.max(0.0));
+            }
         }
         Op::Depthwise {
             input,
@@ -440,11 +569,10 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
                 window(h, *kh, *stride, *padding, oh),
                 window(w, *kw, *stride, *padding, ow),
             );
-            let mut out = vec![0.0f32; oh * ow * c];
+            out.extend(bias.iter().copied().cycle().take(oh * ow * c));
             for oy in 0..oh {
                 for ox in 0..ow {
                     let acc = &mut out[(oy * ow + ox) * c..][..c];
-                    acc.copy_from_slice(bias);
                     for ky in 0..*kh {
                         let iy = (oy * stride + ky) as isize - py as isize;
                         if iy < 0 || iy >= h as isize {
@@ -467,18 +595,29 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
                     }
                 }
             }
-            out
         }
-        Op::Add { a, b, relu } => v[*a]
-            .data
-            .iter()
-            .zip(&v[*b].data)
-            .map(|(x, y)| if *relu { (x + y).max(0.0) } else { x + y })
-            .collect(),
-        Op::Relu { input } => v[*input].data.iter().map(|x| x.max(0.0)).collect(),
+        Op::Add { a, b, relu } => {
+            // Either operand may have fewer channels than the sum (a fused
+            // zero padding of its last dimension).
+            let c = out_shape.last().copied().unwrap_or(1).max(1);
+            let pixels = out_shape.iter().product::<usize>() / c;
+            out.resize(pixels * c, 0.0);
+            for t in [&v[*a], &v[*b]] {
+                let tc = t.shape.last().copied().unwrap_or(1).max(1);
+                for (sum, part) in out.chunks_exact_mut(c).zip(t.data.chunks_exact(tc)) {
+                    for (s, &p) in sum.iter_mut().zip(part) {
+                        *s += p;
+                    }
+                }
+            }
+            if *relu {
+                out.iter_mut().for_each(|a| *a = a.max(0.0));
+            }
+        }
+        Op::Relu { input } => out.extend(v[*input].data.iter().map(|x| x.max(0.0))),
         Op::Pad { input, pads } => {
             let x = &v[*input];
-            let mut out = vec![0.0f32; out_shape.iter().product()];
+            out.resize(out_shape.iter().product(), 0.0);
             let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3]);
             let (pt, pl, pc) = (pads[1].0, pads[2].0, pads[3].0);
             let oc = out_shape[3];
@@ -489,7 +628,6 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
                     out[at..at + c].copy_from_slice(src);
                 }
             }
-            out
         }
         Op::MaxPool {
             input,
@@ -503,7 +641,7 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
                 window(h, *kh, *stride, *padding, oh),
                 window(w, *kw, *stride, *padding, ow),
             );
-            let mut out = vec![f32::MIN; oh * ow * c];
+            out.resize(oh * ow * c, f32::MIN);
             for oy in 0..oh {
                 for ox in 0..ow {
                     let acc = &mut out[(oy * ow + ox) * c..][..c];
@@ -522,12 +660,10 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
                     }
                 }
             }
-            out
         }
-        Op::Reshape { input } => v[*input].data.clone(),
+        Op::Reshape { input } => out.extend_from_slice(&v[*input].data),
         Op::Concat { inputs, axis } => {
             let outer: usize = out_shape[..*axis].iter().product();
-            let mut out = Vec::with_capacity(out_shape.iter().product());
             for o in 0..outer {
                 for &i in inputs {
                     let t = &v[i];
@@ -535,7 +671,6 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize]) -> Vec<f32> {
                     out.extend_from_slice(&t.data[o * chunk..][..chunk]);
                 }
             }
-            out
         }
     }
 }
@@ -551,6 +686,36 @@ mod tests {
         assert_eq!(f16_to_f32(0x0000), 0.0);
         assert_eq!(f16_to_f32(0x7bff), 65504.0);
         assert!((f16_to_f32(0x0001) - 5.96e-8).abs() < 1e-9);
+    }
+
+    #[test]
+    fn fused_operations_compute_what_the_model_lists() {
+        let model = include_bytes!("../../../data/face_detection_short_range.tflite");
+        let (listed, fused) = (Graph::parse(model).unwrap(), Graph::load(model).unwrap());
+        // BlazeFace's ReLUs and channel paddings all fold into other steps.
+        let count = |g: &Graph, f: fn(&Op) -> bool| g.ops.iter().filter(|(op, _, _)| f(op)).count();
+        let relu_or_pad = |op: &Op| matches!(op, Op::Relu { .. } | Op::Pad { .. });
+        assert!(count(&listed, relu_or_pad) > 20);
+        assert_eq!(count(&fused, relu_or_pad), 0);
+        let mut seed = 7u32;
+        let input: Vec<f32> = (0..128 * 128 * 3)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (seed >> 8) as f32 / (1 << 23) as f32 - 1.0
+            })
+            .collect();
+        let (a, b) = (listed.run(input.clone()), fused.run(input));
+        assert_eq!(a.len(), 2);
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.shape, y.shape);
+            let worst = x
+                .data
+                .iter()
+                .zip(&y.data)
+                .map(|(p, q)| (p - q).abs())
+                .fold(0.0, f32::max);
+            assert!(worst < 1e-4, "{worst}");
+        }
     }
 
     #[test]
