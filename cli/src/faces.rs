@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{FaceDetector, FaceDetectorSettings};
+use icp_companion::inspect::{find_faces, FaceDetector, FaceDetectorSettings};
 use icp_companion::user_facing::UserFacing;
 
 use crate::annotate::{outline, save_beside};
@@ -19,6 +19,11 @@ pub struct FacesArgs {
     /// in this folder.
     #[arg(long)]
     annotate: Option<PathBuf>,
+    /// SeetaFace's full search of the photo instead of the checks' fast
+    /// path (BlazeFace, then SeetaFace around each face): slower, finds
+    /// smaller faces.
+    #[arg(long)]
+    thorough: bool,
 }
 
 pub fn run(args: FacesArgs) -> Result<(), String> {
@@ -31,9 +36,12 @@ pub fn run(args: FacesArgs) -> Result<(), String> {
                 continue;
             }
         };
-        let gray = image.to_luma8();
         let started = Instant::now();
-        let faces = detector.detect(&gray);
+        let faces = if args.thorough {
+            detector.detect(&image.to_luma8())
+        } else {
+            find_faces(&image)
+        };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let list: Vec<String> = faces
             .iter()

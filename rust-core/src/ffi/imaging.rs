@@ -2,8 +2,7 @@
 
 use crate::imaging::{decode_image, ImageInputError, NormalisedImage};
 use crate::inspect::{
-    AdminPhotoProfile, DocumentProfile, DocumentType, FaceBox, FaceDetector, FaceDetectorSettings,
-    Finding, PhotoFlow, RequiredMarks,
+    AdminPhotoProfile, DocumentProfile, DocumentType, FaceBox, Finding, PhotoFlow, RequiredMarks,
 };
 
 use super::blocking::off_thread;
@@ -26,12 +25,13 @@ pub async fn compose_documents(photos: Vec<Vec<u8>>) -> Result<NormalisedImage, 
 }
 
 /// Faces found in a photo (JPEG, PNG or GIF bytes) by the on-device
-/// detector with its default settings, largest first, off the caller's thread.
+/// detector, as the photo checks find them, largest first, off the caller's
+/// thread.
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn detect_faces(bytes: Vec<u8>) -> Result<Vec<FaceBox>, ImageError> {
     off_thread(move || -> Result<_, ImageInputError> {
         let image = decode_image(&bytes)?;
-        Ok(FaceDetector::new(FaceDetectorSettings::default()).detect(&image.to_luma8()))
+        Ok(crate::inspect::find_faces(&image))
     })
     .await
 }

@@ -153,6 +153,13 @@ pub fn check_admin_photo(
     findings
 }
 
+/// The faces in `image` as the administrator-photo check finds them
+/// (BlazeFace with SeetaFace's measure, on the 640 px working copy), in
+/// `image`'s pixel coordinates, largest first.
+pub fn find_faces(image: &DynamicImage) -> Vec<FaceBox> {
+    detect_scaled(&Working::new(image, WORKING_SIDE), image.dimensions())
+}
+
 /// Faces in the working copy, in the original's pixel coordinates.
 fn detect_scaled(working: &Working, (w, h): (u32, u32)) -> Vec<FaceBox> {
     let s = working.scale;

@@ -30,8 +30,9 @@ pub struct FaceBox {
     pub width: u32,
     /// Height, pixels.
     pub height: u32,
-    /// Detector confidence: SeetaFace's cascade score (4 and up kept), or
-    /// BlazeFace's probability (0.5–1).
+    /// Detector confidence: BlazeFace's probability (0.3–1) for faces it
+    /// found, SeetaFace's cascade score (4 and up) for faces only SeetaFace's
+    /// full search found; platform boxes carry the platform's own.
     pub score: f64,
 }
 

@@ -14,7 +14,8 @@ mod silhouette;
 mod working;
 
 pub use admin_photo::{
-    check_admin_photo, check_framing_and_quality, sharpness, sharpness_at, AdminPhotoProfile,
+    check_admin_photo, check_framing_and_quality, find_faces, sharpness, sharpness_at,
+    AdminPhotoProfile,
 };
 pub use backdrop::PhotoFlow;
 pub use document::{check_document, DocumentProfile, DocumentType, RequiredMarks};
