@@ -3,7 +3,8 @@
 # downloads under target/test-deps so a second run fetches nothing:
 #   JNA (Debian libjna-java), the Kotlin compiler (npm kotlin-compiler),
 #   kotlinx-coroutines-core (from the PyPI wheel kotlin-jupyter-kernel; Apache-2.0),
-#   photos of people for the face tests (npm @vladmandic/face-api, PyPI scikit-image).
+#   photos of people for the face tests (npm @vladmandic/face-api, PyPI scikit-image),
+#   a stock tus server for the upload tests (npm @tus/server, @tus/file-store).
 # Prints the environment variables the runners use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,7 +54,19 @@ if [ ! -f "$deps/faces/astronaut.png" ]; then
   rm -rf "$tmp"
 fi
 
+# A stock tus server for the upload tests (npm @tus/server 2.4.5 with
+# @tus/file-store 2.1.1, MIT), run by node from tests/tus/server.mjs.
+if [ ! -d "$deps/tus/node_modules/@tus/server" ]; then
+  echo "installing @tus/server and @tus/file-store (npm)" >&2
+  mkdir -p "$deps/tus"
+  cp "$root/tests/tus/server.mjs" "$deps/tus/"
+  (cd "$deps/tus" && npm install --silent --no-audit --no-fund \
+      "@tus/server@2.4.5" "@tus/file-store@2.1.1" >&2)
+fi
+cp "$root/tests/tus/server.mjs" "$deps/tus/server.mjs"
+
 echo "ICP_FACE_PHOTOS=$deps/faces"
+echo "ICP_TUS_SERVER=$deps/tus/server.mjs"
 echo "KOTLINC=$deps/kotlinc/bin/kotlinc"
 echo "KOTLIN_STDLIB=$deps/kotlinc/lib/kotlin-stdlib.jar"
 echo "JNA_JAR=/usr/share/java/jna.jar"

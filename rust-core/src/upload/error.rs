@@ -1,0 +1,122 @@
+//! Why an upload stopped. Transient failures (network cuts, timeouts,
+//! server errors) are retried inside the client and only surface once the
+//! retry budget is spent; the others stop at once and keep the photo queued.
+
+use crate::user_facing::UserFacing;
+
+/// A stopped upload. Each variant has a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UploadError {
+    /// The network failed (cut, reset, unreachable) on every retry.
+    #[error("The network connection failed ({0}). The photo stays queued and is sent when the connection returns.")]
+    Network(String),
+    /// The server did not answer in time on every retry.
+    #[error("The upload server did not answer in time. The photo stays queued.")]
+    Timeout,
+    /// The server failed (5xx) on every retry.
+    #[error("The upload server failed (HTTP {0}). The photo stays queued and is retried later.")]
+    Server(u16),
+    /// The token was refused: the order was cancelled or the phone unbound.
+    #[error("The upload was refused: this phone is no longer authorised for the order. Scan the order's QR code again.")]
+    Unauthorized,
+    /// The order no longer accepts photos (expired or already submitted).
+    #[error("The order no longer accepts photos (it expired or was submitted). Refresh the filing page.")]
+    OrderClosed,
+    /// The server refused the request for another reason (4xx).
+    #[error("The upload server refused the request (HTTP {status}): {detail}.")]
+    Rejected {
+        /// HTTP status.
+        status: u16,
+        /// What the server said, shortened.
+        detail: String,
+    },
+    /// The server speaks no tus 1.0.0 or lacks a required extension.
+    #[error("The upload server is not compatible: {0}.")]
+    Incompatible(String),
+    /// The address is not HTTPS (plain HTTP only to loopback) or points
+    /// outside the order's gateway.
+    #[error("Refused to send photos to {0}: not the order's secure gateway.")]
+    InsecureEndpoint(String),
+    /// The server's copy does not match what was sent.
+    #[error("The uploaded file does not match the photo (checksum). It will be sent again.")]
+    ChecksumMismatch,
+    /// The photo is larger than the server accepts.
+    #[error("The photo is too large for the server ({size} bytes, at most {max}).")]
+    TooLarge {
+        /// The photo's size.
+        size: u64,
+        /// The server's `Tus-Max-Size`.
+        max: u64,
+    },
+    /// The app cancelled the upload.
+    #[error("The upload was cancelled.")]
+    Cancelled,
+    /// The queue on the phone could not be read or written.
+    #[error("The upload queue on this phone could not be used: {0}.")]
+    Storage(String),
+}
+
+impl UploadError {
+    /// Whether trying again later may succeed (the photo stays queued).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            UploadError::Network(_)
+                | UploadError::Timeout
+                | UploadError::Server(_)
+                | UploadError::ChecksumMismatch
+        )
+    }
+}
+
+impl UserFacing for UploadError {
+    fn code(&self) -> &'static str {
+        match self {
+            UploadError::Network(_) => "upload.network",
+            UploadError::Timeout => "upload.timeout",
+            UploadError::Server(_) => "upload.server_error",
+            UploadError::Unauthorized => "upload.unauthorized",
+            UploadError::OrderClosed => "upload.order_closed",
+            UploadError::Rejected { .. } => "upload.rejected",
+            UploadError::Incompatible(_) => "upload.incompatible_server",
+            UploadError::InsecureEndpoint(_) => "upload.insecure_endpoint",
+            UploadError::ChecksumMismatch => "upload.checksum_mismatch",
+            UploadError::TooLarge { .. } => "upload.too_large",
+            UploadError::Cancelled => "upload.cancelled",
+            UploadError::Storage(_) => "upload.storage",
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            UploadError::Network(_) => {
+                "网络连接失败。照片仍在队列中，网络恢复后会自动上传。".into()
+            }
+            UploadError::Timeout => "上传服务器响应超时。照片仍在队列中。".into(),
+            UploadError::Server(status) => {
+                format!("上传服务器出错（HTTP {status}）。照片仍在队列中，稍后重试。")
+            }
+            UploadError::Unauthorized => {
+                "上传被拒绝：本手机已无权处理该订单。请重新扫描订单二维码。".into()
+            }
+            UploadError::OrderClosed => {
+                "该订单已不再接收照片（已过期或已提交）。请刷新备案页面。".into()
+            }
+            UploadError::Rejected { status, .. } => {
+                format!("上传服务器拒绝了请求（HTTP {status}）。")
+            }
+            UploadError::Incompatible(why) => format!("上传服务器不兼容：{why}。"),
+            UploadError::InsecureEndpoint(url) => {
+                format!("拒绝向 {url} 发送照片：它不是订单指定的安全网关。")
+            }
+            UploadError::ChecksumMismatch => {
+                "上传的文件与照片不一致（校验失败），将重新发送。".into()
+            }
+            UploadError::TooLarge { size, max } => {
+                format!("照片超出服务器允许的大小（{size} 字节，最多 {max} 字节）。")
+            }
+            UploadError::Cancelled => "上传已取消。".into(),
+            UploadError::Storage(_) => "无法使用本手机上的上传队列。".into(),
+        }
+    }
+}

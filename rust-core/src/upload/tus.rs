@@ -1,0 +1,338 @@
+//! The tus 1.0.0 resumable-upload protocol (core, creation, checksum,
+//! termination, expiration), one request per method, over `reqwest` with
+//! rustls. The resume loop and retries live in `transfer`.
+
+use std::time::Duration;
+
+use data_encoding::BASE64;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::{Method, Response, StatusCode};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::UploadError;
+
+const TUS_VERSION: &str = "1.0.0";
+
+/// What the server offers, from its `OPTIONS` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Capabilities {
+    /// `Tus-Extension`, e.g. `creation`, `checksum`, `termination`.
+    pub extensions: Vec<String>,
+    /// `Tus-Checksum-Algorithm`, lower case.
+    pub checksum_algorithms: Vec<String>,
+    /// `Tus-Max-Size`, when the server states one.
+    pub max_size: Option<u64>,
+}
+
+impl Capabilities {
+    /// Whether every chunk can carry a sha256 checksum the server verifies.
+    pub fn verifies_sha256(&self) -> bool {
+        self.extensions.iter().any(|e| e == "checksum")
+            && self.checksum_algorithms.iter().any(|a| a == "sha256")
+    }
+
+    /// Whether the server offers `extension`.
+    pub fn offers(&self, extension: &str) -> bool {
+        self.extensions.iter().any(|e| e == extension)
+    }
+}
+
+/// An upload the server created: where it lives and its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    /// The upload's URL (on the gateway's origin).
+    pub url: Url,
+    /// Bytes the server holds.
+    pub offset: u64,
+    /// `Upload-Expires`, as the server wrote it, when it states one.
+    pub expires: Option<String>,
+}
+
+/// A tus endpoint on one gateway, with the phone's bearer token.
+#[derive(Clone)]
+pub struct TusClient {
+    http: reqwest::Client,
+    endpoint: Url,
+    token: Option<HeaderValue>,
+}
+
+impl std::fmt::Debug for TusClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token is never printed.
+        f.debug_struct("TusClient")
+            .field("endpoint", &self.endpoint.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Timeouts of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connecting (TCP and TLS).
+    pub connect: Duration,
+    /// A whole request, chunk included: a stalled connection ends here.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Whether `url` may receive photos: HTTPS, or plain HTTP to loopback.
+pub fn is_secure(url: &Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+impl TusClient {
+    /// A client for the tus `endpoint` (e.g. `https://gw.example.cn/files/`),
+    /// refused unless it is secure. `token` goes in `Authorization: Bearer`.
+    pub fn new(
+        endpoint: Url,
+        token: Option<&str>,
+        timeouts: Timeouts,
+    ) -> Result<TusClient, UploadError> {
+        if !is_secure(&endpoint) {
+            return Err(UploadError::InsecureEndpoint(endpoint.to_string()));
+        }
+        let token = token
+            .map(|t| {
+                let mut v = HeaderValue::from_str(&format!("Bearer {t}"))
+                    .map_err(|_| UploadError::Unauthorized)?;
+                v.set_sensitive(true);
+                Ok::<_, UploadError>(v)
+            })
+            .transpose()?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.request)
+            .https_only(endpoint.scheme() == "https")
+            // Photos never follow a redirect to another server.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| UploadError::Network(e.to_string()))?;
+        Ok(TusClient {
+            http,
+            endpoint,
+            token,
+        })
+    }
+
+    /// The endpoint uploads are created at.
+    pub fn endpoint(&self) -> &Url {
+        &self.endpoint
+    }
+
+    fn request(&self, method: Method, url: &Url) -> reqwest::RequestBuilder {
+        let mut headers = HeaderMap::new();
+        headers.insert("Tus-Resumable", HeaderValue::from_static(TUS_VERSION));
+        if let Some(token) = &self.token {
+            headers.insert(AUTHORIZATION, token.clone());
+        }
+        self.http.request(method, url.clone()).headers(headers)
+    }
+
+    /// What the server offers (`OPTIONS`).
+    pub async fn capabilities(&self) -> Result<Capabilities, UploadError> {
+        let response = send(self.request(Method::OPTIONS, &self.endpoint)).await?;
+        let response = expect(response, &[StatusCode::OK, StatusCode::NO_CONTENT]).await?;
+        let list = |name: &str| -> Vec<String> {
+            header(&response, name)
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_ascii_lowercase())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let versions = list("Tus-Version");
+        if !versions.is_empty() && !versions.iter().any(|v| v == TUS_VERSION) {
+            return Err(UploadError::Incompatible(format!(
+                "tus versions {}",
+                versions.join(", ")
+            )));
+        }
+        Ok(Capabilities {
+            extensions: list("Tus-Extension"),
+            checksum_algorithms: list("Tus-Checksum-Algorithm"),
+            max_size: header(&response, "Tus-Max-Size").and_then(|v| v.parse().ok()),
+        })
+    }
+
+    /// Creates an upload of `length` bytes with `metadata` (`POST`).
+    pub async fn create(
+        &self,
+        length: u64,
+        metadata: &[(String, String)],
+    ) -> Result<Remote, UploadError> {
+        let encoded: Vec<String> = metadata
+            .iter()
+            .map(|(k, v)| format!("{k} {}", BASE64.encode(v.as_bytes())))
+            .collect();
+        let request = self
+            .request(Method::POST, &self.endpoint)
+            .header("Upload-Length", length)
+            .header("Upload-Metadata", encoded.join(","));
+        let response = expect(send(request).await?, &[StatusCode::CREATED]).await?;
+        let location = header(&response, LOCATION.as_str())
+            .ok_or_else(|| UploadError::Incompatible("no Location for the new upload".into()))?;
+        let url = self
+            .endpoint
+            .join(&location)
+            .map_err(|_| UploadError::Incompatible(format!("bad Location {location}")))?;
+        self.check_same_origin(&url)?;
+        Ok(Remote {
+            url,
+            offset: header(&response, "Upload-Offset")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+            expires: header(&response, "Upload-Expires"),
+        })
+    }
+
+    /// How many bytes the server holds of the upload at `url` (`HEAD`).
+    /// `None` when the upload is gone (expired or terminated): start anew.
+    pub async fn offset(&self, url: &Url) -> Result<Option<Remote>, UploadError> {
+        self.check_same_origin(url)?;
+        let response = send(self.request(Method::HEAD, url)).await?;
+        if matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::GONE) {
+            return Ok(None);
+        }
+        let response = expect(response, &[StatusCode::OK, StatusCode::NO_CONTENT]).await?;
+        let offset = header(&response, "Upload-Offset")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| UploadError::Incompatible("HEAD without Upload-Offset".into()))?;
+        Ok(Some(Remote {
+            url: url.clone(),
+            offset,
+            expires: header(&response, "Upload-Expires"),
+        }))
+    }
+
+    /// Sends `chunk` at `offset` (`PATCH`), with its sha256 when the server
+    /// verifies checksums; returns the server's new offset.
+    pub async fn patch(
+        &self,
+        url: &Url,
+        offset: u64,
+        chunk: Vec<u8>,
+        checksum: bool,
+    ) -> Result<u64, UploadError> {
+        self.check_same_origin(url)?;
+        let mut request = self
+            .request(Method::PATCH, url)
+            .header(CONTENT_TYPE, "application/offset+octet-stream")
+            .header("Upload-Offset", offset);
+        if checksum {
+            let digest = Sha256::digest(&chunk);
+            request = request.header(
+                "Upload-Checksum",
+                format!("sha256 {}", BASE64.encode(&digest)),
+            );
+        }
+        let response = send(request.body(chunk)).await?;
+        if response.status().as_u16() == 460 {
+            return Err(UploadError::ChecksumMismatch);
+        }
+        let response = expect(response, &[StatusCode::NO_CONTENT, StatusCode::OK]).await?;
+        header(&response, "Upload-Offset")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| UploadError::Incompatible("PATCH without Upload-Offset".into()))
+    }
+
+    /// Deletes the upload at `url` (`DELETE`, termination extension).
+    pub async fn terminate(&self, url: &Url) -> Result<(), UploadError> {
+        self.check_same_origin(url)?;
+        let response = send(self.request(Method::DELETE, url)).await?;
+        if matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::GONE) {
+            return Ok(());
+        }
+        expect(response, &[StatusCode::NO_CONTENT, StatusCode::OK]).await?;
+        Ok(())
+    }
+
+    /// Uploads live on the endpoint's origin only: a `Location` elsewhere
+    /// would send the photo to another server.
+    fn check_same_origin(&self, url: &Url) -> Result<(), UploadError> {
+        if url.origin() == self.endpoint.origin() {
+            Ok(())
+        } else {
+            Err(UploadError::InsecureEndpoint(url.to_string()))
+        }
+    }
+}
+
+/// The value of header `name`, as text.
+fn header(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+}
+
+/// Sends a request; transport failures become transient errors.
+async fn send(request: reqwest::RequestBuilder) -> Result<Response, UploadError> {
+    request.send().await.map_err(|e| {
+        if e.is_timeout() {
+            UploadError::Timeout
+        } else {
+            UploadError::Network(short(&e))
+        }
+    })
+}
+
+/// The response when its status is one of `ok`, else the error it means.
+async fn expect(response: Response, ok: &[StatusCode]) -> Result<Response, UploadError> {
+    let status = response.status();
+    if ok.contains(&status) {
+        return Ok(response);
+    }
+    let code = status.as_u16();
+    let detail: String = response
+        .text()
+        .await
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    Err(match code {
+        401 | 403 => UploadError::Unauthorized,
+        410 | 423 => UploadError::OrderClosed,
+        413 => UploadError::TooLarge { size: 0, max: 0 },
+        408 | 429 => UploadError::Server(code),
+        500..=599 => UploadError::Server(code),
+        _ => UploadError::Rejected {
+            status: code,
+            detail: detail.trim().to_string(),
+        },
+    })
+}
+
+/// A transport error's kind without the URL (which may carry ids).
+fn short(e: &reqwest::Error) -> String {
+    if e.is_connect() {
+        "could not connect".into()
+    } else if e.is_body() || e.is_request() {
+        "connection lost while sending".into()
+    } else if e.is_decode() {
+        "bad response".into()
+    } else {
+        "connection failed".into()
+    }
+}
