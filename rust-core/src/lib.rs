@@ -12,6 +12,7 @@ pub mod logging;
 pub mod order;
 pub mod rules;
 pub mod scan;
+pub mod session;
 pub mod upload;
 pub mod user_facing;
 

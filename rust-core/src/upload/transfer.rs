@@ -232,7 +232,14 @@ mod tests {
             first_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
         };
-        for (failures, full) in [(1, 100), (2, 200), (3, 400), (4, 800), (5, 1000), (30, 1000)] {
+        for (failures, full) in [
+            (1, 100),
+            (2, 200),
+            (3, 400),
+            (4, 800),
+            (5, 1000),
+            (30, 1000),
+        ] {
             let d = policy.delay(failures).as_millis();
             assert!(d >= full / 2 && d <= full, "retry {failures}: {d} ms");
         }

@@ -336,3 +336,26 @@ fn short(e: &reqwest::Error) -> String {
         "connection failed".into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_stay_on_the_endpoints_origin() {
+        let endpoint = Url::parse("https://gw.example.cn/files").unwrap();
+        let client = TusClient::new(endpoint, None, Timeouts::default()).unwrap();
+        let here = Url::parse("https://gw.example.cn/files/abc").unwrap();
+        assert!(client.check_same_origin(&here).is_ok());
+        for elsewhere in [
+            "https://evil.example.com/files/abc",
+            "http://gw.example.cn/files/abc",
+            "https://gw.example.cn:8443/files/abc",
+        ] {
+            assert!(matches!(
+                client.check_same_origin(&Url::parse(elsewhere).unwrap()),
+                Err(UploadError::InsecureEndpoint(_))
+            ));
+        }
+    }
+}

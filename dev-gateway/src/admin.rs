@@ -1,0 +1,201 @@
+//! The gateway's development side (what the filing website would do):
+//! create orders and show their QR codes, list what an order received, and
+//! act as the reviewer (return to draft, revoke the phone, expire).
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use icp_companion::order::{
+    encode, render_png, render_svg, AdminPhotoFlow, ClaimToken, DocumentKind, OrderPayload,
+    Province, Requirements, SubjectType,
+};
+use icp_companion::session::OrderStatus;
+use serde::{Deserialize, Serialize};
+
+use crate::api::error;
+use crate::state::{random_id, Order};
+use crate::{now_unix, App};
+
+/// `POST /dev/orders` body: the order the filing website created.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewOrder {
+    /// GB/T 2260 province code (31 = Shanghai).
+    pub province_code: u8,
+    /// `individual` or `organisation`.
+    pub subject: String,
+    /// The applicant's name.
+    pub applicant: String,
+    /// Domain names filed.
+    pub domains: Vec<String>,
+    /// Seconds the QR code stays valid.
+    #[serde(default = "default_validity")]
+    pub valid_seconds: u64,
+}
+
+fn default_validity() -> u64 {
+    900
+}
+
+/// What the province and subject need: documents by subject type, the
+/// administrator photo (in-app flow where the province offers it) and
+/// Shanghai's in-region rule.
+fn requirements(province: Province, subject: SubjectType) -> Requirements {
+    let rules = icp_companion::rules::requirements_for(u32::from(province.code()), subject);
+    let mut documents = vec![DocumentKind::SubjectId, DocumentKind::AuthenticityStatement];
+    if subject == SubjectType::Organisation {
+        documents.push(DocumentKind::SubjectLicence);
+    }
+    documents.sort();
+    let (app_upload, in_region) = rules
+        .map(|r| (r.app_upload, r.in_region_verification))
+        .unwrap_or((false, false));
+    Requirements {
+        documents,
+        admin_photo: if app_upload {
+            AdminPhotoFlow::App
+        } else {
+            AdminPhotoFlow::Backdrop
+        },
+        in_region_verification: in_region,
+    }
+}
+
+/// `POST /dev/orders`: creates an order and its signed QR code.
+pub async fn create(State(app): State<App>, Json(new): Json<NewOrder>) -> Response {
+    let Some(province) = Province::from_code(new.province_code) else {
+        return error(StatusCode::BAD_REQUEST, "unknown_province", vec![]);
+    };
+    let subject = match new.subject.as_str() {
+        "individual" => SubjectType::Individual,
+        "organisation" => SubjectType::Organisation,
+        _ => return error(StatusCode::BAD_REQUEST, "unknown_subject", vec![]),
+    };
+    let order_id = format!("ICP-{}", random_id(5).to_ascii_uppercase());
+    let payload = OrderPayload {
+        order_id: order_id.clone(),
+        gateway: app.base.clone(),
+        claim_token: ClaimToken::generate(),
+        expires_at: now_unix() + new.valid_seconds.max(1),
+        province,
+        subject,
+        requirements: requirements(province, subject),
+    };
+    let qr_text = match encode(&payload, &app.config.issuer) {
+        Ok(text) => text,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string(), vec![]),
+    };
+    let order = Order {
+        payload,
+        qr_text: qr_text.clone(),
+        applicant: new.applicant,
+        domains: new.domains,
+        session_token: None,
+        status: OrderStatus::Open,
+        received: Default::default(),
+    };
+    app.store
+        .lock()
+        .expect("store lock")
+        .orders
+        .insert(order_id.clone(), order);
+    (
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "order_id": order_id, "qr_text": qr_text })),
+    )
+        .into_response()
+}
+
+/// What an order received, as the reviewer sees it.
+fn listing(order: &Order) -> serde_json::Value {
+    serde_json::json!({
+        "order": order.view(),
+        "applicant": order.applicant,
+        "claimed": order.session_token.is_some(),
+        "expires_at": order.payload.expires_at,
+        "received": order.received,
+    })
+}
+
+/// `GET /dev/orders`: every order.
+pub async fn list(State(app): State<App>) -> Response {
+    let store = app.store.lock().expect("store lock");
+    Json(store.orders.values().map(listing).collect::<Vec<_>>()).into_response()
+}
+
+/// `GET /dev/orders/{id}`: one order and what it received.
+pub async fn show(State(app): State<App>, Path(id): Path<String>) -> Response {
+    with_order(&app, &id, |order| Json(listing(order)).into_response())
+}
+
+fn with_order(app: &App, id: &str, f: impl FnOnce(&mut Order) -> Response) -> Response {
+    let mut store = app.store.lock().expect("store lock");
+    match store.orders.get_mut(id) {
+        Some(order) => f(order),
+        None => error(StatusCode::NOT_FOUND, "unknown_order", vec![]),
+    }
+}
+
+/// `GET /dev/orders/{id}/qr.png`.
+pub async fn qr_png(State(app): State<App>, Path(id): Path<String>) -> Response {
+    with_order(&app, &id, |order| match render_png(&order.qr_text, 8) {
+        Ok(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), vec![]),
+    })
+}
+
+/// `GET /dev/orders/{id}/qr.svg`.
+pub async fn qr_svg(State(app): State<App>, Path(id): Path<String>) -> Response {
+    with_order(&app, &id, |order| match render_svg(&order.qr_text) {
+        Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), vec![]),
+    })
+}
+
+/// `POST /dev/orders/{id}/return`: the reviewer returns it to draft.
+pub async fn return_to_draft(State(app): State<App>, Path(id): Path<String>) -> Response {
+    with_order(&app, &id, |order| {
+        order.status = OrderStatus::ReturnedToDraft;
+        Json(listing(order)).into_response()
+    })
+}
+
+/// `POST /dev/orders/{id}/revoke`: the phone's token stops working.
+pub async fn revoke(State(app): State<App>, Path(id): Path<String>) -> Response {
+    with_order(&app, &id, |order| {
+        order.session_token = Some(format!("revoked-{}", random_id(8)));
+        Json(listing(order)).into_response()
+    })
+}
+
+/// `POST /dev/orders/{id}/expire`: the order's deadline passes now.
+pub async fn expire(State(app): State<App>, Path(id): Path<String>) -> Response {
+    with_order(&app, &id, |order| {
+        order.payload.expires_at = now_unix();
+        Json(listing(order)).into_response()
+    })
+}
+
+/// `GET /`: the orders with their QR codes, for scanning from a screen.
+pub async fn page(State(app): State<App>) -> Html<String> {
+    let store = app.store.lock().expect("store lock");
+    let mut html = String::from(
+        "<!doctype html><meta charset=utf-8><title>ICP Filing dev gateway</title>\
+         <h1>ICP Filing dev gateway</h1>",
+    );
+    if store.orders.is_empty() {
+        html.push_str("<p>No orders yet: <code>POST /dev/orders</code>.</p>");
+    }
+    for (id, order) in &store.orders {
+        let view = order.view();
+        html.push_str(&format!(
+            "<section><h2>{id}</h2><p>{:?} · {} · {} of {} photos</p>\
+             <img src=\"/dev/orders/{id}/qr.svg\" width=320 alt=\"order QR code\"></section>",
+            view.status,
+            view.domains.join(", "),
+            order.received.len(),
+            view.slots.len()
+        ));
+    }
+    Html(html)
+}

@@ -1,0 +1,154 @@
+//! The gateway's orders and uploads, in memory, with the files on disk.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use icp_companion::order::{OrderPayload, SubjectType};
+use icp_companion::session::{OrderStatus, OrderView, Slot, SlotView};
+use serde::Serialize;
+
+/// A photo the gateway holds for a slot, its sha256 verified.
+#[derive(Debug, Clone, Serialize)]
+pub struct Received {
+    /// Hex sha256 of the bytes, checked against the upload's metadata.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Where it is stored.
+    pub path: PathBuf,
+    /// The upload's metadata (capture time, checks, location evidence...).
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// One order.
+#[derive(Debug)]
+pub struct Order {
+    /// What its QR code says.
+    pub payload: OrderPayload,
+    /// The QR text (to show it again).
+    pub qr_text: String,
+    /// The applicant's full name (shown masked to the phone).
+    pub applicant: String,
+    /// Domain names filed.
+    pub domains: Vec<String>,
+    /// The bearer token of the phone that claimed it.
+    pub session_token: Option<String>,
+    /// Whether the reviewer submitted, returned or expired it.
+    pub status: OrderStatus,
+    /// Verified photos, by slot.
+    pub received: BTreeMap<Slot, Received>,
+}
+
+impl Order {
+    /// The slots the order collects.
+    pub fn slots(&self) -> Vec<Slot> {
+        Slot::required_by(&self.payload.requirements)
+            .into_iter()
+            .map(|(slot, _)| slot)
+            .collect()
+    }
+
+    /// The order as the phone shows it.
+    pub fn view(&self) -> OrderView {
+        let in_region = self.payload.requirements.in_region_verification;
+        OrderView {
+            order_id: self.payload.order_id.clone(),
+            applicant_masked: mask(&self.applicant),
+            domains: self.domains.clone(),
+            province_code: self.payload.province.code(),
+            subject: match self.payload.subject {
+                SubjectType::Individual => "individual".into(),
+                SubjectType::Organisation => "organisation".into(),
+            },
+            status: self.status,
+            slots: self
+                .slots()
+                .into_iter()
+                .map(|slot| SlotView {
+                    slot,
+                    required: true,
+                    needs_location: in_region,
+                    received_sha256: self.received.get(&slot).map(|r| r.sha256.clone()),
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether photos may be uploaded now.
+    pub fn accepts_photos(&self, now_unix: u64) -> bool {
+        now_unix < self.payload.expires_at
+            && matches!(
+                self.status,
+                OrderStatus::Open | OrderStatus::ReturnedToDraft
+            )
+    }
+}
+
+/// A name with every character but the first and last masked (`张*明`,
+/// `L*****i`); one- and two-character names keep only the first.
+pub fn mask(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
+/// An upload in progress (or finished, until the file is moved).
+#[derive(Debug)]
+pub struct Upload {
+    /// The order it belongs to.
+    pub order_id: String,
+    /// The slot it fills.
+    pub slot: Slot,
+    /// Declared length.
+    pub length: u64,
+    /// Bytes stored.
+    pub offset: u64,
+    /// The sha256 the phone declared.
+    pub sha256: String,
+    /// Where the bytes go.
+    pub path: PathBuf,
+    /// All metadata.
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// Everything the gateway holds.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// Orders by id.
+    pub orders: BTreeMap<String, Order>,
+    /// Uploads by id.
+    pub uploads: HashMap<String, Upload>,
+}
+
+impl Store {
+    /// The order a bearer token may act on.
+    pub fn order_for_token(&self, token: &str) -> Option<&Order> {
+        self.orders
+            .values()
+            .find(|o| o.session_token.as_deref() == Some(token))
+    }
+}
+
+/// A random id of `bytes` bytes, base32 lower case.
+pub fn random_id(bytes: usize) -> String {
+    let mut raw = vec![0u8; bytes];
+    getrandom::fill(&mut raw).expect("the OS random source is available");
+    data_encoding::BASE32_NOPAD
+        .encode(&raw)
+        .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_masked() {
+        assert_eq!(super::mask("张晓明"), "张*明");
+        assert_eq!(super::mask("李四"), "李*");
+        assert_eq!(super::mask("Li Wei"), "L****i");
+        assert_eq!(super::mask(""), "");
+    }
+}

@@ -1,0 +1,317 @@
+//! The phone's side (core: session and upload client) against the dev
+//! gateway on loopback: claim, checksummed uploads, submit, return to
+//! draft, revoked tokens, expired orders, a cut connection.
+
+#[allow(dead_code)]
+#[path = "../../rust-core/tests/support/net.rs"]
+mod net;
+
+use std::time::Duration;
+
+use icp_companion::order::{parse_and_verify, IssuerSigningKey, TrustPolicy, VerifiedOrder};
+use icp_companion::session::{FilingSession, OrderStatus, SessionError, SessionState, Slot};
+use icp_companion::upload::{
+    upload, RetryPolicy, Throttle, Timeouts, TusClient, UploadError, UploadJob, UploadReport,
+};
+use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
+use net::{photo_bytes, Fault, Proxy};
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
+
+const CHUNK: usize = 256 * 1024;
+
+fn issuer() -> IssuerSigningKey {
+    IssuerSigningKey::from_seed(&[7u8; 32]).unwrap()
+}
+
+async fn gateway() -> DevGateway {
+    DevGateway::start(
+        "127.0.0.1:0".parse().unwrap(),
+        Config {
+            dir: net::temp_dir("gateway"),
+            issuer: issuer(),
+            max_photo_bytes: 4_000_000,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Creates an order the way the filing website would; returns it verified
+/// as the phone's scanner would.
+async fn new_order(gw: &DevGateway, province_code: u8, subject: &str) -> VerifiedOrder {
+    let created: serde_json::Value = reqwest::Client::new()
+        .post(format!("http://{}/dev/orders", gw.addr))
+        .json(&NewOrder {
+            province_code,
+            subject: subject.into(),
+            applicant: "张晓明".into(),
+            domains: vec!["example.cn".into(), "example.com.cn".into()],
+            valid_seconds: 600,
+        })
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let trust = TrustPolicy {
+        issuers: vec![issuer().public_key()],
+        allowed_gateway_hosts: vec!["127.0.0.1".into()],
+    };
+    parse_and_verify(created["qr_text"].as_str().unwrap(), &trust, now()).unwrap()
+}
+
+async fn dev(gw: &DevGateway, order: &str, action: &str) -> serde_json::Value {
+    let client = reqwest::Client::new();
+    let url = format!("http://{}/dev/orders/{order}{action}", gw.addr);
+    let request = if action.is_empty() {
+        client.get(url)
+    } else {
+        client.post(url)
+    };
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+fn quick() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        first_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+    }
+}
+
+fn job(order: &str, slot: Slot, data: Vec<u8>, declared_sha: Option<String>) -> UploadJob {
+    let sha = declared_sha.unwrap_or_else(|| icp_companion::upload::hex(&Sha256::digest(&data)));
+    UploadJob {
+        data,
+        metadata: vec![
+            ("order".into(), order.into()),
+            ("slot".into(), slot.wire_name().into()),
+            ("sha256".into(), sha),
+            ("captured_at".into(), now().to_string()),
+        ],
+        resume: None,
+        chunk_size: CHUNK,
+    }
+}
+
+async fn send(client: &TusClient, job: &UploadJob) -> Result<UploadReport, UploadError> {
+    let mut progress = Throttle::new(Duration::from_millis(100), |_, _| {});
+    upload(
+        client,
+        job,
+        &quick(),
+        &mut progress,
+        &CancellationToken::new(),
+        |_| {},
+    )
+    .await
+}
+
+fn client_for(session: &FilingSession) -> TusClient {
+    TusClient::new(
+        session.upload_endpoint().unwrap(),
+        Some(session.token()),
+        Timeouts::default(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
+    let gw = gateway().await;
+    let order = new_order(&gw, 31, "organisation").await;
+    let id = order.payload.order_id.clone();
+    let mut session = FilingSession::claim(order.clone(), Timeouts::default())
+        .await
+        .unwrap();
+    let view = session.view().clone();
+    assert_eq!(view.applicant_masked, "张*明");
+    assert_eq!(view.province_code, 31);
+    assert!(
+        view.slots.iter().all(|s| s.needs_location),
+        "Shanghai: in-region evidence"
+    );
+    let slots: Vec<Slot> = view.slots.iter().map(|s| s.slot).collect();
+    assert_eq!(
+        slots,
+        vec![
+            Slot::SubjectId,
+            Slot::SubjectLicence,
+            Slot::AuthenticityStatement,
+            Slot::AdminPhoto
+        ]
+    );
+    assert_eq!(session.state(), SessionState::Claimed);
+    // The one-time token cannot be used twice.
+    assert_eq!(
+        FilingSession::claim(order, Timeouts::default())
+            .await
+            .unwrap_err(),
+        SessionError::AlreadyClaimed
+    );
+    // Submitting early names what is missing.
+    assert_eq!(
+        session.submit().await.unwrap_err(),
+        SessionError::Incomplete(slots.clone())
+    );
+
+    let client = client_for(&session);
+    for (i, &slot) in slots.iter().enumerate() {
+        let data = photo_bytes(700_000 + i * 1000, i as u64 + 10);
+        session
+            .photo_ready(slot, icp_companion::upload::hex(&Sha256::digest(&data)))
+            .unwrap();
+        session.upload_started(slot);
+        assert_eq!(session.state(), SessionState::Uploading);
+        let report = send(&client, &job(&id, slot, data, None)).await.unwrap();
+        assert!(
+            report.chunks_verified,
+            "the dev gateway verifies every chunk"
+        );
+        assert_eq!(report.bytes_sent, 700_000 + i as u64 * 1000);
+        session.upload_finished(slot);
+    }
+    session.refresh().await.unwrap();
+    assert_eq!(session.state(), SessionState::Uploaded);
+    assert_eq!(
+        session.submit().await.unwrap().status,
+        OrderStatus::Submitted
+    );
+    assert_eq!(session.state(), SessionState::Submitted);
+    // A submitted order takes no more photos.
+    let late = send(
+        &client,
+        &job(&id, Slot::AdminPhoto, photo_bytes(1000, 1), None),
+    )
+    .await;
+    assert_eq!(late.unwrap_err(), UploadError::OrderClosed);
+    // The reviewer returns it to draft: photos can be uploaded again.
+    dev(&gw, &id, "/return").await;
+    assert_eq!(
+        session.refresh().await.unwrap().status,
+        OrderStatus::ReturnedToDraft
+    );
+    let again = photo_bytes(300_000, 99);
+    let sha = icp_companion::upload::hex(&Sha256::digest(&again));
+    send(&client, &job(&id, Slot::AdminPhoto, again, None))
+        .await
+        .unwrap();
+    session.refresh().await.unwrap();
+    let admin = session
+        .view()
+        .slots
+        .iter()
+        .find(|s| s.slot == Slot::AdminPhoto)
+        .unwrap();
+    assert_eq!(admin.received_sha256.as_deref(), Some(sha.as_str()));
+    session.submit().await.unwrap();
+    // What the gateway holds matches, byte for byte.
+    let listing = dev(&gw, &id, "").await;
+    let stored = listing["received"]["admin_photo"]["path"].as_str().unwrap();
+    assert_eq!(
+        icp_companion::upload::hex(&Sha256::digest(std::fs::read(stored).unwrap())),
+        sha
+    );
+    assert_eq!(
+        listing["received"]["admin_photo"]["metadata"]["slot"],
+        "admin_photo"
+    );
+}
+
+#[tokio::test]
+async fn revoked_tokens_expired_orders_and_wrong_files_stop_with_clear_errors() {
+    let gw = gateway().await;
+    let order = new_order(&gw, 44, "individual").await;
+    let id = order.payload.order_id.clone();
+    let mut session = FilingSession::claim(order, Timeouts::default())
+        .await
+        .unwrap();
+    let client = client_for(&session);
+    // A file whose bytes differ from the declared sha256 never counts.
+    let wrong = job(
+        &id,
+        Slot::SubjectId,
+        photo_bytes(50_000, 3),
+        Some("0".repeat(64)),
+    );
+    assert_eq!(
+        send(&client, &wrong).await.unwrap_err(),
+        UploadError::ChecksumMismatch
+    );
+    session.refresh().await.unwrap();
+    assert!(session.missing().contains(&Slot::SubjectId));
+    // A slot the order does not collect is refused.
+    let foreign = job(&id, Slot::DomainCertificate, photo_bytes(1000, 4), None);
+    assert!(matches!(
+        send(&client, &foreign).await,
+        Err(UploadError::Rejected { status: 400, .. })
+    ));
+    // Revoked: the phone is told to scan again.
+    dev(&gw, &id, "/revoke").await;
+    let photo = job(&id, Slot::SubjectId, photo_bytes(10_000, 5), None);
+    assert_eq!(
+        send(&client, &photo).await.unwrap_err(),
+        UploadError::Unauthorized
+    );
+    assert_eq!(
+        session.refresh().await.unwrap_err(),
+        SessionError::Unauthorized
+    );
+
+    // Expired before and after the claim.
+    let order = new_order(&gw, 44, "individual").await;
+    let id = order.payload.order_id.clone();
+    let session = FilingSession::claim(order, Timeouts::default())
+        .await
+        .unwrap();
+    let client = client_for(&session);
+    dev(&gw, &id, "/expire").await;
+    let photo = job(&id, Slot::SubjectId, photo_bytes(10_000, 6), None);
+    assert_eq!(
+        send(&client, &photo).await.unwrap_err(),
+        UploadError::OrderClosed
+    );
+    let late = new_order(&gw, 44, "individual").await;
+    dev(&gw, &late.payload.order_id, "/expire").await;
+    assert_eq!(
+        FilingSession::claim(late, Timeouts::default())
+            .await
+            .unwrap_err(),
+        SessionError::OrderClosed
+    );
+}
+
+#[tokio::test]
+async fn a_cut_mid_upload_resends_at_most_the_chunk_in_flight() {
+    let gw = gateway().await;
+    let order = new_order(&gw, 11, "individual").await;
+    let id = order.payload.order_id.clone();
+    let session = FilingSession::claim(order, Timeouts::default())
+        .await
+        .unwrap();
+    // The proxy sits between the phone and the gateway's upload endpoint.
+    let proxy = Proxy::start(gw.addr, &[Fault::CutAfter((CHUNK * 5 / 2) as u64)]).await;
+    let endpoint = url::Url::parse(&format!("http://{}/files", proxy.addr)).unwrap();
+    let client = TusClient::new(endpoint, Some(session.token()), Timeouts::default()).unwrap();
+    let data = photo_bytes(1_500_000, 8);
+    let report = send(&client, &job(&id, Slot::SubjectId, data.clone(), None))
+        .await
+        .unwrap();
+    // With checksums the gateway keeps only whole verified chunks: the
+    // chunk cut in flight is sent again, nothing more.
+    let resent = report.bytes_sent - data.len() as u64;
+    assert!(resent <= CHUNK as u64, "resent {resent}");
+    assert!(proxy.upstream_bytes() - (data.len() as u64) < CHUNK as u64 + 40 * 1024);
+    let listing = dev(&gw, &id, "").await;
+    let stored = listing["received"]["subject_id"]["path"].as_str().unwrap();
+    assert_eq!(std::fs::read(stored).unwrap(), data);
+}

@@ -1,0 +1,255 @@
+//! One phone's work on one order: claim it with the QR's token, collect and
+//! upload the photos its slots need, submit. The gateway is the source of
+//! truth for what it holds; the session adds what the phone is doing.
+
+use std::collections::BTreeMap;
+
+use data_encoding::BASE32_NOPAD;
+use reqwest::{Method, StatusCode};
+use url::Url;
+
+use super::wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView};
+use super::{SessionError, Slot};
+use crate::order::VerifiedOrder;
+use crate::upload::{is_secure, Timeouts};
+
+/// Where the session stands, as the app shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum SessionState {
+    /// Claimed; no photo taken yet.
+    Claimed,
+    /// Photos are being taken and checked.
+    Collecting,
+    /// Photos are on their way.
+    Uploading,
+    /// Every required photo is at the gateway: ready to submit.
+    Uploaded,
+    /// Submitted for review.
+    Submitted,
+}
+
+/// What the phone is doing with a slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalSlot {
+    /// Checked and queued, with its sha256.
+    Ready(String),
+    /// Upload running.
+    Uploading(String),
+}
+
+/// A claimed order.
+pub struct FilingSession {
+    order: VerifiedOrder,
+    token: String,
+    view: OrderView,
+    local: BTreeMap<Slot, LocalSlot>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for FilingSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilingSession")
+            .field("order_id", &self.view.order_id)
+            .field("state", &self.state())
+            .finish_non_exhaustive()
+    }
+}
+
+impl FilingSession {
+    /// Claims `order` (a verified QR) at its gateway with the QR's one-time
+    /// token; the gateway answers with the order as the phone shows it.
+    pub async fn claim(
+        order: VerifiedOrder,
+        timeouts: Timeouts,
+    ) -> Result<FilingSession, SessionError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.request)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| SessionError::Network(e.to_string()))?;
+        let base = api_base(&order)?;
+        let url = join(
+            &base,
+            &format!("api/orders/{}/claim", order.payload.order_id),
+        )?;
+        let body = ClaimRequest {
+            claim_token: BASE32_NOPAD.encode(&order.payload.claim_token.0),
+        };
+        let response = http.post(url).json(&body).send().await.map_err(network)?;
+        let claimed: ClaimResponse = parse(response).await?;
+        if claimed.order.order_id != order.payload.order_id {
+            return Err(SessionError::Gateway("answer for another order".into()));
+        }
+        tracing::info!("order claimed");
+        Ok(FilingSession {
+            order,
+            token: claimed.session_token,
+            view: claimed.order,
+            local: BTreeMap::new(),
+            http,
+        })
+    }
+
+    /// The order as the gateway last described it.
+    pub fn view(&self) -> &OrderView {
+        &self.view
+    }
+
+    /// The verified QR the session started from.
+    pub fn order(&self) -> &VerifiedOrder {
+        &self.order
+    }
+
+    /// The bearer token for this phone's requests (never log it).
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// The gateway's tus endpoint.
+    pub fn upload_endpoint(&self) -> Result<Url, SessionError> {
+        join(&api_base(&self.order)?, "files")
+    }
+
+    /// Required slots the gateway does not hold yet.
+    pub fn missing(&self) -> Vec<Slot> {
+        self.view
+            .slots
+            .iter()
+            .filter(|s| s.required && s.received_sha256.is_none())
+            .map(|s| s.slot)
+            .collect()
+    }
+
+    /// Where the session stands.
+    pub fn state(&self) -> SessionState {
+        if self.view.status == OrderStatus::Submitted {
+            SessionState::Submitted
+        } else if self.missing().is_empty() {
+            SessionState::Uploaded
+        } else if self
+            .local
+            .values()
+            .any(|s| matches!(s, LocalSlot::Uploading(_)))
+        {
+            SessionState::Uploading
+        } else if !self.local.is_empty()
+            || self.view.slots.iter().any(|s| s.received_sha256.is_some())
+        {
+            SessionState::Collecting
+        } else {
+            SessionState::Claimed
+        }
+    }
+
+    /// Records that `slot`'s photo passed its checks and is queued.
+    pub fn photo_ready(&mut self, slot: Slot, sha256: String) -> Result<(), SessionError> {
+        self.ensure_open()?;
+        self.local.insert(slot, LocalSlot::Ready(sha256));
+        Ok(())
+    }
+
+    /// Records that `slot`'s upload started.
+    pub fn upload_started(&mut self, slot: Slot) {
+        if let Some(LocalSlot::Ready(sha)) = self.local.get(&slot).cloned() {
+            self.local.insert(slot, LocalSlot::Uploading(sha));
+        }
+    }
+
+    /// Records a finished upload of `slot` (the gateway verifies the sha256
+    /// before it counts; [`FilingSession::refresh`] tells).
+    pub fn upload_finished(&mut self, slot: Slot) {
+        self.local.remove(&slot);
+    }
+
+    /// Asks the gateway where the order stands.
+    pub async fn refresh(&mut self) -> Result<&OrderView, SessionError> {
+        self.view = self.call(Method::GET, "").await?;
+        Ok(&self.view)
+    }
+
+    /// Submits the order for review once every required photo is at the
+    /// gateway. An order returned to draft can be uploaded to and submitted
+    /// again.
+    pub async fn submit(&mut self) -> Result<&OrderView, SessionError> {
+        self.ensure_open()?;
+        let missing = self.missing();
+        if !missing.is_empty() {
+            return Err(SessionError::Incomplete(missing));
+        }
+        self.view = self.call(Method::POST, "/submit").await?;
+        tracing::info!("order submitted");
+        Ok(&self.view)
+    }
+
+    fn ensure_open(&self) -> Result<(), SessionError> {
+        match self.view.status {
+            OrderStatus::Open | OrderStatus::ReturnedToDraft => Ok(()),
+            OrderStatus::Submitted | OrderStatus::Expired => Err(SessionError::OrderClosed),
+        }
+    }
+
+    async fn call(&self, method: Method, tail: &str) -> Result<OrderView, SessionError> {
+        let url = join(
+            &api_base(&self.order)?,
+            &format!("api/orders/{}{tail}", self.view.order_id),
+        )?;
+        let response = self
+            .http
+            .request(method, url)
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(network)?;
+        parse(response).await
+    }
+}
+
+/// The gateway's base URL, refused unless secure (HTTPS, or loopback HTTP).
+fn api_base(order: &VerifiedOrder) -> Result<Url, SessionError> {
+    let base = Url::parse(&format!("{}/", order.payload.gateway.as_str()))
+        .map_err(|_| SessionError::Gateway("bad gateway URL".into()))?;
+    if !is_secure(&base) {
+        return Err(SessionError::Gateway("insecure gateway".into()));
+    }
+    Ok(base)
+}
+
+fn join(base: &Url, path: &str) -> Result<Url, SessionError> {
+    base.join(path)
+        .map_err(|_| SessionError::Gateway(format!("bad path {path}")))
+}
+
+fn network(e: reqwest::Error) -> SessionError {
+    SessionError::Network(if e.is_timeout() {
+        "timed out".into()
+    } else {
+        "connection failed".into()
+    })
+}
+
+/// The JSON body of a success, or the error the status and body mean.
+async fn parse<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<T, SessionError> {
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(network)?;
+    if status.is_success() {
+        return serde_json::from_slice(&bytes)
+            .map_err(|e| SessionError::Gateway(format!("unreadable answer: {e}")));
+    }
+    let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
+    let code = body.as_ref().map(|b| b.code.as_str()).unwrap_or("");
+    Err(match (status, code) {
+        (StatusCode::CONFLICT, "already_claimed") => SessionError::AlreadyClaimed,
+        (StatusCode::CONFLICT, "incomplete") => {
+            SessionError::Incomplete(body.map(|b| b.missing).unwrap_or_default())
+        }
+        (StatusCode::FORBIDDEN, "claim_refused") => SessionError::ClaimRefused,
+        (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => SessionError::Unauthorized,
+        (StatusCode::GONE, _) => SessionError::OrderClosed,
+        (StatusCode::NOT_FOUND, _) => SessionError::UnknownOrder,
+        _ => SessionError::Gateway(format!("HTTP {}", status.as_u16())),
+    })
+}

@@ -1,0 +1,13 @@
+//! The filing session: the phone claims the order named by a verified QR,
+//! collects the photos its slots need, uploads them tied to the order and
+//! submits it; the gateway's JSON API in `wire`.
+
+mod error;
+mod filing;
+mod slot;
+mod wire;
+
+pub use error::SessionError;
+pub use filing::{FilingSession, LocalSlot, SessionState};
+pub use slot::{Slot, SlotCheck};
+pub use wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView, SlotView};

@@ -1,0 +1,91 @@
+//! The gateway's JSON API as the phone sees it (documented in
+//! `docs/gateway-api.md`): claiming an order, its status, submitting it.
+
+use serde::{Deserialize, Serialize};
+
+use super::Slot;
+
+/// `POST {gateway}/api/orders/{id}/claim` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRequest {
+    /// The QR's one-time claim token, base32 without padding.
+    pub claim_token: String,
+}
+
+/// The answer to a claim: the phone's bearer token and the order.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimResponse {
+    /// Bearer token for this phone's requests on the order.
+    pub session_token: String,
+    /// The order as the phone shows it.
+    pub order: OrderView,
+}
+
+impl std::fmt::Debug for ClaimResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimResponse")
+            .field("session_token", &"<redacted>")
+            .field("order", &self.order)
+            .finish()
+    }
+}
+
+/// Where the order stands at the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum OrderStatus {
+    /// Accepting photos.
+    Open,
+    /// Submitted for review; no more photos.
+    Submitted,
+    /// The reviewer returned it to draft: photos may be uploaded again.
+    ReturnedToDraft,
+    /// Past its deadline.
+    Expired,
+}
+
+/// One slot as the gateway sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct SlotView {
+    /// Which photo.
+    pub slot: Slot,
+    /// Whether the order needs it.
+    pub required: bool,
+    /// Whether it must carry location evidence (in-region orders).
+    pub needs_location: bool,
+    /// The sha256 of the photo the gateway holds and verified, if any.
+    pub received_sha256: Option<String>,
+}
+
+/// "The order information verified on this mobile phone": what the app
+/// shows the applicant after claiming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct OrderView {
+    /// The order's id.
+    pub order_id: String,
+    /// The applicant's name, masked by the gateway (e.g. `张*明`).
+    pub applicant_masked: String,
+    /// The domain names filed.
+    pub domains: Vec<String>,
+    /// GB/T 2260 code of the province.
+    pub province_code: u8,
+    /// `individual` or `organisation`.
+    pub subject: String,
+    /// Where the order stands.
+    pub status: OrderStatus,
+    /// The photos it collects.
+    pub slots: Vec<SlotView>,
+}
+
+/// An error answer: a stable code and, for `incomplete`, the missing slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// E.g. `already_claimed`, `order_expired`, `incomplete`.
+    pub code: String,
+    /// Slots still missing (for `incomplete`).
+    #[serde(default)]
+    pub missing: Vec<Slot>,
+}
