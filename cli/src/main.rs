@@ -8,6 +8,7 @@ mod demo;
 mod dev;
 mod eval;
 mod faces;
+mod gateway;
 mod locate;
 mod normalise;
 mod qr;
@@ -52,6 +53,9 @@ enum Command {
     CheckDocument(check_document::CheckDocumentArgs),
     /// Precision and recall of the photo checks on a labelled corpus.
     CheckEval(eval::CheckEvalArgs),
+    /// The development filing gateway on loopback: orders and their QR,
+    /// claim, tus uploads, submit.
+    Gateway(gateway::GatewayArgs),
 }
 
 fn main() {
@@ -68,6 +72,7 @@ fn main() {
         Command::CheckPhoto(args) => check_photo::run(args),
         Command::CheckDocument(args) => check_document::run(args),
         Command::CheckEval(args) => eval::check_eval(args),
+        Command::Gateway(args) => gateway::run(args),
     };
     if let Err(message) = result {
         eprintln!("error: {message}");
