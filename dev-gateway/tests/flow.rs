@@ -315,3 +315,86 @@ async fn a_cut_mid_upload_resends_at_most_the_chunk_in_flight() {
     let stored = listing["received"]["subject_id"]["path"].as_str().unwrap();
     assert_eq!(std::fs::read(stored).unwrap(), data);
 }
+
+#[tokio::test]
+async fn a_killed_queue_finishes_every_upload_after_restart() {
+    use icp_companion::upload::{drain, DrainSettings, UploadQueue};
+    let gw = gateway().await;
+    let order = new_order(&gw, 31, "organisation").await;
+    let id = order.payload.order_id.clone();
+    let session = FilingSession::claim(order, Timeouts::default())
+        .await
+        .unwrap();
+    let slots: Vec<Slot> = session.view().slots.iter().map(|s| s.slot).collect();
+    let dir = net::temp_dir("queue");
+    let key = [42u8; 32];
+    let settings = DrainSettings {
+        retry: quick(),
+        chunk_size: CHUNK,
+        progress_every: Duration::ZERO,
+        ..DrainSettings::default()
+    };
+    let mut photos = Vec::new();
+    {
+        let queue = UploadQueue::open(&dir, &key).unwrap();
+        for (i, &slot) in slots.iter().enumerate() {
+            let data = photo_bytes(900_000, 100 + i as u64);
+            let meta = job(&id, slot, data.clone(), None).metadata;
+            queue
+                .enqueue(
+                    session.upload_endpoint().unwrap(),
+                    Some(session.token().into()),
+                    meta,
+                    &data,
+                )
+                .unwrap();
+            photos.push((slot, data));
+        }
+        // The app is killed while the second photo is half sent.
+        let cancel = CancellationToken::new();
+        let stop = cancel.clone();
+        let mut started = Vec::new();
+        let first = drain(&queue, &settings, &cancel, |entry, sent, _| {
+            if !started.contains(&entry.to_string()) {
+                started.push(entry.to_string());
+            }
+            if started.len() == 2 && sent >= 2 * CHUNK as u64 {
+                stop.cancel();
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(first.uploaded.len(), 1);
+        assert_eq!(first.failed.len(), 1);
+        assert_eq!(first.failed[0].1, UploadError::Cancelled);
+    }
+    // A new process opens the queue with the key from the keystore.
+    let queue = UploadQueue::open(&dir, &key).unwrap();
+    let waiting = queue.pending().unwrap();
+    assert_eq!(waiting.len(), slots.len() - 1);
+    assert!(waiting[0].resume.is_some(), "the half-sent photo resumes");
+    let second = drain(&queue, &settings, &CancellationToken::new(), |_, _, _| {})
+        .await
+        .unwrap();
+    assert!(second.failed.is_empty(), "{:?}", second.failed);
+    let resumed = &second.uploaded[0].1;
+    assert!(
+        resumed.bytes_sent <= 900_000 - 2 * CHUNK as u64,
+        "confirmed bytes not resent"
+    );
+    assert!(queue.pending().unwrap().is_empty());
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing left on the phone"
+    );
+    let listing = dev(&gw, &id, "").await;
+    for (slot, data) in photos {
+        let held = &listing["received"][slot.wire_name()];
+        assert_eq!(
+            held["sha256"],
+            icp_companion::upload::hex(&Sha256::digest(&data))
+        );
+        assert_eq!(std::fs::read(held["path"].as_str().unwrap()).unwrap(), data);
+    }
+}
