@@ -2,18 +2,35 @@
 //! issuer, with no external service.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use clap::Args;
-use icp_companion::order::{
-    encode, AdminPhotoFlow, ClaimToken, DocumentKind, Gateway, OrderPayload, Province, QrMatrix,
-    Requirements, SubjectType,
+use icp_companion::imaging::{normalise_for_upload, read_image_file, MAX_UPLOAD_BYTES};
+use icp_companion::inspect::{
+    check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, DocumentType, Finding,
+    Outcome, PhotoFlow, RequiredMarks,
 };
+use icp_companion::location::{
+    assess, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
+    LocationProvider, Region,
+};
+use icp_companion::order::{
+    encode, parse_and_verify, render_png, DocumentKind, Gateway, IssuerSigningKey, Province,
+    QrMatrix, SubjectType,
+};
+use icp_companion::rules::{requirements_for, StatementMark};
 use icp_companion::scan::{OrderScanner, QrDecoder};
+use icp_companion::session::{FilingSession, Slot, SlotCheck};
+use icp_companion::upload::{drain, hex, DrainSettings, Timeouts, UploadQueue};
+use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use rand::SeedableRng;
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
 
 use crate::dev;
 use crate::eval::{photograph, Distortion};
 use crate::qr::{print_order, user_error};
+use crate::sample_photos;
 
 /// `demo` options.
 #[derive(Args)]
@@ -21,85 +38,307 @@ pub struct DemoArgs {
     /// Folder for the demo's files (the rendered code and the simulated photo).
     #[arg(long, default_value = "target/demo")]
     out: PathBuf,
+    /// A real administrator photo to check and upload instead of the drawn
+    /// scene (which has no real face).
+    #[arg(long)]
+    admin_photo: Option<PathBuf>,
 }
 
 /// Runs the demo.
 pub fn run(args: DemoArgs) -> Result<(), String> {
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(flow(args))
+}
+
+async fn flow(args: DemoArgs) -> Result<(), String> {
     let now = dev::now_unix();
-    println!(
-        "1. The filing website creates a Shanghai order and its QR code (development issuer)."
-    );
-    let payload = OrderPayload {
-        order_id: "ICP-DEMO-0001".into(),
-        gateway: Gateway::parse("http://127.0.0.1:8765").map_err(|e| user_error(&e))?,
-        claim_token: ClaimToken::generate(),
-        expires_at: now + 900,
-        province: Province::Shanghai,
-        subject: SubjectType::Organisation,
-        requirements: Requirements {
-            documents: vec![
-                DocumentKind::OwnerId,
-                DocumentKind::SubjectLicence,
-                DocumentKind::AuthenticityStatement,
-            ],
-            admin_photo: AdminPhotoFlow::Backdrop,
-            in_region_verification: true,
+    println!("1. The development gateway starts on loopback and the filing website creates a Shanghai order.");
+    let gateway = DevGateway::start(
+        "127.0.0.1:0".parse().expect("an address"),
+        Config {
+            dir: args.out.join("gateway"),
+            issuer: dev::dev_issuer(),
+            max_photo_bytes: MAX_UPLOAD_BYTES as u64,
         },
-    };
-    let text = encode(&payload, &dev::dev_issuer()).map_err(|e| user_error(&e))?;
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let (order_id, text) = gateway.create_order(NewOrder {
+        province_code: Province::Shanghai.code(),
+        subject: "organisation".into(),
+        applicant: "上海示例科技有限公司".into(),
+        domains: vec!["example.cn".into(), "example.com.cn".into()],
+        valid_seconds: 900,
+    })?;
     let matrix = QrMatrix::new(&text).map_err(|e| user_error(&e))?;
     let png = args.out.join("order-qr.png");
-    std::fs::write(
-        &png,
-        icp_companion::order::render_png(&text, 8).map_err(|e| user_error(&e))?,
-    )
-    .map_err(|e| e.to_string())?;
+    std::fs::write(&png, render_png(&text, 8).map_err(|e| user_error(&e))?)
+        .map_err(|e| e.to_string())?;
     println!(
-        "   {} characters, QR version {} at level M → {}",
+        "   {order_id} at {}: {} characters, QR version {} at level M → {}",
+        gateway.base,
         text.len(),
         matrix.version(),
         png.display()
     );
 
-    println!(
-        "2. The phone photographs the monitor (simulated: perspective, moiré, glare, blur, noise)."
-    );
+    println!("2. The phone photographs the monitor (simulated: perspective, moiré, glare, blur, noise) and verifies the code.");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let photo = photograph(&matrix, Distortion::Monitor, 2, 1280, 960, &mut rng);
     let photo_path = args.out.join("monitor-photo.jpg");
     photo.save(&photo_path).map_err(|e| e.to_string())?;
-    println!("   → {}", photo_path.display());
-
-    println!(
-        "3. The core scans the photo and verifies the code (issuer, signature, gateway, expiry)."
-    );
     let scanner = OrderScanner::new(dev::trust(&[], &[])?, QrDecoder::new());
-    let started = std::time::Instant::now();
-    match scanner.scan_file(&photo_path, now) {
-        Ok(Some(order)) => {
-            println!(
-                "   verified in {:.1} ms — order information verified on this mobile phone:",
-                started.elapsed().as_secs_f64() * 1e3
-            );
-            print_order(&order);
-        }
+    let started = Instant::now();
+    let order = match scanner.scan_file(&photo_path, now) {
+        Ok(Some(order)) => order,
         Ok(None) => return Err("no QR code found in the simulated photo".into()),
         Err(e) => return Err(user_error(&e)),
-    }
-
+    };
     println!(
-        "4. A forged code (same order, attacker's gateway, re-signed by another key) is refused:"
+        "   verified in {:.1} ms:",
+        started.elapsed().as_secs_f64() * 1e3
     );
-    let mut forged = payload.clone();
+    print_order(&order);
+    let mut forged = order.payload.clone();
     forged.gateway =
         Gateway::parse("https://photos.attacker.example").map_err(|e| user_error(&e))?;
-    let forged = encode(&forged, &icp_companion::order::IssuerSigningKey::generate())
-        .map_err(|e| user_error(&e))?;
-    match icp_companion::order::parse_and_verify(&forged, &dev::trust(&[], &[])?, now) {
+    let forged = encode(&forged, &IssuerSigningKey::generate()).map_err(|e| user_error(&e))?;
+    match parse_and_verify(&forged, &dev::trust(&[], &[])?, now) {
         Ok(_) => return Err("a forged code was accepted".into()),
-        Err(e) => println!("   {}", user_error(&e)),
+        Err(e) => println!(
+            "   a forged copy (attacker's gateway, another key) is refused: {}",
+            user_error(&e)
+        ),
+    }
+
+    println!("3. The phone claims the order with the code's one-time token.");
+    let mut session = FilingSession::claim(order.clone(), Timeouts::default())
+        .await
+        .map_err(|e| user_error(&e))?;
+    let view = session.view().clone();
+    println!(
+        "   applicant {} · domains {} · slots: {}",
+        view.applicant_masked,
+        view.domains.join(", "),
+        view.slots
+            .iter()
+            .map(|s| s.slot.wire_name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    println!("4. Each photo is checked on the phone.");
+    let rules = requirements_for(
+        u32::from(Province::Shanghai.code()),
+        SubjectType::Organisation,
+    )
+    .map_err(|e| user_error(&e))?;
+    let mut photos = Vec::new();
+    for (i, (slot, check)) in Slot::required_by(&order.payload.requirements)
+        .into_iter()
+        .enumerate()
+    {
+        let (image, findings) = match check {
+            SlotCheck::Document(kind) => {
+                let (kind_checked, marks) = document_check(kind, rules.statement_mark);
+                let image = sample_photos::document(i as u32, marks.seal);
+                let findings =
+                    check_document(&image, kind_checked, marks, &DocumentProfile::default());
+                (image, findings)
+            }
+            SlotCheck::AdminPhoto(_) => {
+                let image = match &args.admin_photo {
+                    Some(path) => read_image_file(path).map_err(|e| user_error(&e))?,
+                    None => sample_photos::backdrop_scene(),
+                };
+                let findings = check_admin_photo(
+                    &image,
+                    None,
+                    PhotoFlow::Backdrop,
+                    &AdminPhotoProfile::default(),
+                );
+                (image, findings)
+            }
+        };
+        let failed: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.outcome == Outcome::Fail)
+            .collect();
+        if failed.is_empty() {
+            println!(
+                "   {:<24} pass ({} checks)",
+                slot.wire_name(),
+                findings.len()
+            );
+        } else {
+            for f in &failed {
+                println!(
+                    "   {:<24} FAIL {} — {}",
+                    slot.wire_name(),
+                    f.code,
+                    f.message_en
+                );
+            }
+        }
+        photos.push((slot, image, failed.is_empty()));
+    }
+    if photos
+        .iter()
+        .any(|(slot, _, ok)| *slot == Slot::AdminPhoto && !ok)
+    {
+        println!("   (the drawn administrator scene has no real face; pass --admin-photo FILE for a real one — the demo uploads it anyway to finish the flow)");
+    }
+
+    println!("5. Shanghai requires the verification photos to be taken inside Shanghai: the location verdict.");
+    let now_ms = dev::now_unix() as i64 * 1000;
+    let fix = LocationFix {
+        latitude: 31.2304,
+        longitude: 121.4737,
+        crs: Crs::Wgs84,
+        horizontal_accuracy_m: 8.0,
+        fix_time_unix_ms: now_ms - 2_000,
+        is_mock: false,
+        provider: LocationProvider::Fused,
+        precision: LocationPrecision::Precise,
+    };
+    let policy = LocationPolicy::default();
+    let region = Region::shanghai().map_err(|e| user_error(&e))?;
+    let verdict = assess(region, &fix, now_ms, &policy).map_err(|e| user_error(&e))?;
+    let evidence = LocationEvidence::bind(&verdict, now_ms, &policy).map_err(|e| user_error(&e))?;
+    evidence.ensure_inside().map_err(|e| user_error(&e))?;
+    println!(
+        "   People's Square, ±8 m: {:?}, {:.1} km from the border",
+        verdict.status,
+        verdict.distance_to_border_m / 1000.0
+    );
+
+    println!("6. The photos are normalised and queued, encrypted, then uploaded (tus, checksummed chunks).");
+    let queue_dir = args.out.join("queue");
+    let _ = std::fs::remove_dir_all(&queue_dir);
+    let queue = UploadQueue::open(&queue_dir, &Sha256::digest(b"icp-companion demo queue key"))
+        .map_err(|e| user_error(&e))?;
+    let endpoint = session.upload_endpoint().map_err(|e| user_error(&e))?;
+    let mut total_bytes = 0u64;
+    for (slot, image, ok) in &photos {
+        let normalised =
+            normalise_for_upload(&sample_photos::png(image)).map_err(|e| user_error(&e))?;
+        let sha = hex(&Sha256::digest(&normalised.bytes));
+        session
+            .photo_ready(*slot, sha.clone())
+            .map_err(|e| user_error(&e))?;
+        let mut metadata = vec![
+            ("order".to_string(), order.payload.order_id.clone()),
+            ("slot".to_string(), slot.wire_name().to_string()),
+            ("sha256".to_string(), sha),
+            ("captured_at".to_string(), now_ms.to_string()),
+            (
+                "checks".to_string(),
+                if *ok { "pass" } else { "fail" }.to_string(),
+            ),
+        ];
+        if view
+            .slots
+            .iter()
+            .any(|s| s.slot == *slot && s.needs_location)
+        {
+            metadata.push(("location".to_string(), evidence.to_json()));
+        }
+        total_bytes += normalised.bytes.len() as u64;
+        queue
+            .enqueue(
+                endpoint.clone(),
+                Some(session.token().to_string()),
+                metadata,
+                &normalised.bytes,
+            )
+            .map_err(|e| user_error(&e))?;
+        session.upload_started(*slot);
+    }
+    let started = Instant::now();
+    let settings = DrainSettings {
+        chunk_size: 256 * 1024,
+        ..DrainSettings::default()
+    };
+    let mut sent_by: std::collections::BTreeMap<String, u64> = Default::default();
+    let drained = drain(
+        &queue,
+        &settings,
+        &CancellationToken::new(),
+        |id, sent, _| {
+            sent_by.insert(id.to_string(), sent);
+            let done: u64 = sent_by.values().sum();
+            let width = 40;
+            let filled = (done * width / total_bytes.max(1)) as usize;
+            print!(
+                "\r   [{}{}] {:>5.1} %",
+                "#".repeat(filled),
+                " ".repeat(width as usize - filled.min(width as usize)),
+                done as f64 * 100.0 / total_bytes.max(1) as f64
+            );
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+        },
+    )
+    .await
+    .map_err(|e| user_error(&e))?;
+    println!();
+    if let Some((_, e)) = drained.failed.first() {
+        return Err(user_error(e));
+    }
+    for (slot, _, _) in &photos {
+        session.upload_finished(*slot);
+    }
+    println!(
+        "   {} photos, {:.1} MB in {:.0} ms; queue empty: {}",
+        drained.uploaded.len(),
+        total_bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64() * 1e3,
+        queue.pending().map_err(|e| user_error(&e))?.is_empty()
+    );
+
+    println!("7. Every slot is at the gateway: the phone submits the order.");
+    session.refresh().await.map_err(|e| user_error(&e))?;
+    let submitted = session.submit().await.map_err(|e| user_error(&e))?;
+    println!("   status {:?}", submitted.status);
+
+    println!("8. The order as the gateway sees it:");
+    let listing = gateway.listing(&order_id).ok_or("the order vanished")?;
+    println!(
+        "   {} · {:?} · applicant shown to the phone as {}",
+        order_id, submitted.status, submitted.applicant_masked
+    );
+    if let Some(received) = listing["received"].as_object() {
+        for (slot, file) in received {
+            println!(
+                "   {:<24} {:>8} bytes  sha256 {}…",
+                slot,
+                file["size"],
+                &file["sha256"].as_str().unwrap_or("")[..16]
+            );
+        }
     }
     println!("Demo finished.");
     Ok(())
+}
+
+/// The document check of a slot: ID documents as ID cards (the app lets the
+/// applicant choose passports or permits), the statement with the mark the
+/// province's rules ask for.
+fn document_check(kind: DocumentKind, mark: StatementMark) -> (DocumentType, RequiredMarks) {
+    let none = RequiredMarks {
+        seal: false,
+        fingerprint: false,
+    };
+    match kind {
+        DocumentKind::SubjectId | DocumentKind::OwnerId => (DocumentType::IdCard, none),
+        DocumentKind::SubjectLicence => (DocumentType::BusinessLicence, none),
+        DocumentKind::DomainCertificate => (DocumentType::DomainCertificate, none),
+        DocumentKind::AuthenticityStatement => (
+            DocumentType::AuthenticityStatement,
+            RequiredMarks {
+                seal: mark == StatementMark::OfficialSeal,
+                fingerprint: mark == StatementMark::Fingerprint,
+            },
+        ),
+    }
 }

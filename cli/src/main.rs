@@ -13,6 +13,7 @@ mod locate;
 mod normalise;
 mod qr;
 mod rules;
+mod sample_photos;
 
 use clap::{Parser, Subcommand};
 
@@ -29,8 +30,9 @@ enum Command {
     /// Order QR codes: encode, render, scan, verify, evaluate.
     #[command(subcommand)]
     Qr(qr::QrCommand),
-    /// End-to-end demo on the embedded development issuer: create an order
-    /// code, render it, photograph it off a simulated monitor, scan and verify it.
+    /// End-to-end demo on the embedded development gateway: create an order,
+    /// scan its QR off a simulated monitor, claim, check photos, location
+    /// verdict, encrypted queue, resumable upload, submit.
     Demo(demo::DemoArgs),
     /// The Shanghai in-region verdict for one location fix.
     Locate(locate::LocateArgs),

@@ -61,15 +61,14 @@ fn requirements(province: Province, subject: SubjectType) -> Requirements {
     }
 }
 
-/// `POST /dev/orders`: creates an order and its signed QR code.
-pub async fn create(State(app): State<App>, Json(new): Json<NewOrder>) -> Response {
-    let Some(province) = Province::from_code(new.province_code) else {
-        return error(StatusCode::BAD_REQUEST, "unknown_province", vec![]);
-    };
+/// Creates an order and its signed QR code; returns (order id, QR text)
+/// or the error code of a bad request.
+pub(crate) fn create_order(app: &App, new: NewOrder) -> Result<(String, String), String> {
+    let province = Province::from_code(new.province_code).ok_or("unknown_province")?;
     let subject = match new.subject.as_str() {
         "individual" => SubjectType::Individual,
         "organisation" => SubjectType::Organisation,
-        _ => return error(StatusCode::BAD_REQUEST, "unknown_subject", vec![]),
+        _ => return Err("unknown_subject".into()),
     };
     let order_id = format!("ICP-{}", random_id(5).to_ascii_uppercase());
     let payload = OrderPayload {
@@ -81,10 +80,7 @@ pub async fn create(State(app): State<App>, Json(new): Json<NewOrder>) -> Respon
         subject,
         requirements: requirements(province, subject),
     };
-    let qr_text = match encode(&payload, &app.config.issuer) {
-        Ok(text) => text,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string(), vec![]),
-    };
+    let qr_text = encode(&payload, &app.config.issuer).map_err(|e| e.to_string())?;
     let order = Order {
         payload,
         qr_text: qr_text.clone(),
@@ -99,15 +95,23 @@ pub async fn create(State(app): State<App>, Json(new): Json<NewOrder>) -> Respon
         .expect("store lock")
         .orders
         .insert(order_id.clone(), order);
-    (
-        StatusCode::CREATED,
-        Json(serde_json::json!({ "order_id": order_id, "qr_text": qr_text })),
-    )
-        .into_response()
+    Ok((order_id, qr_text))
+}
+
+/// `POST /dev/orders`: creates an order and its signed QR code.
+pub async fn create(State(app): State<App>, Json(new): Json<NewOrder>) -> Response {
+    match create_order(&app, new) {
+        Ok((order_id, qr_text)) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "order_id": order_id, "qr_text": qr_text })),
+        )
+            .into_response(),
+        Err(code) => error(StatusCode::BAD_REQUEST, &code, vec![]),
+    }
 }
 
 /// What an order received, as the reviewer sees it.
-fn listing(order: &Order) -> serde_json::Value {
+pub(crate) fn listing(order: &Order) -> serde_json::Value {
     serde_json::json!({
         "order": order.view(),
         "applicant": order.applicant,

@@ -45,6 +45,7 @@ pub struct DevGateway {
     pub addr: SocketAddr,
     /// Its base URL (what order codes name).
     pub base: Gateway,
+    shared: App,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -61,13 +62,29 @@ impl DevGateway {
             base: base.clone(),
             store: Mutex::new(state::Store::default()),
         });
-        let router = router(shared);
+        let router = router(shared.clone());
         let task = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, router).await {
                 tracing::error!("gateway stopped: {e}");
             }
         });
-        Ok(DevGateway { addr, base, task })
+        Ok(DevGateway {
+            addr,
+            base,
+            shared,
+            task,
+        })
+    }
+
+    /// Creates an order as the filing website would: (order id, QR text).
+    pub fn create_order(&self, new: NewOrder) -> Result<(String, String), String> {
+        admin::create_order(&self.shared, new)
+    }
+
+    /// What order `id` received, as `GET /dev/orders/{id}` shows it.
+    pub fn listing(&self, id: &str) -> Option<serde_json::Value> {
+        let store = self.shared.store.lock().expect("store lock");
+        store.orders.get(id).map(admin::listing)
     }
 
     /// Waits until the gateway stops (it runs until the process ends).
