@@ -7,8 +7,21 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 eval "$(bash tests/setup-deps.sh)"
 
-cargo build -q -p icp-companion-core
+cargo build -q -p icp-companion-core -p icp-companion-cli
 lib=target/debug/libicp_companion.so
+
+# The development gateway, for the session and upload tests.
+gateway_log=$(mktemp)
+target/debug/icp-companion gateway --listen 127.0.0.1:0 --dir "$(mktemp -d)" >"$gateway_log" 2>&1 &
+gateway_pid=$!
+trap 'kill $gateway_pid 2>/dev/null || true; rm -f "$gateway_log"' EXIT
+for _ in $(seq 1 100); do
+  grep -q "development gateway at" "$gateway_log" && break
+  sleep 0.1
+done
+ICP_DEV_GATEWAY=$(sed -n 's/^development gateway at \([^ ]*\).*/\1/p' "$gateway_log")
+[ -n "$ICP_DEV_GATEWAY" ] || { cat "$gateway_log"; echo "the development gateway did not start"; exit 1; }
+export ICP_DEV_GATEWAY
 out=target/bindings
 rm -rf "$out"
 for language in kotlin python swift; do

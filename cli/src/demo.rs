@@ -223,27 +223,21 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
     for (slot, image, ok) in &photos {
         let normalised =
             normalise_for_upload(&sample_photos::png(image)).map_err(|e| user_error(&e))?;
-        let sha = hex(&Sha256::digest(&normalised.bytes));
-        session
-            .photo_ready(*slot, sha.clone())
-            .map_err(|e| user_error(&e))?;
-        let mut metadata = vec![
-            ("order".to_string(), order.payload.order_id.clone()),
-            ("slot".to_string(), slot.wire_name().to_string()),
-            ("sha256".to_string(), sha),
-            ("captured_at".to_string(), now_ms.to_string()),
-            (
-                "checks".to_string(),
-                if *ok { "pass" } else { "fail" }.to_string(),
-            ),
-        ];
-        if view
+        let evidence_json = evidence.to_json();
+        let needs_location = view
             .slots
             .iter()
-            .any(|s| s.slot == *slot && s.needs_location)
-        {
-            metadata.push(("location".to_string(), evidence.to_json()));
-        }
+            .any(|s| s.slot == *slot && s.needs_location);
+        let metadata = session.upload_metadata(
+            *slot,
+            &normalised.bytes,
+            now_ms,
+            if *ok { "pass" } else { "fail" },
+            needs_location.then_some(evidence_json.as_str()),
+        );
+        session
+            .photo_ready(*slot, hex(&Sha256::digest(&normalised.bytes)))
+            .map_err(|e| user_error(&e))?;
         total_bytes += normalised.bytes.len() as u64;
         queue
             .enqueue(

@@ -103,7 +103,11 @@ pub async fn create(State(app): State<App>, Json(new): Json<NewOrder>) -> Respon
     match create_order(&app, new) {
         Ok((order_id, qr_text)) => (
             StatusCode::CREATED,
-            Json(serde_json::json!({ "order_id": order_id, "qr_text": qr_text })),
+            Json(serde_json::json!({
+                "order_id": order_id,
+                "qr_text": qr_text,
+                "issuer_public_key": app.config.issuer.public_key().to_hex(),
+            })),
         )
             .into_response(),
         Err(code) => error(StatusCode::BAD_REQUEST, &code, vec![]),

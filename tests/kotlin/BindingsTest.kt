@@ -283,6 +283,46 @@ fun main() {
         expect(one.code == "image.nothing_to_compose" && one.messageZh.isNotEmpty(), one.code)
     }
 
+    val gateway = System.getenv("ICP_DEV_GATEWAY")
+    if (gateway != null) test("suspend claimOrder, encrypted UploadQueue with progress callbacks, submit") {
+        val http = java.net.http.HttpClient.newHttpClient()
+        val request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("$gateway/dev/orders"))
+            .header("content-type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                """{"province_code":44,"subject":"individual","applicant":"李四","domains":["example.cn"]}"""))
+            .build()
+        val created = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+        fun field(name: String) = Regex("\"$name\":\"([^\"]+)\"").find(created)!!.groupValues[1]
+        val trust = TrustConfig(listOf(field("issuer_public_key")), listOf("127.0.0.1"))
+        val order = orderQrParseAndVerify(field("qr_text"), trust, System.currentTimeMillis().toULong() / 1000u)
+        runBlocking {
+            val session = claimOrder(order)
+            val view = session.view()
+            expect(view.applicantMasked == "李*", view.applicantMasked)
+            val again = expectThrows<SessionException.AlreadyClaimed> { runBlocking { claimOrder(order) } }
+            expect(again.code == "session.already_claimed", again.code)
+            val folder = java.nio.file.Files.createTempDirectory("queue").toString()
+            val queue = UploadQueue(folder, ByteArray(32) { it.toByte() })
+            for (slot in view.slots) {
+                queue.enqueue(session, slot.slot, ByteArray(200_000) { (it * 31).toByte() }, 1_795_000_000_000L, "pass", null)
+            }
+            expect(queue.pendingCount() == view.slots.size.toUInt(), "queued")
+            val seen = java.util.Collections.synchronizedList(mutableListOf<ULong>())
+            val summary = queue.drain(object : UploadProgress {
+                override fun progress(entryId: String, sent: ULong, total: ULong) { seen.add(sent) }
+            })
+            expect(summary.failed.isEmpty() && summary.uploaded.size == view.slots.size, "$summary")
+            expect(seen.isNotEmpty() && queue.pendingCount() == 0u, "progress $seen")
+            session.refresh()
+            expect(session.state() == SessionState.UPLOADED, "${session.state()}")
+            expect(session.submit().status == OrderStatus.SUBMITTED, "submitted")
+            val closed = expectThrows<SessionException.OrderClosed> { runBlocking { session.submit() } }
+            expect(closed.messageZh.isNotEmpty(), "zh")
+        }
+        val bad = expectThrows<UploadException.Storage> { UploadQueue("/tmp", ByteArray(3)) }
+        expect(bad.code == "upload.storage", bad.code)
+    }
+
     scanner.close()
     println("$passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)

@@ -228,5 +228,68 @@ class Documents(unittest.TestCase):
                                             core.RequiredMarks(seal=False, fingerprint=False), None))
 
 
+def new_order(gateway, province_code=31, subject="organisation"):
+    """Creates an order at the development gateway as the filing website would."""
+    import json
+    import urllib.request
+    body = json.dumps({"province_code": province_code, "subject": subject,
+                       "applicant": "张晓明", "domains": ["example.cn"]}).encode()
+    request = urllib.request.Request(gateway + "/dev/orders", data=body,
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request) as answer:
+        created = json.loads(answer.read())
+    trust = core.TrustConfig(trusted_issuer_keys=[created["issuer_public_key"]],
+                             allowed_gateway_hosts=["127.0.0.1"])
+    import time
+    return core.order_qr_parse_and_verify(created["qr_text"], trust, int(time.time()))
+
+
+class Progress(core.UploadProgress):
+    def __init__(self):
+        self.seen = []
+
+    def progress(self, entry_id, sent, total):
+        self.seen.append((entry_id, sent, total))
+
+
+@unittest.skipUnless(os.environ.get("ICP_DEV_GATEWAY"), "tests/run-bindings.sh starts the gateway")
+class Uploads(unittest.TestCase):
+    def test_claim_queue_upload_submit(self):
+        gateway = os.environ["ICP_DEV_GATEWAY"]
+        order = new_order(gateway)
+
+        async def flow():
+            session = await core.claim_order(order)
+            view = await session.view()
+            self.assertEqual(view.applicant_masked, "张*明")
+            self.assertEqual(await session.state(), core.SessionState.CLAIMED)
+            with self.assertRaises(core.SessionError.AlreadyClaimed) as refused:
+                await core.claim_order(order)
+            self.assertEqual(refused.exception.code, "session.already_claimed")
+            with tempfile.TemporaryDirectory() as folder:
+                queue = core.UploadQueue(folder, bytes(range(32)))
+                for i, slot in enumerate(s.slot for s in view.slots):
+                    photo = os.urandom(300_000 + i)
+                    await queue.enqueue(session, slot, photo, 1_795_000_000_000, "pass", None)
+                self.assertEqual(queue.pending_count(), len(view.slots))
+                progress = Progress()
+                summary = await queue.drain(progress)
+                self.assertEqual(summary.failed, [])
+                self.assertEqual(len(summary.uploaded), len(view.slots))
+                self.assertEqual(queue.pending_count(), 0)
+                self.assertTrue(progress.seen and progress.seen[-1][1] == progress.seen[-1][2])
+            await session.refresh()
+            self.assertEqual(await session.state(), core.SessionState.UPLOADED)
+            self.assertEqual((await session.submit()).status, core.OrderStatus.SUBMITTED)
+            with self.assertRaises(core.SessionError.OrderClosed):
+                await session.submit()
+        asyncio.run(flow())
+
+    def test_wrong_queue_key_is_refused(self):
+        with tempfile.TemporaryDirectory() as folder:
+            with self.assertRaises(core.UploadError.Storage):
+                core.UploadQueue(folder, b"short")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -130,3 +130,55 @@ ffi_error! {
         NothingToCompose,
     }
 }
+
+ffi_error! {
+    /// A failed step of the filing session.
+    SessionError from crate::session::SessionError {
+        /// Claimed by another phone (`session.already_claimed`).
+        AlreadyClaimed,
+        /// The QR's token was refused (`session.claim_refused`).
+        ClaimRefused,
+        /// The phone is no longer authorised (`session.unauthorized`).
+        Unauthorized,
+        /// Expired or submitted (`session.order_closed`).
+        OrderClosed,
+        /// Unknown to the gateway (`session.unknown_order`).
+        UnknownOrder,
+        /// Required photos missing (`session.incomplete`).
+        Incomplete,
+        /// Gateway unreachable (`session.network`).
+        Network,
+        /// Gateway failed (`session.gateway_error`).
+        Gateway,
+    }
+}
+
+ffi_error! {
+    /// A stopped upload or an unusable queue; the photos stay queued.
+    UploadError from crate::upload::UploadError {
+        /// Network failed on every retry (`upload.network`).
+        Network,
+        /// No answer in time (`upload.timeout`).
+        Timeout,
+        /// Server failed (`upload.server_error`).
+        Server,
+        /// Token refused (`upload.unauthorized`).
+        Unauthorized,
+        /// Order closed (`upload.order_closed`).
+        OrderClosed,
+        /// Refused for another reason (`upload.rejected`).
+        Rejected,
+        /// Not a compatible tus server (`upload.incompatible_server`).
+        Incompatible,
+        /// Not the order's secure gateway (`upload.insecure_endpoint`).
+        InsecureEndpoint,
+        /// The server's copy differs (`upload.checksum_mismatch`).
+        ChecksumMismatch,
+        /// Too large for the server (`upload.too_large`).
+        TooLarge,
+        /// Cancelled (`upload.cancelled`).
+        Cancelled,
+        /// The queue on the phone is unusable (`upload.storage`).
+        Storage,
+    }
+}

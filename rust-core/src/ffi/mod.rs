@@ -10,8 +10,11 @@ mod logging;
 mod order;
 mod rules;
 mod scanner;
+mod upload;
 
-pub use errors::{ImageError, LocationError, OrderQrError, RulesError, ScanError};
+pub use errors::{
+    ImageError, LocationError, OrderQrError, RulesError, ScanError, SessionError, UploadError,
+};
 pub use imaging::{check_admin_photo, detect_faces, normalise_for_upload};
 pub use location::{
     location_assess, location_bind_evidence, location_default_policy,
@@ -24,6 +27,9 @@ pub use order::{
 };
 pub use rules::requirements_for;
 pub use scanner::{CameraFrame, OrderScanner};
+pub use upload::{
+    claim_order, DrainSummary, FilingSession, QueueFailure, UploadProgress, UploadQueue,
+};
 
 use crate::order::{ClaimToken, Gateway};
 

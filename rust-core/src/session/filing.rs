@@ -143,6 +143,34 @@ impl FilingSession {
         }
     }
 
+    /// The upload metadata of `photo` for `slot`: the order, the slot, the
+    /// photo's sha256 (the gateway checks it), when it was taken, the
+    /// checks' summary and, for in-region orders, the location evidence.
+    pub fn upload_metadata(
+        &self,
+        slot: Slot,
+        photo: &[u8],
+        captured_at_unix_ms: i64,
+        checks: &str,
+        location_evidence_json: Option<&str>,
+    ) -> Vec<(String, String)> {
+        use sha2::Digest;
+        let mut metadata = vec![
+            ("order".to_string(), self.view.order_id.clone()),
+            ("slot".to_string(), slot.wire_name().to_string()),
+            (
+                "sha256".to_string(),
+                crate::upload::hex(&sha2::Sha256::digest(photo)),
+            ),
+            ("captured_at".to_string(), captured_at_unix_ms.to_string()),
+            ("checks".to_string(), checks.to_string()),
+        ];
+        if let Some(evidence) = location_evidence_json {
+            metadata.push(("location".to_string(), evidence.to_string()));
+        }
+        metadata
+    }
+
     /// Records that `slot`'s photo passed its checks and is queued.
     pub fn photo_ready(&mut self, slot: Slot, sha256: String) -> Result<(), SessionError> {
         self.ensure_open()?;

@@ -1,0 +1,187 @@
+//! The filing session, the encrypted upload queue and its progress, as FFI
+//! objects with async methods (Kotlin `suspend`, Swift `async`).
+
+use std::sync::{Arc, Mutex};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::order::VerifiedOrder;
+use crate::session::{OrderView, SessionState, Slot};
+use crate::upload::{DrainSettings, Timeouts};
+use crate::user_facing::UserFacing;
+
+use super::{SessionError, UploadError};
+
+/// A claimed order (see `claimOrder`).
+#[derive(uniffi::Object)]
+pub struct FilingSession(tokio::sync::Mutex<crate::session::FilingSession>);
+
+/// Claims the order of a verified QR code at its gateway with the code's
+/// one-time token.
+#[uniffi::export(async_runtime = "tokio")]
+pub async fn claim_order(order: VerifiedOrder) -> Result<Arc<FilingSession>, SessionError> {
+    let session = crate::session::FilingSession::claim(order, Timeouts::default()).await?;
+    Ok(Arc::new(FilingSession(tokio::sync::Mutex::new(session))))
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl FilingSession {
+    /// The order as the gateway last described it.
+    pub async fn view(&self) -> OrderView {
+        self.0.lock().await.view().clone()
+    }
+
+    /// Where the session stands.
+    pub async fn state(&self) -> SessionState {
+        self.0.lock().await.state()
+    }
+
+    /// Required slots the gateway does not hold yet.
+    pub async fn missing(&self) -> Vec<Slot> {
+        self.0.lock().await.missing()
+    }
+
+    /// Asks the gateway where the order stands.
+    pub async fn refresh(&self) -> Result<OrderView, SessionError> {
+        Ok(self.0.lock().await.refresh().await?.clone())
+    }
+
+    /// Submits the order once every required photo is at the gateway.
+    pub async fn submit(&self) -> Result<OrderView, SessionError> {
+        Ok(self.0.lock().await.submit().await?.clone())
+    }
+}
+
+/// Receives upload progress, at most every 100 ms per photo and at its end.
+#[uniffi::export(with_foreign)]
+pub trait UploadProgress: Send + Sync {
+    /// `sent` of `total` bytes of queue entry `entry_id` are at the server.
+    fn progress(&self, entry_id: String, sent: u64, total: u64);
+}
+
+/// An entry that stopped, and why; it stays queued.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct QueueFailure {
+    /// The queue entry.
+    pub entry_id: String,
+    /// Stable code, e.g. `upload.unauthorized`.
+    pub code: String,
+    /// English message.
+    pub message_en: String,
+    /// Simplified Chinese message.
+    pub message_zh: String,
+}
+
+/// What a pass over the queue did.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DrainSummary {
+    /// Entries the server now holds (deleted from the phone).
+    pub uploaded: Vec<String>,
+    /// Entries that stopped with an error (still queued).
+    pub failed: Vec<QueueFailure>,
+}
+
+/// The persistent, encrypted upload queue in an app-private folder.
+#[derive(uniffi::Object)]
+pub struct UploadQueue {
+    queue: crate::upload::UploadQueue,
+    cancel: Mutex<CancellationToken>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl UploadQueue {
+    /// Opens (or creates) the queue in `dir` with the app's 32-byte `key`
+    /// (kept in the Android Keystore / iOS Keychain).
+    #[uniffi::constructor]
+    pub fn new(dir: String, key: Vec<u8>) -> Result<Arc<Self>, UploadError> {
+        Ok(Arc::new(UploadQueue {
+            queue: crate::upload::UploadQueue::open(std::path::Path::new(&dir), &key)?,
+            cancel: Mutex::new(CancellationToken::new()),
+        }))
+    }
+
+    /// Queues `photo` (already checked and normalised) for `slot` of the
+    /// session's order, with its capture time, the checks' summary and the
+    /// location evidence (JSON, for in-region orders). Returns the entry id.
+    pub async fn enqueue(
+        &self,
+        session: Arc<FilingSession>,
+        slot: Slot,
+        photo: Vec<u8>,
+        captured_at_unix_ms: i64,
+        checks: String,
+        location_evidence_json: Option<String>,
+    ) -> Result<String, UploadError> {
+        let mut session = session.0.lock().await;
+        let endpoint = session
+            .upload_endpoint()
+            .map_err(|e| crate::upload::UploadError::InsecureEndpoint(e.to_string()))?;
+        let metadata = session.upload_metadata(
+            slot,
+            &photo,
+            captured_at_unix_ms,
+            &checks,
+            location_evidence_json.as_deref(),
+        );
+        let sha = metadata
+            .iter()
+            .find(|(k, _)| k == "sha256")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let entry = self.queue.enqueue(
+            endpoint,
+            Some(session.token().to_string()),
+            metadata,
+            &photo,
+        )?;
+        session
+            .photo_ready(slot, sha)
+            .map_err(|_| crate::upload::UploadError::OrderClosed)?;
+        Ok(entry.id)
+    }
+
+    /// Entries waiting.
+    pub fn pending_count(&self) -> Result<u32, UploadError> {
+        Ok(self.queue.pending()?.len() as u32)
+    }
+
+    /// Sends every waiting entry (resuming where each stopped), reporting
+    /// progress; `cancel` stops it promptly, keeping what is not done.
+    pub async fn drain(
+        &self,
+        progress: Arc<dyn UploadProgress>,
+    ) -> Result<DrainSummary, UploadError> {
+        let cancel = {
+            let mut current = self.cancel.lock().expect("cancel lock");
+            if current.is_cancelled() {
+                *current = CancellationToken::new();
+            }
+            current.clone()
+        };
+        let drained = crate::upload::drain(
+            &self.queue,
+            &DrainSettings::default(),
+            &cancel,
+            |id, sent, total| progress.progress(id.to_string(), sent, total),
+        )
+        .await?;
+        Ok(DrainSummary {
+            uploaded: drained.uploaded.into_iter().map(|(e, _)| e.id).collect(),
+            failed: drained
+                .failed
+                .into_iter()
+                .map(|(e, error)| QueueFailure {
+                    entry_id: e.id,
+                    code: error.code().to_string(),
+                    message_en: error.message_en(),
+                    message_zh: error.message_zh(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Stops a running `drain` promptly.
+    pub fn cancel(&self) {
+        self.cancel.lock().expect("cancel lock").cancel();
+    }
+}
