@@ -223,18 +223,15 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
     for (slot, image, ok) in &photos {
         let normalised =
             normalise_for_upload(&sample_photos::png(image)).map_err(|e| user_error(&e))?;
-        let evidence_json = evidence.to_json();
-        let needs_location = view
-            .slots
-            .iter()
-            .any(|s| s.slot == *slot && s.needs_location);
-        let metadata = session.upload_metadata(
-            *slot,
-            &normalised.bytes,
-            now_ms,
-            if *ok { "pass" } else { "fail" },
-            needs_location.then_some(evidence_json.as_str()),
-        );
+        let metadata = session
+            .upload_metadata(
+                *slot,
+                &normalised.bytes,
+                now_ms,
+                if *ok { "pass" } else { "fail" },
+                Some(&evidence),
+            )
+            .map_err(|e| user_error(&e))?;
         session
             .photo_ready(*slot, hex(&Sha256::digest(&normalised.bytes)))
             .map_err(|e| user_error(&e))?;

@@ -101,6 +101,14 @@ pub async fn create(State(app): State<App>, headers: HeaderMap) -> Response {
     if meta.get("order") != Some(&order.payload.order_id) || !order.slots().contains(&slot) {
         return reply(StatusCode::BAD_REQUEST, &[]);
     }
+    // In-region orders: each photo carries location evidence judged inside.
+    let inside = meta
+        .get("location")
+        .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+        .is_some_and(|evidence| evidence["status"] == "inside");
+    if order.payload.requirements.in_region_verification && !inside {
+        return reply(StatusCode::BAD_REQUEST, &[]);
+    }
     let expires = http_date::format(order.payload.expires_at);
     let id = random_id(16);
     let upload = Upload {

@@ -97,6 +97,12 @@ fn job(order: &str, slot: Slot, data: Vec<u8>, declared_sha: Option<String>) -> 
             ("slot".into(), slot.wire_name().into()),
             ("sha256".into(), sha),
             ("captured_at".into(), now().to_string()),
+            // What `LocationEvidence::to_json` writes for a fix inside.
+            (
+                "location".into(),
+                r#"{"latitude":31.2304,"longitude":121.4737,"accuracy_m":8.0,"status":"inside"}"#
+                    .into(),
+            ),
         ],
         resume: None,
         chunk_size: CHUNK,
@@ -397,4 +403,80 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
         );
         assert_eq!(std::fs::read(held["path"].as_str().unwrap()).unwrap(), data);
     }
+}
+
+#[tokio::test]
+async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
+    use icp_companion::upload::{drain, DrainSettings, UploadQueue};
+    let gw = gateway().await;
+    let order = new_order(&gw, 31, "individual").await;
+    let id = order.payload.order_id.clone();
+    let session = FilingSession::claim(order, Timeouts::default())
+        .await
+        .unwrap();
+    // The phone refuses to queue a Shanghai photo without evidence...
+    assert_eq!(
+        session
+            .upload_metadata(Slot::SubjectId, b"photo", 1, "pass", None)
+            .unwrap_err(),
+        SessionError::LocationRequired(Slot::SubjectId)
+    );
+    // ...and so does the gateway.
+    let client = client_for(&session);
+    let mut bare = job(&id, Slot::SubjectId, photo_bytes(5_000, 1), None);
+    bare.metadata.retain(|(k, _)| k != "location");
+    assert!(matches!(
+        send(&client, &bare).await,
+        Err(UploadError::Rejected { status: 400, .. })
+    ));
+
+    // A revoked phone: the drain stops with a clear error, the photo stays.
+    let dir = net::temp_dir("kept");
+    let queue = UploadQueue::open(&dir, &[1u8; 32]).unwrap();
+    let data = photo_bytes(80_000, 2);
+    let meta = job(&id, Slot::SubjectId, data.clone(), None).metadata;
+    let entry = queue
+        .enqueue(
+            session.upload_endpoint().unwrap(),
+            Some(session.token().into()),
+            meta,
+            &data,
+        )
+        .unwrap();
+    dev(&gw, &id, "/revoke").await;
+    let settings = DrainSettings {
+        retry: quick(),
+        ..DrainSettings::default()
+    };
+    let drained = drain(&queue, &settings, &CancellationToken::new(), |_, _, _| {})
+        .await
+        .unwrap();
+    assert_eq!(drained.failed[0].1, UploadError::Unauthorized);
+    assert_eq!(queue.pending().unwrap().len(), 1);
+    assert_eq!(queue.photo(&entry.id).unwrap(), data, "the photo is kept");
+    // An expired order likewise.
+    let order = new_order(&gw, 11, "individual").await;
+    let other = order.payload.order_id.clone();
+    let session = FilingSession::claim(order, Timeouts::default())
+        .await
+        .unwrap();
+    let data = photo_bytes(80_000, 3);
+    let meta = job(&other, Slot::SubjectId, data.clone(), None).metadata;
+    queue
+        .enqueue(
+            session.upload_endpoint().unwrap(),
+            Some(session.token().into()),
+            meta,
+            &data,
+        )
+        .unwrap();
+    dev(&gw, &other, "/expire").await;
+    let drained = drain(&queue, &settings, &CancellationToken::new(), |_, _, _| {})
+        .await
+        .unwrap();
+    assert!(drained
+        .failed
+        .iter()
+        .any(|(_, e)| *e == UploadError::OrderClosed));
+    assert_eq!(queue.pending().unwrap().len(), 2);
 }

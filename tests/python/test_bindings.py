@@ -256,7 +256,7 @@ class Progress(core.UploadProgress):
 class Uploads(unittest.TestCase):
     def test_claim_queue_upload_submit(self):
         gateway = os.environ["ICP_DEV_GATEWAY"]
-        order = new_order(gateway)
+        order = new_order(gateway, province_code=44)
 
         async def flow():
             session = await core.claim_order(order)
@@ -283,6 +283,21 @@ class Uploads(unittest.TestCase):
             self.assertEqual((await session.submit()).status, core.OrderStatus.SUBMITTED)
             with self.assertRaises(core.SessionError.OrderClosed):
                 await session.submit()
+        asyncio.run(flow())
+
+    def test_in_region_photos_need_location_evidence(self):
+        order = new_order(os.environ["ICP_DEV_GATEWAY"], province_code=31)
+
+        async def flow():
+            session = await core.claim_order(order)
+            view = await session.view()
+            self.assertTrue(all(s.needs_location for s in view.slots))
+            with tempfile.TemporaryDirectory() as folder:
+                queue = core.UploadQueue(folder, bytes(32))
+                with self.assertRaises(core.QueueError.Refused) as refused:
+                    await queue.enqueue(session, view.slots[0].slot, b"photo", 1, "pass", None)
+                self.assertEqual(refused.exception.code, "session.location_required")
+                self.assertEqual(queue.pending_count(), 0)
         asyncio.run(flow())
 
     def test_wrong_queue_key_is_refused(self):

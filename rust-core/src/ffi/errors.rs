@@ -146,6 +146,8 @@ ffi_error! {
         UnknownOrder,
         /// Required photos missing (`session.incomplete`).
         Incomplete,
+        /// In-region photo without inside evidence (`session.location_required`).
+        LocationRequired,
         /// Gateway unreachable (`session.network`).
         Network,
         /// Gateway failed (`session.gateway_error`).

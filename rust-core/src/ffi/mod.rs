@@ -28,7 +28,7 @@ pub use order::{
 pub use rules::requirements_for;
 pub use scanner::{CameraFrame, OrderScanner};
 pub use upload::{
-    claim_order, DrainSummary, FilingSession, QueueFailure, UploadProgress, UploadQueue,
+    claim_order, DrainSummary, FilingSession, QueueError, QueueFailure, UploadProgress, UploadQueue,
 };
 
 use crate::order::{ClaimToken, Gateway};

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::location::LocationEvidence;
 use crate::order::VerifiedOrder;
 use crate::session::{OrderView, SessionState, Slot};
 use crate::upload::{DrainSettings, Timeouts};
@@ -81,6 +82,53 @@ pub struct DrainSummary {
     pub failed: Vec<QueueFailure>,
 }
 
+/// Why a photo could not be queued: the session refused it (e.g. in-region
+/// evidence missing: `session.location_required`) or the queue could not
+/// store it (`upload.storage`).
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum QueueError {
+    /// The session refused the photo (`session.*`).
+    #[error("{message_en}")]
+    Refused {
+        /// Stable machine-readable code.
+        code: String,
+        /// English message.
+        message_en: String,
+        /// Simplified Chinese message.
+        message_zh: String,
+    },
+    /// The queue could not store it (`upload.*`).
+    #[error("{message_en}")]
+    Storage {
+        /// Stable machine-readable code.
+        code: String,
+        /// English message.
+        message_en: String,
+        /// Simplified Chinese message.
+        message_zh: String,
+    },
+}
+
+impl From<crate::session::SessionError> for QueueError {
+    fn from(e: crate::session::SessionError) -> Self {
+        QueueError::Refused {
+            code: e.code().to_string(),
+            message_en: e.message_en(),
+            message_zh: e.message_zh(),
+        }
+    }
+}
+
+impl From<crate::upload::UploadError> for QueueError {
+    fn from(e: crate::upload::UploadError) -> Self {
+        QueueError::Storage {
+            code: e.code().to_string(),
+            message_en: e.message_en(),
+            message_zh: e.message_zh(),
+        }
+    }
+}
+
 /// The persistent, encrypted upload queue in an app-private folder.
 #[derive(uniffi::Object)]
 pub struct UploadQueue {
@@ -102,7 +150,8 @@ impl UploadQueue {
 
     /// Queues `photo` (already checked and normalised) for `slot` of the
     /// session's order, with its capture time, the checks' summary and the
-    /// location evidence (JSON, for in-region orders). Returns the entry id.
+    /// location evidence (required, judged inside, for in-region orders).
+    /// Returns the entry id.
     pub async fn enqueue(
         &self,
         session: Arc<FilingSession>,
@@ -110,19 +159,17 @@ impl UploadQueue {
         photo: Vec<u8>,
         captured_at_unix_ms: i64,
         checks: String,
-        location_evidence_json: Option<String>,
-    ) -> Result<String, UploadError> {
+        location: Option<LocationEvidence>,
+    ) -> Result<String, QueueError> {
         let mut session = session.0.lock().await;
-        let endpoint = session
-            .upload_endpoint()
-            .map_err(|e| crate::upload::UploadError::InsecureEndpoint(e.to_string()))?;
+        let endpoint = session.upload_endpoint()?;
         let metadata = session.upload_metadata(
             slot,
             &photo,
             captured_at_unix_ms,
             &checks,
-            location_evidence_json.as_deref(),
-        );
+            location.as_ref(),
+        )?;
         let sha = metadata
             .iter()
             .find(|(k, _)| k == "sha256")
@@ -134,9 +181,7 @@ impl UploadQueue {
             metadata,
             &photo,
         )?;
-        session
-            .photo_ready(slot, sha)
-            .map_err(|_| crate::upload::UploadError::OrderClosed)?;
+        session.photo_ready(slot, sha)?;
         Ok(entry.id)
     }
 

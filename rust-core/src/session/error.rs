@@ -27,6 +27,10 @@ pub enum SessionError {
     /// Submit before every required photo was uploaded.
     #[error("Some required photos are missing: {}.", names(.0))]
     Incomplete(Vec<Slot>),
+    /// A photo of an in-region order lacks location evidence judged inside
+    /// and bound to its capture.
+    #[error("The {} photo must be taken inside the order's region, with location on.", .0.wire_name())]
+    LocationRequired(Slot),
     /// The gateway could not be reached.
     #[error("The filing gateway could not be reached ({0}). Try again.")]
     Network(String),
@@ -52,6 +56,7 @@ impl UserFacing for SessionError {
             SessionError::OrderClosed => "session.order_closed",
             SessionError::UnknownOrder => "session.unknown_order",
             SessionError::Incomplete(_) => "session.incomplete",
+            SessionError::LocationRequired(_) => "session.location_required",
             SessionError::Network(_) => "session.network",
             SessionError::Gateway(_) => "session.gateway_error",
         }
@@ -69,6 +74,12 @@ impl UserFacing for SessionError {
             SessionError::OrderClosed => "订单已关闭（已过期或已提交）。".into(),
             SessionError::UnknownOrder => "网关中不存在该订单。".into(),
             SessionError::Incomplete(slots) => format!("仍缺少必需的照片：{}。", names(slots)),
+            SessionError::LocationRequired(slot) => {
+                format!(
+                    "{} 照片须在订单所属地区内拍摄，并开启定位。",
+                    slot.wire_name()
+                )
+            }
             SessionError::Network(_) => "无法连接备案网关，请重试。".into(),
             SessionError::Gateway(_) => "备案网关出错，请稍后重试。".into(),
         }

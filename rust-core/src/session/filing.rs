@@ -10,6 +10,7 @@ use url::Url;
 
 use super::wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView};
 use super::{SessionError, Slot};
+use crate::location::LocationEvidence;
 use crate::order::VerifiedOrder;
 use crate::upload::{is_secure, Timeouts};
 
@@ -145,16 +146,34 @@ impl FilingSession {
 
     /// The upload metadata of `photo` for `slot`: the order, the slot, the
     /// photo's sha256 (the gateway checks it), when it was taken, the
-    /// checks' summary and, for in-region orders, the location evidence.
+    /// checks' summary and the location evidence. A slot of an in-region
+    /// order needs evidence judged inside, bound to this capture.
     pub fn upload_metadata(
         &self,
         slot: Slot,
         photo: &[u8],
         captured_at_unix_ms: i64,
         checks: &str,
-        location_evidence_json: Option<&str>,
-    ) -> Vec<(String, String)> {
+        location: Option<&LocationEvidence>,
+    ) -> Result<Vec<(String, String)>, SessionError> {
         use sha2::Digest;
+        let needs_location = self
+            .view
+            .slots
+            .iter()
+            .any(|s| s.slot == slot && s.needs_location);
+        if needs_location {
+            match location {
+                None => return Err(SessionError::LocationRequired(slot)),
+                Some(evidence) => {
+                    if evidence.ensure_inside().is_err()
+                        || evidence.capture_time_unix_ms != captured_at_unix_ms
+                    {
+                        return Err(SessionError::LocationRequired(slot));
+                    }
+                }
+            }
+        }
         let mut metadata = vec![
             ("order".to_string(), self.view.order_id.clone()),
             ("slot".to_string(), slot.wire_name().to_string()),
@@ -165,10 +184,10 @@ impl FilingSession {
             ("captured_at".to_string(), captured_at_unix_ms.to_string()),
             ("checks".to_string(), checks.to_string()),
         ];
-        if let Some(evidence) = location_evidence_json {
-            metadata.push(("location".to_string(), evidence.to_string()));
+        if let Some(evidence) = location {
+            metadata.push(("location".to_string(), evidence.to_json()));
         }
-        metadata
+        Ok(metadata)
     }
 
     /// Records that `slot`'s photo passed its checks and is queued.
