@@ -5,6 +5,10 @@
 //!
 //! `cargo bench -p icp-companion-dev-gateway --bench upload`
 
+#[allow(dead_code)]
+#[path = "../../rust-core/tests/support/net.rs"]
+mod net;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -32,17 +36,7 @@ fn thread_cpu() -> Duration {
 
 fn photos() -> Vec<Vec<u8>> {
     (0..PHOTOS)
-        .map(|i| {
-            let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ i as u64;
-            (0..SIZE)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state >> 24) as u8
-                })
-                .collect()
-        })
+        .map(|i| net::photo_bytes(SIZE, i as u64 + 1))
         .collect()
 }
 

@@ -109,6 +109,35 @@ fn job(order: &str, slot: Slot, data: Vec<u8>, declared_sha: Option<String>) -> 
     }
 }
 
+/// A new order claimed by the phone: (order id, session).
+async fn claimed(gw: &DevGateway, province_code: u8, subject: &str) -> (String, FilingSession) {
+    let order = new_order(gw, province_code, subject).await;
+    let id = order.payload.order_id.clone();
+    let session = FilingSession::claim(order, Timeouts::default())
+        .await
+        .unwrap();
+    (id, session)
+}
+
+/// Queues `data` for `slot` of the session's order.
+fn enqueue(
+    queue: &icp_companion::upload::UploadQueue,
+    session: &FilingSession,
+    slot: Slot,
+    data: &[u8],
+) -> String {
+    let meta = job(&session.view().order_id, slot, data.to_vec(), None).metadata;
+    queue
+        .enqueue(
+            session.upload_endpoint().unwrap(),
+            Some(session.token().into()),
+            meta,
+            data,
+        )
+        .unwrap()
+        .id
+}
+
 async fn send(client: &TusClient, job: &UploadJob) -> Result<UploadReport, UploadError> {
     let mut progress = Throttle::new(Duration::from_millis(100), |_, _| {});
     upload(
@@ -236,11 +265,7 @@ async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
 #[tokio::test]
 async fn revoked_tokens_expired_orders_and_wrong_files_stop_with_clear_errors() {
     let gw = gateway().await;
-    let order = new_order(&gw, 44, "individual").await;
-    let id = order.payload.order_id.clone();
-    let mut session = FilingSession::claim(order, Timeouts::default())
-        .await
-        .unwrap();
+    let (id, mut session) = claimed(&gw, 44, "individual").await;
     let client = client_for(&session);
     // A file whose bytes differ from the declared sha256 never counts.
     let wrong = job(
@@ -274,11 +299,7 @@ async fn revoked_tokens_expired_orders_and_wrong_files_stop_with_clear_errors() 
     );
 
     // Expired before and after the claim.
-    let order = new_order(&gw, 44, "individual").await;
-    let id = order.payload.order_id.clone();
-    let session = FilingSession::claim(order, Timeouts::default())
-        .await
-        .unwrap();
+    let (id, session) = claimed(&gw, 44, "individual").await;
     let client = client_for(&session);
     dev(&gw, &id, "/expire").await;
     let photo = job(&id, Slot::SubjectId, photo_bytes(10_000, 6), None);
@@ -299,11 +320,7 @@ async fn revoked_tokens_expired_orders_and_wrong_files_stop_with_clear_errors() 
 #[tokio::test]
 async fn a_cut_mid_upload_resends_at_most_the_chunk_in_flight() {
     let gw = gateway().await;
-    let order = new_order(&gw, 11, "individual").await;
-    let id = order.payload.order_id.clone();
-    let session = FilingSession::claim(order, Timeouts::default())
-        .await
-        .unwrap();
+    let (id, session) = claimed(&gw, 11, "individual").await;
     // The proxy sits between the phone and the gateway's upload endpoint.
     let proxy = Proxy::start(gw.addr, &[Fault::CutAfter((CHUNK * 5 / 2) as u64)]).await;
     let endpoint = url::Url::parse(&format!("http://{}/files", proxy.addr)).unwrap();
@@ -326,11 +343,7 @@ async fn a_cut_mid_upload_resends_at_most_the_chunk_in_flight() {
 async fn a_killed_queue_finishes_every_upload_after_restart() {
     use icp_companion::upload::{drain, DrainSettings, UploadQueue};
     let gw = gateway().await;
-    let order = new_order(&gw, 31, "organisation").await;
-    let id = order.payload.order_id.clone();
-    let session = FilingSession::claim(order, Timeouts::default())
-        .await
-        .unwrap();
+    let (id, session) = claimed(&gw, 31, "organisation").await;
     let slots: Vec<Slot> = session.view().slots.iter().map(|s| s.slot).collect();
     let dir = net::temp_dir("queue");
     let key = [42u8; 32];
@@ -345,15 +358,7 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
         let queue = UploadQueue::open(&dir, &key).unwrap();
         for (i, &slot) in slots.iter().enumerate() {
             let data = photo_bytes(900_000, 100 + i as u64);
-            let meta = job(&id, slot, data.clone(), None).metadata;
-            queue
-                .enqueue(
-                    session.upload_endpoint().unwrap(),
-                    Some(session.token().into()),
-                    meta,
-                    &data,
-                )
-                .unwrap();
+            enqueue(&queue, &session, slot, &data);
             photos.push((slot, data));
         }
         // The app is killed while the second photo is half sent.
@@ -409,11 +414,7 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
 async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
     use icp_companion::upload::{drain, DrainSettings, UploadQueue};
     let gw = gateway().await;
-    let order = new_order(&gw, 31, "individual").await;
-    let id = order.payload.order_id.clone();
-    let session = FilingSession::claim(order, Timeouts::default())
-        .await
-        .unwrap();
+    let (id, session) = claimed(&gw, 31, "individual").await;
     // The phone refuses to queue a Shanghai photo without evidence...
     assert_eq!(
         session
@@ -434,15 +435,7 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
     let dir = net::temp_dir("kept");
     let queue = UploadQueue::open(&dir, &[1u8; 32]).unwrap();
     let data = photo_bytes(80_000, 2);
-    let meta = job(&id, Slot::SubjectId, data.clone(), None).metadata;
-    let entry = queue
-        .enqueue(
-            session.upload_endpoint().unwrap(),
-            Some(session.token().into()),
-            meta,
-            &data,
-        )
-        .unwrap();
+    let entry = enqueue(&queue, &session, Slot::SubjectId, &data);
     dev(&gw, &id, "/revoke").await;
     let settings = DrainSettings {
         retry: quick(),
@@ -453,23 +446,10 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
         .unwrap();
     assert_eq!(drained.failed[0].1, UploadError::Unauthorized);
     assert_eq!(queue.pending().unwrap().len(), 1);
-    assert_eq!(queue.photo(&entry.id).unwrap(), data, "the photo is kept");
+    assert_eq!(queue.photo(&entry).unwrap(), data, "the photo is kept");
     // An expired order likewise.
-    let order = new_order(&gw, 11, "individual").await;
-    let other = order.payload.order_id.clone();
-    let session = FilingSession::claim(order, Timeouts::default())
-        .await
-        .unwrap();
-    let data = photo_bytes(80_000, 3);
-    let meta = job(&other, Slot::SubjectId, data.clone(), None).metadata;
-    queue
-        .enqueue(
-            session.upload_endpoint().unwrap(),
-            Some(session.token().into()),
-            meta,
-            &data,
-        )
-        .unwrap();
+    let (other, session) = claimed(&gw, 11, "individual").await;
+    enqueue(&queue, &session, Slot::SubjectId, &photo_bytes(80_000, 3));
     dev(&gw, &other, "/expire").await;
     let drained = drain(&queue, &settings, &CancellationToken::new(), |_, _, _| {})
         .await

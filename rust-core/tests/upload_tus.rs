@@ -207,17 +207,8 @@ async fn retries_end_and_cancel_is_prompt() {
     };
     let client = TusClient::new(endpoint(proxy.addr), None, timeouts).unwrap();
     let job = job(photo_bytes(100_000, 5));
-    let mut progress = Throttle::new(Duration::ZERO, |_, _| {});
     let cancel = CancellationToken::new();
-    let ended = upload(
-        &client,
-        &job,
-        &quick_retries(),
-        &mut progress,
-        &cancel,
-        |_| {},
-    )
-    .await;
+    let (ended, _, _) = run(&client, &job, &cancel).await;
     assert_eq!(ended, Err(UploadError::Timeout));
     // A cancel during a stalled request returns at once.
     proxy.plan(&[Fault::Stall; 4]);
@@ -228,15 +219,7 @@ async fn retries_end_and_cancel_is_prompt() {
         stop.cancel();
     });
     let started = std::time::Instant::now();
-    let ended = upload(
-        &slow,
-        &job,
-        &quick_retries(),
-        &mut progress,
-        &cancel,
-        |_| {},
-    )
-    .await;
+    let (ended, _, _) = run(&slow, &job, &cancel).await;
     assert_eq!(ended, Err(UploadError::Cancelled));
     assert!(started.elapsed() < Duration::from_secs(2));
 }

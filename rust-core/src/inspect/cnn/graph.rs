@@ -448,6 +448,43 @@ fn window(size: usize, k: usize, stride: usize, padding: Padding, out: usize) ->
     }
 }
 
+/// The input's height, width and channels, and the padding before its
+/// first row and column, of a window sweep producing `oh` × `ow`.
+fn sweep(
+    x: &Tensor,
+    (kh, kw): (usize, usize),
+    stride: usize,
+    padding: Padding,
+    (oh, ow): (usize, usize),
+) -> ((usize, usize, usize), (usize, usize)) {
+    let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3]);
+    let pad = (
+        window(h, kh, stride, padding, oh),
+        window(w, kw, stride, padding, ow),
+    );
+    ((h, w, c), pad)
+}
+
+/// The kernel taps of output pixel `(oy, ox)` that fall inside the input,
+/// as (tap index `ky * kw + kx`, input pixel index `iy * w + ix`): the
+/// window sweep every windowed operation shares.
+fn taps(
+    (oy, ox): (usize, usize),
+    (kh, kw): (usize, usize),
+    stride: usize,
+    (py, px): (usize, usize),
+    (h, w): (usize, usize),
+) -> impl Iterator<Item = (usize, usize)> {
+    (0..kh).flat_map(move |ky| {
+        let iy = (oy * stride + ky) as isize - py as isize;
+        (0..kw).filter_map(move |kx| {
+            let ix = (ox * stride + kx) as isize - px as isize;
+            let inside = iy >= 0 && ix >= 0 && iy < h as isize && ix < w as isize;
+            inside.then(|| (ky * kw + kx, iy as usize * w + ix as usize))
+        })
+    })
+}
+
 /// `c += a × b` for row-major matrices of `m × k`, `k × n` and `m × n`,
 /// by `matrixmultiply`'s kernels (chosen for the CPU at run time).
 fn multiply_add(a: &[f32], b: &[f32], c: &mut [f32], (m, k, n): (usize, usize, usize)) {
@@ -512,11 +549,7 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize], out: &mut Vec<f32>) {
             relu,
         } => {
             let x = &v[*input];
-            let (h, w) = (x.shape[1], x.shape[2]);
-            let (py, px) = (
-                window(h, *kh, *stride, *padding, oh),
-                window(w, *kw, *stride, *padding, ow),
-            );
+            let ((h, w, _), (py, px)) = sweep(x, (*kh, *kw), *stride, *padding, (oh, ow));
             out.extend(bias.iter().copied().cycle().take(oh * ow * cout));
             let depth = kh * kw * cin;
             if depth == *cin && *stride == 1 && oh == h && ow == w {
@@ -530,20 +563,8 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize], out: &mut Vec<f32>) {
                     patches.fill(0.0);
                     for ox in 0..ow {
                         let row = &mut patches[ox * depth..][..depth];
-                        for ky in 0..*kh {
-                            let iy = (oy * stride + ky) as isize - py as isize;
-                            if iy < 0 || iy >= h as isize {
-                                continue;
-                            }
-                            for kx in 0..*kw {
-                                let ix = (ox * stride + kx) as isize - px as isize;
-                                if ix < 0 || ix >= w as isize {
-                                    continue;
-                                }
-                                let from = (iy as usize * w + ix as usize) * cin;
-                                row[(ky * kw + kx) * cin..][..*cin]
-                                    .copy_from_slice(&x.data[from..][..*cin]);
-                            }
+                        for (tap, at) in taps((oy, ox), (*kh, *kw), *stride, (py, px), (h, w)) {
+                            row[tap * cin..][..*cin].copy_from_slice(&x.data[at * cin..][..*cin]);
                         }
                     }
                     let rows = &mut out[oy * ow * cout..][..ow * cout];
@@ -564,30 +585,16 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize], out: &mut Vec<f32>) {
             relu,
         } => {
             let x = &v[*input];
-            let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3]);
-            let (py, px) = (
-                window(h, *kh, *stride, *padding, oh),
-                window(w, *kw, *stride, *padding, ow),
-            );
+            let ((h, w, c), (py, px)) = sweep(x, (*kh, *kw), *stride, *padding, (oh, ow));
             out.extend(bias.iter().copied().cycle().take(oh * ow * c));
             for oy in 0..oh {
                 for ox in 0..ow {
                     let acc = &mut out[(oy * ow + ox) * c..][..c];
-                    for ky in 0..*kh {
-                        let iy = (oy * stride + ky) as isize - py as isize;
-                        if iy < 0 || iy >= h as isize {
-                            continue;
-                        }
-                        for kx in 0..*kw {
-                            let ix = (ox * stride + kx) as isize - px as isize;
-                            if ix < 0 || ix >= w as isize {
-                                continue;
-                            }
-                            let pixel = &x.data[(iy as usize * w + ix as usize) * c..][..c];
-                            let taps = &weights[(ky * kw + kx) * c..][..c];
-                            for ((a, &p), &t) in acc.iter_mut().zip(pixel).zip(taps) {
-                                *a += p * t;
-                            }
+                    for (tap, at) in taps((oy, ox), (*kh, *kw), *stride, (py, px), (h, w)) {
+                        let pixel = &x.data[at * c..][..c];
+                        let weight = &weights[tap * c..][..c];
+                        for ((a, &p), &t) in acc.iter_mut().zip(pixel).zip(weight) {
+                            *a += p * t;
                         }
                     }
                     if *relu {
@@ -636,26 +643,14 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize], out: &mut Vec<f32>) {
             padding,
         } => {
             let x = &v[*input];
-            let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3]);
-            let (py, px) = (
-                window(h, *kh, *stride, *padding, oh),
-                window(w, *kw, *stride, *padding, ow),
-            );
+            let ((h, w, c), (py, px)) = sweep(x, (*kh, *kw), *stride, *padding, (oh, ow));
             out.resize(oh * ow * c, f32::MIN);
             for oy in 0..oh {
                 for ox in 0..ow {
                     let acc = &mut out[(oy * ow + ox) * c..][..c];
-                    for ky in 0..*kh {
-                        for kx in 0..*kw {
-                            let iy = (oy * stride + ky) as isize - py as isize;
-                            let ix = (ox * stride + kx) as isize - px as isize;
-                            if iy < 0 || ix < 0 || iy >= h as isize || ix >= w as isize {
-                                continue;
-                            }
-                            let pixel = &x.data[(iy as usize * w + ix as usize) * c..][..c];
-                            for (a, &p) in acc.iter_mut().zip(pixel) {
-                                *a = a.max(p);
-                            }
+                    for (_, at) in taps((oy, ox), (*kh, *kw), *stride, (py, px), (h, w)) {
+                        for (a, &p) in acc.iter_mut().zip(&x.data[at * c..][..c]) {
+                            *a = a.max(p);
                         }
                     }
                 }
