@@ -6,29 +6,21 @@ use std::time::Instant;
 
 use clap::Args;
 use icp_companion::imaging::{normalise_for_upload, read_image_file, MAX_UPLOAD_BYTES};
-use icp_companion::inspect::{
-    check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, DocumentType, Finding,
-    Outcome, PhotoFlow, RequiredMarks,
-};
-use icp_companion::location::{
-    assess, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
-    LocationProvider, Region,
-};
 use icp_companion::order::{
-    encode, parse_and_verify, render_png, DocumentKind, Gateway, IssuerSigningKey, Province,
-    QrMatrix, SubjectType,
+    encode, parse_and_verify, render_png, Gateway, IssuerSigningKey, Province, QrMatrix,
+    SubjectType,
 };
 use icp_companion::rules::{requirements_for, StatementMark};
 use icp_companion::scan::{OrderScanner, QrDecoder};
 use icp_companion::session::{FilingSession, Slot, SlotCheck};
-use icp_companion::upload::{drain, hex, DrainSettings, Timeouts, UploadQueue};
+use icp_companion::upload::Timeouts;
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use rand::SeedableRng;
 use sha2::{Digest, Sha256};
-use tokio_util::sync::CancellationToken;
 
 use crate::dev;
 use crate::eval::{photograph, Distortion};
+use crate::filing::{check_slot, evidence_at, print_verdict, send_photos};
 use crate::qr::{print_order, user_error};
 use crate::sample_photos;
 
@@ -139,49 +131,18 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
         .into_iter()
         .enumerate()
     {
-        let (image, findings) = match check {
-            SlotCheck::Document(kind) => {
-                let (kind_checked, marks) = document_check(kind, rules.statement_mark);
-                let image = sample_photos::document(i as u32, marks.seal);
-                let findings =
-                    check_document(&image, kind_checked, marks, &DocumentProfile::default());
-                (image, findings)
+        let image = match (check, &args.admin_photo) {
+            (SlotCheck::AdminPhoto(_), Some(path)) => {
+                read_image_file(path).map_err(|e| user_error(&e))?
             }
-            SlotCheck::AdminPhoto(_) => {
-                let image = match &args.admin_photo {
-                    Some(path) => read_image_file(path).map_err(|e| user_error(&e))?,
-                    None => sample_photos::backdrop_scene(),
-                };
-                let findings = check_admin_photo(
-                    &image,
-                    None,
-                    PhotoFlow::Backdrop,
-                    &AdminPhotoProfile::default(),
-                );
-                (image, findings)
-            }
+            (SlotCheck::AdminPhoto(_), None) => sample_photos::backdrop_scene(),
+            (SlotCheck::Document(_), _) => sample_photos::document(
+                i as u32,
+                rules.statement_mark == StatementMark::OfficialSeal,
+            ),
         };
-        let failed: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.outcome == Outcome::Fail)
-            .collect();
-        if failed.is_empty() {
-            println!(
-                "   {:<24} pass ({} checks)",
-                slot.wire_name(),
-                findings.len()
-            );
-        } else {
-            for f in &failed {
-                println!(
-                    "   {:<24} FAIL {} — {}",
-                    slot.wire_name(),
-                    f.code,
-                    f.message_en
-                );
-            }
-        }
-        photos.push((slot, image, failed.is_empty()));
+        let ok = print_verdict(slot, &check_slot(check, &image, rules.statement_mark));
+        photos.push((slot, image, ok));
     }
     if photos
         .iter()
@@ -192,20 +153,7 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
 
     println!("5. Shanghai requires the verification photos to be taken inside Shanghai: the location verdict.");
     let now_ms = dev::now_unix() as i64 * 1000;
-    let fix = LocationFix {
-        latitude: 31.2304,
-        longitude: 121.4737,
-        crs: Crs::Wgs84,
-        horizontal_accuracy_m: 8.0,
-        fix_time_unix_ms: now_ms - 2_000,
-        is_mock: false,
-        provider: LocationProvider::Fused,
-        precision: LocationPrecision::Precise,
-    };
-    let policy = LocationPolicy::default();
-    let region = Region::shanghai().map_err(|e| user_error(&e))?;
-    let verdict = assess(region, &fix, now_ms, &policy).map_err(|e| user_error(&e))?;
-    let evidence = LocationEvidence::bind(&verdict, now_ms, &policy).map_err(|e| user_error(&e))?;
+    let (verdict, evidence) = evidence_at((31.2304, 121.4737), 8.0, now_ms)?;
     evidence.ensure_inside().map_err(|e| user_error(&e))?;
     println!(
         "   People's Square, ±8 m: {:?}, {:.1} km from the border",
@@ -216,76 +164,21 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
     println!("6. The photos are normalised and queued, encrypted, then uploaded (tus, checksummed chunks).");
     let queue_dir = args.out.join("queue");
     let _ = std::fs::remove_dir_all(&queue_dir);
-    let queue = UploadQueue::open(&queue_dir, &Sha256::digest(b"icp-companion demo queue key"))
-        .map_err(|e| user_error(&e))?;
-    let endpoint = session.upload_endpoint().map_err(|e| user_error(&e))?;
-    let mut total_bytes = 0u64;
+    let mut normalised = Vec::new();
     for (slot, image, ok) in &photos {
-        let normalised =
+        let upload =
             normalise_for_upload(&sample_photos::png(image)).map_err(|e| user_error(&e))?;
-        let metadata = session
-            .upload_metadata(
-                *slot,
-                &normalised.bytes,
-                now_ms,
-                if *ok { "pass" } else { "fail" },
-                Some(&evidence),
-            )
-            .map_err(|e| user_error(&e))?;
-        session
-            .photo_ready(*slot, hex(&Sha256::digest(&normalised.bytes)))
-            .map_err(|e| user_error(&e))?;
-        total_bytes += normalised.bytes.len() as u64;
-        queue
-            .enqueue(
-                endpoint.clone(),
-                Some(session.token().to_string()),
-                metadata,
-                &normalised.bytes,
-            )
-            .map_err(|e| user_error(&e))?;
-        session.upload_started(*slot);
+        normalised.push((*slot, upload.bytes, *ok));
     }
-    let started = Instant::now();
-    let settings = DrainSettings {
-        chunk_size: 256 * 1024,
-        ..DrainSettings::default()
-    };
-    let mut sent_by: std::collections::BTreeMap<String, u64> = Default::default();
-    let drained = drain(
-        &queue,
-        &settings,
-        &CancellationToken::new(),
-        |id, sent, _| {
-            sent_by.insert(id.to_string(), sent);
-            let done: u64 = sent_by.values().sum();
-            let width = 40;
-            let filled = (done * width / total_bytes.max(1)) as usize;
-            print!(
-                "\r   [{}{}] {:>5.1} %",
-                "#".repeat(filled),
-                " ".repeat(width as usize - filled.min(width as usize)),
-                done as f64 * 100.0 / total_bytes.max(1) as f64
-            );
-            let _ = std::io::Write::flush(&mut std::io::stdout());
-        },
+    send_photos(
+        &mut session,
+        &normalised,
+        now_ms,
+        Some(&evidence),
+        &queue_dir,
+        &Sha256::digest(b"icp-companion demo queue key"),
     )
-    .await
-    .map_err(|e| user_error(&e))?;
-    println!();
-    if let Some((_, e)) = drained.failed.first() {
-        return Err(user_error(e));
-    }
-    for (slot, _, _) in &photos {
-        session.upload_finished(*slot);
-    }
-    println!(
-        "   {} photos, {:.1} MB in {:.0} ms; queue empty: {}",
-        drained.uploaded.len(),
-        total_bytes as f64 / 1e6,
-        started.elapsed().as_secs_f64() * 1e3,
-        queue.pending().map_err(|e| user_error(&e))?.is_empty()
-    );
+    .await?;
 
     println!("7. Every slot is at the gateway: the phone submits the order.");
     session.refresh().await.map_err(|e| user_error(&e))?;
@@ -310,26 +203,4 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
     }
     println!("Demo finished.");
     Ok(())
-}
-
-/// The document check of a slot: ID documents as ID cards (the app lets the
-/// applicant choose passports or permits), the statement with the mark the
-/// province's rules ask for.
-fn document_check(kind: DocumentKind, mark: StatementMark) -> (DocumentType, RequiredMarks) {
-    let none = RequiredMarks {
-        seal: false,
-        fingerprint: false,
-    };
-    match kind {
-        DocumentKind::SubjectId | DocumentKind::OwnerId => (DocumentType::IdCard, none),
-        DocumentKind::SubjectLicence => (DocumentType::BusinessLicence, none),
-        DocumentKind::DomainCertificate => (DocumentType::DomainCertificate, none),
-        DocumentKind::AuthenticityStatement => (
-            DocumentType::AuthenticityStatement,
-            RequiredMarks {
-                seal: mark == StatementMark::OfficialSeal,
-                fingerprint: mark == StatementMark::Fingerprint,
-            },
-        ),
-    }
 }

@@ -8,12 +8,14 @@ mod demo;
 mod dev;
 mod eval;
 mod faces;
+mod filing;
 mod gateway;
 mod locate;
 mod normalise;
 mod qr;
 mod rules;
 mod sample_photos;
+mod upload;
 
 use clap::{Parser, Subcommand};
 
@@ -58,6 +60,9 @@ enum Command {
     /// The development filing gateway on loopback: orders and their QR,
     /// claim, tus uploads, submit.
     Gateway(gateway::GatewayArgs),
+    /// The phone's part for one order: verify its code, claim it, check and
+    /// queue photos (encrypted), upload them resumably, optionally submit.
+    Upload(upload::UploadArgs),
 }
 
 fn main() {
@@ -75,6 +80,7 @@ fn main() {
         Command::CheckDocument(args) => check_document::run(args),
         Command::CheckEval(args) => eval::check_eval(args),
         Command::Gateway(args) => gateway::run(args),
+        Command::Upload(args) => upload::run(args),
     };
     if let Err(message) = result {
         eprintln!("error: {message}");
