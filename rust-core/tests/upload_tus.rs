@@ -250,3 +250,62 @@ fn photos_go_only_to_secure_endpoints() {
         "the token is never printed"
     );
 }
+
+#[tokio::test]
+#[ignore = "needs the tus server installed by tests/setup-deps.sh; tests/run-all.sh runs it"]
+async fn a_killed_queue_finishes_every_upload_after_restart() {
+    use icp_companion::upload::{drain, DrainSettings, UploadQueue};
+    let server = TusServer::start().await;
+    // Through the proxy: after the restart a connection is cut as well.
+    let proxy = Proxy::start(server.addr, &[]).await;
+    let dir = net::temp_dir("tus-queue");
+    let key = [7u8; 32];
+    let settings = DrainSettings {
+        retry: quick_retries(),
+        chunk_size: CHUNK,
+        progress_every: Duration::ZERO,
+        ..DrainSettings::default()
+    };
+    let photos: Vec<Vec<u8>> = (0..3).map(|i| photo_bytes(1_000_000, 50 + i)).collect();
+    {
+        let queue = UploadQueue::open(&dir, &key).unwrap();
+        for data in &photos {
+            queue
+                .enqueue(endpoint(proxy.addr), None, job(data.clone()).metadata, data)
+                .unwrap();
+        }
+        let cancel = CancellationToken::new();
+        let stop = cancel.clone();
+        let mut seen = Vec::new();
+        let first = drain(&queue, &settings, &cancel, |id, sent, _| {
+            if !seen.contains(&id.to_string()) {
+                seen.push(id.to_string());
+            }
+            if seen.len() == 2 && sent >= 2 * CHUNK as u64 {
+                stop.cancel();
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(first.uploaded.len(), 1);
+        assert_eq!(server.stored(&first.uploaded[0].1.url).0, photos[0]);
+    }
+    proxy.plan(&[Fault::CutAfter(CHUNK as u64 / 2)]);
+    let queue = UploadQueue::open(&dir, &key).unwrap();
+    assert_eq!(queue.pending().unwrap().len(), 2);
+    let second = drain(&queue, &settings, &CancellationToken::new(), |_, _, _| {})
+        .await
+        .unwrap();
+    assert!(second.failed.is_empty(), "{:?}", second.failed);
+    assert!(queue.pending().unwrap().is_empty());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    let mut stored: Vec<Vec<u8>> = second
+        .uploaded
+        .iter()
+        .map(|(_, report)| server.stored(&report.url).0)
+        .collect();
+    stored.sort();
+    let mut expected = photos[1..].to_vec();
+    expected.sort();
+    assert_eq!(stored, expected, "every photo arrives whole");
+}
