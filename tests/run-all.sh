@@ -38,6 +38,17 @@ eval "$(bash tests/setup-deps.sh)"
 export ICP_FACE_PHOTOS ICP_TUS_SERVER
 cargo test -q --workspace -- --include-ignored 2>&1 | tee -a "$log"
 
+echo "== the demo (the README's main job), on the debug build"
+demo_log=$(mktemp)
+if cargo run -q -p icp-companion-cli -- demo --out target/demo-ci >"$demo_log" 2>&1 \
+    && grep -q "^Demo finished." "$demo_log"; then
+  echo "demo: ok"
+else
+  cat "$demo_log"
+  echo "demo: FAILED"
+  exit 1
+fi
+
 # One closing line for the whole suite: Rust, Kotlin and Python counts.
 python3 - "$log" <<'PY'
 import re, sys
