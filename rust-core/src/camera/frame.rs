@@ -1,7 +1,6 @@
-//! A borrowed camera frame in its native pixel format, with its row stride
-//! and the rotation that makes it upright.
-
-use image::GrayImage;
+//! A borrowed camera frame in its native pixel format: one to three planes,
+//! each with its own row and pixel stride, plus the rotation and mirroring
+//! that make it the upright, true view.
 
 use crate::user_facing::UserFacing;
 
@@ -9,32 +8,106 @@ use crate::user_facing::UserFacing;
 pub const MAX_FRAME_SIDE: u32 = 16_384;
 
 /// Pixel layouts native cameras deliver.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum PixelFormat {
     /// One byte of luma per pixel (the Y plane of any YUV frame).
     Luma8,
+    /// R, G, B bytes per pixel (desktop webcams' decoded frames).
+    Rgb8,
     /// R, G, B, A bytes per pixel.
     Rgba8,
     /// B, G, R, A bytes per pixel (iOS `kCVPixelFormatType_32BGRA`).
     Bgra8,
-    /// Android NV21: a Y plane, then an interleaved V/U plane at half resolution,
-    /// both with the same row stride.
+    /// Android NV21: a Y plane and an interleaved V/U plane at half
+    /// resolution; one plane (V/U right after `row_stride × height` bytes
+    /// of Y) or two.
     Nv21,
+    /// 4:2:0 bi-planar, full range: a Y plane and an interleaved U/V plane
+    /// (iOS `kCVPixelFormatType_420YpCbCr8BiPlanarFullRange`, NV12); one
+    /// plane or two, as for [`PixelFormat::Nv21`].
+    Nv12,
+    /// As [`PixelFormat::Nv12`] with video-range levels (Y 16–235, chroma
+    /// 16–240): iOS `kCVPixelFormatType_420YpCbCr8BiPlanarVideoRange`, the
+    /// default of `AVCaptureVideoDataOutput`.
+    Nv12VideoRange,
+    /// Android `YUV_420_888` (CameraX `ImageProxy`): three planes Y, U, V,
+    /// each with its own row stride and pixel stride (1 when planar, 2 when
+    /// the chroma planes interleave).
+    Yuv420,
+    /// Packed 4:2:2 Y0 U Y1 V (USB webcams): two pixels in four bytes.
+    Yuyv,
+}
+
+/// What each plane of a format holds.
+#[derive(Debug, Clone, Copy)]
+struct PlaneShape {
+    /// Columns and rows are the frame's divided by this (rounded up).
+    subsampling: (u32, u32),
+    /// Bytes one sample (pixel, chroma pair, or YUYV pixel pair) occupies.
+    sample_bytes: u32,
 }
 
 impl PixelFormat {
-    fn bytes_per_pixel(self) -> u32 {
+    /// The planes the format has when each is passed separately.
+    fn planes(self) -> &'static [PlaneShape] {
+        const Y: PlaneShape = PlaneShape {
+            subsampling: (1, 1),
+            sample_bytes: 1,
+        };
+        const PAIRS: PlaneShape = PlaneShape {
+            subsampling: (2, 2),
+            sample_bytes: 2,
+        };
+        const CHROMA: PlaneShape = PlaneShape {
+            subsampling: (2, 2),
+            sample_bytes: 1,
+        };
         match self {
-            PixelFormat::Luma8 | PixelFormat::Nv21 => 1,
-            PixelFormat::Rgba8 | PixelFormat::Bgra8 => 4,
+            PixelFormat::Luma8 => &[Y],
+            PixelFormat::Rgb8 => &[PlaneShape {
+                subsampling: (1, 1),
+                sample_bytes: 3,
+            }],
+            PixelFormat::Rgba8 | PixelFormat::Bgra8 => &[PlaneShape {
+                subsampling: (1, 1),
+                sample_bytes: 4,
+            }],
+            PixelFormat::Nv21 | PixelFormat::Nv12 | PixelFormat::Nv12VideoRange => &[Y, PAIRS],
+            PixelFormat::Yuv420 => &[Y, CHROMA, CHROMA],
+            PixelFormat::Yuyv => &[PlaneShape {
+                subsampling: (2, 1),
+                sample_bytes: 4,
+            }],
         }
+    }
+
+    /// Whether the two planes may also arrive as one buffer.
+    fn bi_planar(self) -> bool {
+        matches!(
+            self,
+            PixelFormat::Nv21 | PixelFormat::Nv12 | PixelFormat::Nv12VideoRange
+        )
+    }
+
+    /// The pixel stride of each plane of a tightly packed frame.
+    pub fn packed_pixel_stride(self, plane: usize) -> u32 {
+        match (self, plane) {
+            (PixelFormat::Yuyv, _) => 2,
+            (PixelFormat::Yuv420, _) => 1,
+            _ => self.planes()[plane].sample_bytes,
+        }
+    }
+
+    /// Planes the format has when each is passed separately.
+    pub fn plane_count(self) -> usize {
+        self.planes().len()
     }
 }
 
 /// Clockwise rotation that turns the sensor image upright (Android's
 /// `rotationDegrees`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rotation {
     /// Already upright.
     R0,
@@ -57,25 +130,64 @@ impl Rotation {
             other => Err(FrameError::BadRotation(other)),
         }
     }
+
+    /// The rotation in clockwise degrees.
+    pub fn degrees(self) -> u32 {
+        match self {
+            Rotation::R0 => 0,
+            Rotation::R90 => 90,
+            Rotation::R180 => 180,
+            Rotation::R270 => 270,
+        }
+    }
+
+    /// Whether width and height trade places.
+    pub fn swaps_sides(self) -> bool {
+        matches!(self, Rotation::R90 | Rotation::R270)
+    }
 }
 
-/// A frame that does not describe its buffer correctly.
+/// A frame that does not describe its buffers correctly.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameError {
     /// Zero or oversized width/height.
     #[error("Invalid frame size {0}×{1}.")]
     BadDimensions(u32, u32),
+    /// The format needs another number of planes.
+    #[error("{format:?} frames have {expected} planes, not {got}.")]
+    PlaneCount {
+        /// The frame's format.
+        format: PixelFormat,
+        /// Planes the format has.
+        expected: usize,
+        /// Planes given.
+        got: usize,
+    },
+    /// A pixel stride smaller than one sample.
+    #[error("Plane {plane}: pixel stride {stride} is smaller than a sample ({min} bytes).")]
+    BadPixelStride {
+        /// Plane index.
+        plane: usize,
+        /// Given pixel stride, bytes.
+        stride: u32,
+        /// Bytes one sample needs.
+        min: u32,
+    },
     /// The row stride is shorter than a row of pixels.
-    #[error("Row stride {stride} is shorter than a row ({row} bytes).")]
+    #[error("Plane {plane}: row stride {stride} is shorter than a row ({row} bytes).")]
     BadStride {
+        /// Plane index.
+        plane: usize,
         /// Given stride, bytes.
         stride: u32,
         /// Bytes one row of pixels needs.
         row: u32,
     },
-    /// The buffer ends before the last row.
-    #[error("Frame buffer holds {got} bytes but {need} are needed.")]
+    /// A plane's buffer ends before its last row.
+    #[error("Plane {plane} holds {got} bytes but {need} are needed.")]
     BufferTooSmall {
+        /// Plane index.
+        plane: usize,
         /// Bytes needed.
         need: u64,
         /// Bytes given.
@@ -90,6 +202,8 @@ impl UserFacing for FrameError {
     fn code(&self) -> &'static str {
         match self {
             FrameError::BadDimensions(..) => "frame.bad_dimensions",
+            FrameError::PlaneCount { .. } => "frame.plane_count",
+            FrameError::BadPixelStride { .. } => "frame.bad_pixel_stride",
             FrameError::BadStride { .. } => "frame.bad_stride",
             FrameError::BufferTooSmall { .. } => "frame.buffer_too_small",
             FrameError::BadRotation(_) => "frame.bad_rotation",
@@ -99,252 +213,287 @@ impl UserFacing for FrameError {
     fn message_zh(&self) -> String {
         match self {
             FrameError::BadDimensions(w, h) => format!("相机画面尺寸无效：{w}×{h}。"),
-            FrameError::BadStride { stride, row } => {
-                format!("行跨度 {stride} 小于一行像素所需的 {row} 字节。")
+            FrameError::PlaneCount {
+                format,
+                expected,
+                got,
+            } => format!("{format:?} 格式的画面应有 {expected} 个平面，实际为 {got} 个。"),
+            FrameError::BadPixelStride { plane, stride, min } => {
+                format!("第 {plane} 个平面的像素跨度 {stride} 小于一个采样所需的 {min} 字节。")
             }
-            FrameError::BufferTooSmall { need, got } => {
-                format!("画面缓冲区只有 {got} 字节，需要 {need} 字节。")
+            FrameError::BadStride { plane, stride, row } => {
+                format!("第 {plane} 个平面的行跨度 {stride} 小于一行所需的 {row} 字节。")
+            }
+            FrameError::BufferTooSmall { plane, need, got } => {
+                format!("第 {plane} 个平面的缓冲区只有 {got} 字节，需要 {need} 字节。")
             }
             FrameError::BadRotation(d) => format!("旋转角度 {d}° 无效，只能是 0、90、180 或 270。"),
         }
     }
 }
 
-/// A camera frame borrowed from the platform's buffer.
+/// One plane of a frame, borrowed from the platform's buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Plane<'a> {
+    /// The plane's bytes, starting at its first sample.
+    pub data: &'a [u8],
+    /// Bytes from one row to the next.
+    pub row_stride: u32,
+    /// Bytes from one sample to the next within a row (Android's
+    /// `PixelStride`; for packed formats the bytes per pixel).
+    pub pixel_stride: u32,
+}
+
+/// A camera frame borrowed from the platform's buffers.
 #[derive(Debug, Clone, Copy)]
 pub struct Frame<'a> {
-    /// The pixel bytes, starting at the first row.
-    pub data: &'a [u8],
+    /// Pixel layout.
+    pub format: PixelFormat,
     /// Width of the sensor image, pixels.
     pub width: u32,
     /// Height of the sensor image, pixels.
     pub height: u32,
-    /// Bytes from one row to the next (≥ width × bytes per pixel).
-    pub row_stride: u32,
-    /// Pixel layout.
-    pub format: PixelFormat,
-    /// Rotation that makes the image upright.
+    /// The planes, in the format's order.
+    pub planes: &'a [Plane<'a>],
+    /// Clockwise rotation that makes the image upright.
     pub rotation: Rotation,
+    /// The buffer is a mirror image (a front camera's preview): the upright
+    /// image is flipped left to right to show the scene as it is.
+    pub mirrored: bool,
 }
 
-impl Frame<'_> {
-    /// Checks sizes, stride and buffer length against the format.
-    pub fn validate(&self) -> Result<(), FrameError> {
+/// A validated plane: its bytes and strides as `usize`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Checked<'a> {
+    pub data: &'a [u8],
+    pub row: usize,
+    pub px: usize,
+}
+
+impl<'a> Frame<'a> {
+    /// Checks sizes, plane count, strides and buffer lengths against the
+    /// format, and returns the planes ready to read (a one-buffer NV21/NV12
+    /// frame split into its two planes).
+    pub(super) fn checked(&self) -> Result<[Checked<'a>; 3], FrameError> {
         let (w, h) = (self.width, self.height);
         if w == 0 || h == 0 || w > MAX_FRAME_SIDE || h > MAX_FRAME_SIDE {
             return Err(FrameError::BadDimensions(w, h));
         }
-        let row = w * self.format.bytes_per_pixel();
-        if self.row_stride < row {
-            return Err(FrameError::BadStride {
-                stride: self.row_stride,
-                row,
+        let shapes = self.format.planes();
+        let empty = Plane {
+            data: &[],
+            row_stride: 0,
+            pixel_stride: 0,
+        };
+        let mut planes = [empty; 3];
+        let given = self.planes.len();
+        let count = if self.format.bi_planar() && given == 1 {
+            // One buffer: the chroma pairs follow the Y plane's last row.
+            let y = self.planes[0];
+            let split = (y.row_stride as usize).saturating_mul(h as usize);
+            planes[0] = y;
+            planes[1] = Plane {
+                data: y.data.get(split..).unwrap_or(&[]),
+                row_stride: y.row_stride,
+                pixel_stride: 2,
+            };
+            2
+        } else {
+            planes
+                .iter_mut()
+                .zip(self.planes)
+                .for_each(|(slot, plane)| *slot = *plane);
+            given
+        };
+        if count != shapes.len() {
+            return Err(FrameError::PlaneCount {
+                format: self.format,
+                expected: shapes.len(),
+                got: given,
             });
         }
-        let stride = self.row_stride as u64;
-        let plane = stride * (h as u64 - 1) + row as u64;
-        let need = match self.format {
-            // Y plane, then h/2 rows of interleaved V/U at the same stride.
-            PixelFormat::Nv21 => {
-                stride * h as u64
-                    + stride * ((h as u64).div_ceil(2) - 1)
-                    + (w as u64).div_ceil(2) * 2
+        let mut out = [Checked {
+            data: &[],
+            row: 0,
+            px: 0,
+        }; 3];
+        for (i, (plane, shape)) in planes.iter().zip(shapes).enumerate() {
+            let cols = w.div_ceil(shape.subsampling.0) as u64;
+            let rows = h.div_ceil(shape.subsampling.1) as u64;
+            // Sample size and step: a YUYV "sample" is a pixel pair whose
+            // pixel stride counts per pixel.
+            let (min_px, step) = match self.format {
+                PixelFormat::Yuyv => (2, plane.pixel_stride as u64 * 2),
+                _ => (shape.sample_bytes, plane.pixel_stride as u64),
+            };
+            if plane.pixel_stride < min_px {
+                return Err(FrameError::BadPixelStride {
+                    plane: i,
+                    stride: plane.pixel_stride,
+                    min: min_px,
+                });
             }
-            _ => plane,
-        };
-        if (self.data.len() as u64) < need {
-            return Err(FrameError::BufferTooSmall {
-                need,
-                got: self.data.len() as u64,
-            });
+            let row = (cols - 1) * step + shape.sample_bytes as u64;
+            if (plane.row_stride as u64) < row {
+                return Err(FrameError::BadStride {
+                    plane: i,
+                    stride: plane.row_stride,
+                    row: row as u32,
+                });
+            }
+            let need = (rows - 1) * plane.row_stride as u64 + row;
+            if (plane.data.len() as u64) < need {
+                return Err(FrameError::BufferTooSmall {
+                    plane: i,
+                    need,
+                    got: plane.data.len() as u64,
+                });
+            }
+            out[i] = Checked {
+                data: plane.data,
+                row: plane.row_stride as usize,
+                px: plane.pixel_stride as usize,
+            };
         }
-        Ok(())
+        Ok(out)
     }
 
-    /// The upright luma image, converted and rotated in one pass.
-    pub fn to_luma(&self) -> Result<GrayImage, FrameError> {
-        self.validate()?;
-        Ok(match self.format {
-            PixelFormat::Luma8 | PixelFormat::Nv21 => self.convert(|row, x| row[x]),
-            PixelFormat::Rgba8 => {
-                self.convert(|row, x| luma(row[4 * x], row[4 * x + 1], row[4 * x + 2]))
-            }
-            PixelFormat::Bgra8 => {
-                self.convert(|row, x| luma(row[4 * x + 2], row[4 * x + 1], row[4 * x]))
-            }
-        })
+    /// Checks the frame describes its buffers correctly.
+    pub fn validate(&self) -> Result<(), FrameError> {
+        self.checked().map(|_| ())
     }
 
-    /// Reads every pixel with `luma_of(row, x)` and writes it to its rotated
-    /// place; generic so each format gets its own tight loop.
-    fn convert(&self, luma_of: impl Fn(&[u8], usize) -> u8) -> GrayImage {
-        let (w, h) = (self.width as usize, self.height as usize);
-        let stride = self.row_stride as usize;
-        let rows = (0..h).map(|y| {
-            &self.data[y * stride..y * stride + w * self.format.bytes_per_pixel() as usize]
-        });
-        let (out_w, out_h) = match self.rotation {
-            Rotation::R0 | Rotation::R180 => (w, h),
-            Rotation::R90 | Rotation::R270 => (h, w),
-        };
-        let mut out = vec![0u8; out_w * out_h];
-        for (y, row) in rows.enumerate() {
-            match self.rotation {
-                Rotation::R0 => {
-                    for (x, o) in out[y * w..(y + 1) * w].iter_mut().enumerate() {
-                        *o = luma_of(row, x);
-                    }
-                }
-                Rotation::R180 => {
-                    let dst = &mut out[(h - 1 - y) * w..(h - y) * w];
-                    for (x, o) in dst.iter_mut().rev().enumerate() {
-                        *o = luma_of(row, x);
-                    }
-                }
-                Rotation::R90 => {
-                    for x in 0..w {
-                        out[x * out_w + (h - 1 - y)] = luma_of(row, x);
-                    }
-                }
-                Rotation::R270 => {
-                    for x in 0..w {
-                        out[(w - 1 - x) * out_w + y] = luma_of(row, x);
-                    }
-                }
-            }
+    /// Width and height of the upright image.
+    pub fn upright_size(&self) -> (u32, u32) {
+        if self.rotation.swaps_sides() {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
         }
-        GrayImage::from_raw(out_w as u32, out_h as u32, out).expect("buffer sized to the image")
     }
-}
-
-/// ITU-R BT.601 luma from 8-bit RGB, in fixed point.
-fn luma(r: u8, g: u8, b: u8) -> u8 {
-    ((77 * r as u32 + 150 * g as u32 + 29 * b as u32 + 128) >> 8) as u8
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A 3×2 test pattern with distinct luma values, as rows of Y.
-    const Y: [[u8; 3]; 2] = [[10, 20, 30], [40, 50, 60]];
-
-    fn with_stride(bpp: usize, stride: usize, px: impl Fn(u8) -> Vec<u8>) -> Vec<u8> {
-        let mut data = vec![0xEE; stride * 2];
-        for (y, row) in Y.iter().enumerate() {
-            for (x, &v) in row.iter().enumerate() {
-                data[y * stride + x * bpp..y * stride + (x + 1) * bpp].copy_from_slice(&px(v));
-            }
-        }
-        data
-    }
-
-    fn frame(data: &[u8], stride: u32, format: PixelFormat, rotation: Rotation) -> Frame<'_> {
-        Frame {
+    fn plane(data: &[u8], row_stride: u32, pixel_stride: u32) -> Plane<'_> {
+        Plane {
             data,
-            width: 3,
-            height: 2,
-            row_stride: stride,
+            row_stride,
+            pixel_stride,
+        }
+    }
+
+    fn frame<'a>(format: PixelFormat, planes: &'a [Plane<'a>]) -> Frame<'a> {
+        Frame {
             format,
-            rotation,
-        }
-    }
-
-    #[test]
-    fn every_format_gives_the_same_luma_with_odd_strides() {
-        let luma8 = with_stride(1, 5, |v| vec![v]);
-        let rgba = with_stride(4, 13, |v| vec![v, v, v, 255]);
-        let bgra = with_stride(4, 15, |v| vec![v, v, v, 0]);
-        let mut nv21 = with_stride(1, 7, |v| vec![v]);
-        nv21.extend_from_slice(&[128u8; 7]);
-        for (data, stride, format) in [
-            (&luma8, 5, PixelFormat::Luma8),
-            (&rgba, 13, PixelFormat::Rgba8),
-            (&bgra, 15, PixelFormat::Bgra8),
-            (&nv21, 7, PixelFormat::Nv21),
-        ] {
-            let img = frame(data, stride, format, Rotation::R0).to_luma().unwrap();
-            assert_eq!(img.as_raw(), &vec![10, 20, 30, 40, 50, 60], "{format:?}");
-        }
-    }
-
-    #[test]
-    fn colour_weights_follow_bt601() {
-        assert_eq!(luma(255, 0, 0), 77);
-        assert_eq!(luma(0, 255, 0), 149);
-        assert_eq!(luma(0, 0, 255), 29);
-        assert_eq!(luma(255, 255, 255), 255);
-        let rgba = [255u8, 0, 0, 255, 0, 0, 255, 255];
-        let bgra = [0u8, 0, 255, 255, 255, 0, 0, 255];
-        let f = |d: &'static [u8], fmt| Frame {
-            data: d,
-            width: 2,
-            height: 1,
-            row_stride: 8,
-            format: fmt,
+            width: 4,
+            height: 3,
+            planes,
             rotation: Rotation::R0,
-        };
-        let a = f(Box::leak(Box::new(rgba)), PixelFormat::Rgba8)
-            .to_luma()
-            .unwrap();
-        let b = f(Box::leak(Box::new(bgra)), PixelFormat::Bgra8)
-            .to_luma()
-            .unwrap();
-        assert_eq!(a.as_raw(), &vec![77, 29]);
-        assert_eq!(b.as_raw(), &vec![77, 29]);
-    }
-
-    #[test]
-    fn rotations_match_reference() {
-        let data = with_stride(1, 3, |v| vec![v]);
-        let cases = [
-            (Rotation::R0, (3, 2), vec![10, 20, 30, 40, 50, 60]),
-            (Rotation::R90, (2, 3), vec![40, 10, 50, 20, 60, 30]),
-            (Rotation::R180, (3, 2), vec![60, 50, 40, 30, 20, 10]),
-            (Rotation::R270, (2, 3), vec![30, 60, 20, 50, 10, 40]),
-        ];
-        for (rotation, (w, h), expected) in cases {
-            let img = frame(&data, 3, PixelFormat::Luma8, rotation)
-                .to_luma()
-                .unwrap();
-            assert_eq!((img.width(), img.height()), (w, h), "{rotation:?}");
-            assert_eq!(img.as_raw(), &expected, "{rotation:?}");
+            mirrored: false,
         }
     }
 
     #[test]
-    fn bad_frames_are_refused() {
-        let data = vec![0u8; 100];
-        let err = |f: Frame<'_>| f.to_luma().unwrap_err();
+    fn bad_frames_get_the_error_that_names_the_problem() {
+        let data = vec![0u8; 64];
+        let err = |f: Frame<'_>| f.validate().unwrap_err();
         assert_eq!(
-            err(frame(&data, 2, PixelFormat::Luma8, Rotation::R0)),
-            FrameError::BadStride { stride: 2, row: 3 }
-        );
-        assert_eq!(
-            err(frame(&data, 11, PixelFormat::Rgba8, Rotation::R0)),
+            err(frame(PixelFormat::Rgba8, &[plane(&data, 15, 4)])),
             FrameError::BadStride {
-                stride: 11,
-                row: 12
+                plane: 0,
+                stride: 15,
+                row: 16
             }
         );
-        assert!(matches!(
-            err(frame(&data[..5], 3, PixelFormat::Luma8, Rotation::R0)),
-            FrameError::BufferTooSmall { need: 6, got: 5 }
-        ));
-        // NV21 needs its chroma plane too.
-        assert!(matches!(
-            err(frame(&data[..6], 3, PixelFormat::Nv21, Rotation::R0)),
-            FrameError::BufferTooSmall { .. }
-        ));
+        assert_eq!(
+            err(frame(PixelFormat::Rgba8, &[plane(&data, 16, 3)])),
+            FrameError::BadPixelStride {
+                plane: 0,
+                stride: 3,
+                min: 4
+            }
+        );
+        assert_eq!(
+            err(frame(PixelFormat::Luma8, &[plane(&data[..11], 4, 1)])),
+            FrameError::BufferTooSmall {
+                plane: 0,
+                need: 12,
+                got: 11
+            }
+        );
+        // YUV_420_888 needs three planes; its chroma rows use the pixel
+        // stride (2 × 1 + 1 = 3 bytes for two interleaved samples).
+        let y = plane(&data, 4, 1);
+        assert_eq!(
+            err(frame(PixelFormat::Yuv420, &[y, y])),
+            FrameError::PlaneCount {
+                format: PixelFormat::Yuv420,
+                expected: 3,
+                got: 2
+            }
+        );
+        let short = plane(&data[..4], 2, 2);
+        assert_eq!(
+            err(frame(PixelFormat::Yuv420, &[y, short, short])),
+            FrameError::BadStride {
+                plane: 1,
+                stride: 2,
+                row: 3
+            }
+        );
+        let chroma = plane(&data[..4], 3, 2);
+        assert_eq!(
+            err(frame(PixelFormat::Yuv420, &[y, chroma, plane(&data, 3, 2)])),
+            FrameError::BufferTooSmall {
+                plane: 1,
+                need: 6,
+                got: 4
+            }
+        );
+        assert!(frame(PixelFormat::Yuv420, &[y, plane(&data[..6], 3, 2), chroma])
+            .validate()
+            .is_err());
+        // One-buffer NV21 must hold the V/U rows after the Y rows.
+        assert_eq!(
+            err(frame(PixelFormat::Nv21, &[plane(&data[..14], 4, 1)])),
+            FrameError::BufferTooSmall {
+                plane: 1,
+                need: 4 + 4,
+                got: 2
+            }
+        );
+        assert!(frame(PixelFormat::Nv21, &[plane(&data[..20], 4, 1)])
+            .validate()
+            .is_ok());
+        let one = [y];
         let zero = Frame {
-            data: &data,
             width: 0,
-            height: 2,
-            row_stride: 3,
-            format: PixelFormat::Luma8,
-            rotation: Rotation::R0,
+            ..frame(PixelFormat::Luma8, &one)
         };
-        assert_eq!(err(zero), FrameError::BadDimensions(0, 2));
+        assert_eq!(err(zero), FrameError::BadDimensions(0, 3));
+        let huge = Frame {
+            height: MAX_FRAME_SIDE + 1,
+            ..frame(PixelFormat::Luma8, &one)
+        };
+        assert!(matches!(err(huge), FrameError::BadDimensions(..)));
         assert_eq!(Rotation::from_degrees(45), Err(FrameError::BadRotation(45)));
+        for e in [err(zero), err(frame(PixelFormat::Yuv420, &one))] {
+            assert!(e.code().starts_with("frame.") && !e.message_zh().is_empty());
+        }
+    }
+
+    #[test]
+    fn upright_size_swaps_sides_for_quarter_turns() {
+        let data = [0u8; 12];
+        let planes = [plane(&data, 4, 1)];
+        let f = Frame {
+            rotation: Rotation::R270,
+            ..frame(PixelFormat::Luma8, &planes)
+        };
+        assert_eq!(f.upright_size(), (3, 4));
+        assert_eq!(Rotation::from_degrees(90).unwrap().degrees(), 90);
     }
 }

@@ -66,6 +66,32 @@ ffi_error! {
 }
 
 ffi_error! {
+    /// A camera, replay or frame failure.
+    CameraError from crate::camera::CameraError {
+        /// No camera connected (`camera.none`).
+        NoCamera,
+        /// No camera with that index (`camera.not_found`).
+        NotFound,
+        /// Camera permission refused (`camera.permission_denied`).
+        PermissionDenied,
+        /// The camera could not be opened (`camera.open_failed`).
+        OpenFailed,
+        /// The camera stopped delivering frames (`camera.stream_failed`).
+        StreamFailed,
+        /// Built without a camera backend (`camera.unavailable`).
+        Unavailable,
+        /// Nothing to replay in the folder (`replay.empty`).
+        ReplayEmpty,
+        /// A replayed image could not be read (`replay.unreadable`).
+        ReplayUnreadable,
+        /// The still could not be encoded (`camera.still_encoding`).
+        StillEncoding,
+        /// A frame that does not describe its buffers (`frame.*`).
+        Frame,
+    }
+}
+
+ffi_error! {
     /// A scanning failure: bad frame, unreadable file, or a refused code
     /// (the code then tells which refusal, e.g. `qr.expired`).
     ScanError from crate::scan::ScanError {

@@ -3,6 +3,7 @@
 //! else; domain code never imports it.
 
 mod blocking;
+mod camera;
 mod errors;
 mod imaging;
 mod location;
@@ -13,7 +14,7 @@ mod scanner;
 mod upload;
 
 pub use errors::{
-    ImageError, LocationError, OrderQrError, RulesError, ScanError, SessionError, UploadError,
+    CameraError, ImageError, LocationError, OrderQrError, RulesError, ScanError, SessionError, UploadError,
 };
 pub use imaging::{check_admin_photo, detect_faces, normalise_for_upload};
 pub use location::{
@@ -26,7 +27,13 @@ pub use order::{
     order_qr_render_png, order_qr_render_svg, TrustConfig,
 };
 pub use rules::requirements_for;
-pub use scanner::{CameraFrame, OrderScanner};
+#[cfg(feature = "camera")]
+pub use camera::list_cameras;
+pub use camera::{
+    CameraFrame, CaptureObserver, CaptureSession, CaptureStats, CaptureTarget, CapturedStill,
+    FrameOutcome, FramePlane, GuidanceHint, ReplaySource,
+};
+pub use scanner::OrderScanner;
 pub use upload::{
     claim_order, DrainSummary, FilingSession, QueueError, QueueFailure, UploadProgress, UploadQueue,
 };

@@ -2,29 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::camera::{Frame, PixelFormat, Rotation};
 use crate::order::{TrustPolicy, VerifiedOrder};
 use crate::scan::QrDecoder;
 
 use super::blocking::off_thread;
-use super::{OrderQrError, ScanError, TrustConfig};
-
-/// A camera frame handed over by the app.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct CameraFrame {
-    /// Pixel bytes from the first row.
-    pub data: Vec<u8>,
-    /// Sensor width, pixels.
-    pub width: u32,
-    /// Sensor height, pixels.
-    pub height: u32,
-    /// Bytes from one row to the next.
-    pub row_stride: u32,
-    /// Pixel layout.
-    pub format: PixelFormat,
-    /// Clockwise degrees that make the frame upright: 0, 90, 180 or 270.
-    pub rotation_degrees: u32,
-}
+use super::{CameraFrame, OrderQrError, ScanError, TrustConfig};
 
 /// Scans camera frames or image files for the order QR code.
 #[derive(Debug, uniffi::Object)]
@@ -49,17 +31,10 @@ impl OrderScanner {
         frame: CameraFrame,
         now_unix: u64,
     ) -> Result<Option<VerifiedOrder>, ScanError> {
-        let rotation =
-            Rotation::from_degrees(frame.rotation_degrees).map_err(crate::scan::ScanError::from)?;
-        let view = Frame {
-            data: &frame.data,
-            width: frame.width,
-            height: frame.height,
-            row_stride: frame.row_stride,
-            format: frame.format,
-            rotation,
-        };
-        Ok(self.0.scan_frame(&view, now_unix)?)
+        let found = frame
+            .view(|view| self.0.scan_frame(view, now_unix))
+            .map_err(crate::scan::ScanError::from)?;
+        Ok(found?)
     }
 
     /// An image file (JPEG, PNG or GIF), decoded off the caller's thread.

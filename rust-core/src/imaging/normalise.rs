@@ -98,6 +98,12 @@ pub fn normalise_for_upload(bytes: &[u8]) -> Result<NormalisedImage, ImageInputE
     encode_to_fit(flatten_on_white(decoded.image), reoriented)
 }
 
+/// An upright RGB image (a camera still) encoded as the best-quality JPEG
+/// within [`MAX_UPLOAD_BYTES`], scaled down only if it cannot fit.
+pub fn encode_for_upload(rgb: RgbImage) -> Result<NormalisedImage, ImageInputError> {
+    encode_to_fit(rgb, false)
+}
+
 /// The best-quality JPEG of `rgb` within [`MAX_UPLOAD_BYTES`]: the highest
 /// of [`JPEG_QUALITIES`] predicted (then checked) to fit, else the image
 /// scaled down until one does.

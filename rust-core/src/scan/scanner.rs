@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use image::GrayImage;
 
 use super::{DecodedCode, Effort, QrDecoder, ScanError};
-use crate::camera::Frame;
+use crate::camera::{convert_luma, Frame};
 use crate::imaging::read_image_file;
 use crate::order::{parse_and_verify, OrderError, TrustPolicy, VerifiedOrder};
 
@@ -36,10 +36,20 @@ impl OrderScanner {
         frame: &Frame<'_>,
         now_unix: u64,
     ) -> Result<Option<VerifiedOrder>, ScanError> {
-        let luma = frame.to_luma()?;
+        let luma = convert_luma(frame, 1, Vec::new())?;
+        self.scan_live(&luma, now_unix)
+    }
+
+    /// One upright luma preview frame, with the live (cheap, rotating)
+    /// decoding effort.
+    pub fn scan_live(
+        &self,
+        luma: &GrayImage,
+        now_unix: u64,
+    ) -> Result<Option<VerifiedOrder>, ScanError> {
         let frame_index = self.frames_seen.fetch_add(1, Ordering::Relaxed);
         self.verify_first(
-            self.decoder.decode(&luma, Effort::Live { frame_index }),
+            self.decoder.decode(luma, Effort::Live { frame_index }),
             now_unix,
         )
     }

@@ -1,0 +1,87 @@
+//! Why a camera or a replay could not deliver frames.
+
+use std::path::PathBuf;
+
+use super::frame::FrameError;
+use crate::imaging::ImageInputError;
+use crate::user_facing::UserFacing;
+
+/// A frame source failure. Each variant has a stable code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CameraError {
+    /// No camera is connected (or none the platform lets us see).
+    #[error("No camera was found.")]
+    NoCamera,
+    /// The camera with this index does not exist.
+    #[error("There is no camera number {0}.")]
+    NotFound(u32),
+    /// The system refused access to the camera.
+    #[error("Camera access was denied. Allow this app to use the camera in the system settings.")]
+    PermissionDenied,
+    /// The camera exists but could not be opened or configured.
+    #[error("The camera could not be opened: {0}.")]
+    OpenFailed(String),
+    /// The camera stopped delivering frames.
+    #[error("The camera stopped delivering pictures: {0}.")]
+    StreamFailed(String),
+    /// This build has no camera backend (built without the `camera` feature).
+    #[error("This build cannot use a camera directly; pass frames from the app or replay a folder.")]
+    Unavailable,
+    /// The replay folder holds no image.
+    #[error("The folder {0} holds no JPEG, PNG or GIF image to replay.")]
+    ReplayEmpty(PathBuf),
+    /// A replayed image could not be read.
+    #[error("Cannot replay {path}: {error}")]
+    ReplayUnreadable {
+        /// The image file.
+        path: PathBuf,
+        /// Why it could not be read.
+        error: ImageInputError,
+    },
+    /// The captured still could not be encoded for upload.
+    #[error("The photo could not be encoded: {0}")]
+    StillEncoding(ImageInputError),
+    /// A frame did not describe its buffers correctly.
+    #[error(transparent)]
+    Frame(#[from] FrameError),
+}
+
+impl UserFacing for CameraError {
+    fn code(&self) -> &'static str {
+        match self {
+            CameraError::NoCamera => "camera.none",
+            CameraError::NotFound(_) => "camera.not_found",
+            CameraError::PermissionDenied => "camera.permission_denied",
+            CameraError::OpenFailed(_) => "camera.open_failed",
+            CameraError::StreamFailed(_) => "camera.stream_failed",
+            CameraError::Unavailable => "camera.unavailable",
+            CameraError::ReplayEmpty(_) => "replay.empty",
+            CameraError::ReplayUnreadable { .. } => "replay.unreadable",
+            CameraError::StillEncoding(_) => "camera.still_encoding",
+            CameraError::Frame(e) => e.code(),
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            CameraError::NoCamera => "未找到相机。".into(),
+            CameraError::NotFound(i) => format!("没有编号为 {i} 的相机。"),
+            CameraError::PermissionDenied => {
+                "相机权限被拒绝。请在系统设置中允许本应用使用相机。".into()
+            }
+            CameraError::OpenFailed(d) => format!("无法打开相机：{d}。"),
+            CameraError::StreamFailed(d) => format!("相机停止输出画面：{d}。"),
+            CameraError::Unavailable => {
+                "此版本不能直接使用相机；请由应用传入画面，或回放图片文件夹。".into()
+            }
+            CameraError::ReplayEmpty(p) => {
+                format!("文件夹 {} 中没有可回放的 JPEG、PNG 或 GIF 图片。", p.display())
+            }
+            CameraError::ReplayUnreadable { path, error } => {
+                format!("无法回放 {}：{}", path.display(), error.message_zh())
+            }
+            CameraError::StillEncoding(e) => format!("照片无法编码：{}", e.message_zh()),
+            CameraError::Frame(e) => e.message_zh(),
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Camera frames, the capture session and the replay source as FFI
+//! objects; guidance reaches the app through a foreign callback.
+
+use std::sync::{Arc, Mutex};
+
+use crate::camera::{
+    CameraError as DomainError, CaptureEvent, CaptureMode, CaptureSettings, Frame, Hint,
+    LiveCapture, NativeFrame, NativeLayout, Offer, PixelFormat, Plane, Rotation, Still,
+};
+use crate::imaging::{encode_for_upload, NormalisedImage};
+use crate::inspect::{
+    AdminPhotoProfile, DocumentProfile, DocumentType, Finding, PhotoFlow, RequiredMarks,
+};
+use crate::order::{TrustPolicy, VerifiedOrder};
+
+use super::{CameraError, OrderQrError, TrustConfig};
+
+/// One plane of a camera frame: Android `ImageProxy.PlaneProxy`, or one
+/// plane of an iOS `CVPixelBuffer`.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct FramePlane {
+    /// The plane's bytes from its first sample.
+    pub data: Vec<u8>,
+    /// Bytes from one row to the next.
+    pub row_stride: u32,
+    /// Bytes from one sample to the next (1 for Y, 1 or 2 for U/V, 4 for
+    /// BGRA/RGBA).
+    pub pixel_stride: u32,
+}
+
+/// A camera frame handed over by the app.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CameraFrame {
+    /// Pixel layout.
+    pub format: PixelFormat,
+    /// Sensor width, pixels.
+    pub width: u32,
+    /// Sensor height, pixels.
+    pub height: u32,
+    /// The planes in the format's order (Y, U, V for `Yuv420`; Y then the
+    /// chroma pairs, or one buffer, for NV21/NV12; one for packed formats).
+    pub planes: Vec<FramePlane>,
+    /// Clockwise degrees that make the frame upright: 0, 90, 180 or 270.
+    pub rotation_degrees: u32,
+    /// The buffer is mirrored (front camera preview).
+    pub mirrored: bool,
+}
+
+impl CameraFrame {
+    /// Runs `f` on a borrowed view of the frame.
+    pub(super) fn view<R>(
+        &self,
+        f: impl FnOnce(&Frame<'_>) -> R,
+    ) -> Result<R, crate::camera::FrameError> {
+        let rotation = Rotation::from_degrees(self.rotation_degrees)?;
+        let planes: Vec<Plane<'_>> = self
+            .planes
+            .iter()
+            .map(|p| Plane {
+                data: &p.data,
+                row_stride: p.row_stride,
+                pixel_stride: p.pixel_stride,
+            })
+            .collect();
+        Ok(f(&Frame {
+            format: self.format,
+            width: self.width,
+            height: self.height,
+            planes: &planes,
+            rotation,
+            mirrored: self.mirrored,
+        }))
+    }
+}
+
+impl From<NativeFrame> for CameraFrame {
+    fn from(frame: NativeFrame) -> Self {
+        CameraFrame {
+            format: frame.format,
+            width: frame.width,
+            height: frame.height,
+            planes: frame
+                .planes
+                .into_iter()
+                .map(|p| FramePlane {
+                    data: p.data,
+                    row_stride: p.row_stride,
+                    pixel_stride: p.pixel_stride,
+                })
+                .collect(),
+            rotation_degrees: frame.rotation.degrees(),
+            mirrored: frame.mirrored,
+        }
+    }
+}
+
+/// What a capture session is for.
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum CaptureTarget {
+    /// The order QR code, verified against `trust`.
+    OrderQr {
+        /// Issuers and gateway hosts the app trusts.
+        trust: TrustConfig,
+    },
+    /// The administrator photo in `flow` (`profile` null = defaults).
+    AdminPhoto {
+        /// Backdrop or app flow.
+        flow: PhotoFlow,
+        /// Thresholds, or null for the documented defaults.
+        profile: Option<AdminPhotoProfile>,
+    },
+    /// A document of `kind` needing `marks` (`profile` null = defaults).
+    Document {
+        /// The document.
+        kind: DocumentType,
+        /// Seal or fingerprint it needs.
+        marks: RequiredMarks,
+        /// Thresholds, or null for the documented defaults.
+        profile: Option<DocumentProfile>,
+    },
+}
+
+/// A hint with its code and texts, ready to show.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct GuidanceHint {
+    /// The hint.
+    pub hint: Hint,
+    /// Stable code, e.g. `guide.move_closer`.
+    pub code: String,
+    /// English text.
+    pub message_en: String,
+    /// Simplified Chinese text.
+    pub message_zh: String,
+}
+
+impl From<Hint> for GuidanceHint {
+    fn from(hint: Hint) -> Self {
+        GuidanceHint {
+            hint,
+            code: hint.code().into(),
+            message_en: hint.message_en().into(),
+            message_zh: hint.message_zh().into(),
+        }
+    }
+}
+
+/// A captured still, encoded for upload, with its full verdict.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CapturedStill {
+    /// The upright photo as a JPEG within the upload limit.
+    pub photo: NormalisedImage,
+    /// Every finding of the checks on the full-resolution still.
+    pub findings: Vec<Finding>,
+    /// No finding failed.
+    pub passed: bool,
+    /// Taken automatically (checks passed on steady frames), not on request.
+    pub automatic: bool,
+    /// The frame it was taken from, counting analysed frames from 0.
+    pub frame_index: u64,
+}
+
+impl TryFrom<Still> for CapturedStill {
+    type Error = DomainError;
+
+    fn try_from(still: Still) -> Result<Self, Self::Error> {
+        Ok(CapturedStill {
+            photo: encode_for_upload(still.image).map_err(DomainError::StillEncoding)?,
+            findings: still.findings,
+            passed: still.passed,
+            automatic: still.automatic,
+            frame_index: still.frame_index,
+        })
+    }
+}
+
+/// What became of a pushed frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum FrameOutcome {
+    /// Analysed (events, if any, went to the observer).
+    Analysed,
+    /// Dropped because the previous frame was still being analysed.
+    Dropped,
+    /// Ignored: the session has its order or still.
+    Finished,
+}
+
+/// Frames analysed and dropped so far.
+#[derive(Debug, Clone, Copy, uniffi::Record)]
+pub struct CaptureStats {
+    /// Frames analysed.
+    pub analysed: u64,
+    /// Frames dropped while busy.
+    pub dropped: u64,
+}
+
+/// Receives the session's events, on the thread that pushed the frame.
+#[uniffi::export(with_foreign)]
+pub trait CaptureObserver: Send + Sync {
+    /// The hints to show changed (most important first).
+    fn on_guidance(&self, hints: Vec<GuidanceHint>);
+    /// A QR code in view was refused; `error` says why.
+    fn on_code_refused(&self, error: OrderQrError);
+    /// The order code was found and verified; the session is finished.
+    fn on_order(&self, order: VerifiedOrder);
+    /// A still was taken (automatically or on request); the session is
+    /// finished.
+    fn on_captured(&self, still: CapturedStill);
+}
+
+/// A capture session fed by the app's preview frames.
+#[derive(uniffi::Object)]
+pub struct CaptureSession {
+    live: LiveCapture,
+    observer: Arc<dyn CaptureObserver>,
+}
+
+impl std::fmt::Debug for CaptureSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaptureSession").finish_non_exhaustive()
+    }
+}
+
+#[uniffi::export]
+impl CaptureSession {
+    /// A session for `target` (`settings` null = defaults) reporting to
+    /// `observer`.
+    #[uniffi::constructor]
+    pub fn new(
+        target: CaptureTarget,
+        settings: Option<CaptureSettings>,
+        observer: Arc<dyn CaptureObserver>,
+    ) -> Result<Arc<Self>, OrderQrError> {
+        let mode = match target {
+            CaptureTarget::OrderQr { trust } => CaptureMode::OrderQr {
+                policy: TrustPolicy::try_from(trust)?,
+            },
+            CaptureTarget::AdminPhoto { flow, profile } => CaptureMode::AdminPhoto {
+                flow,
+                profile: profile.unwrap_or_default(),
+            },
+            CaptureTarget::Document {
+                kind,
+                marks,
+                profile,
+            } => CaptureMode::Document {
+                kind,
+                marks,
+                profile: profile.unwrap_or_default(),
+            },
+        };
+        let session = crate::camera::CaptureSession::new(mode, settings.unwrap_or_default());
+        Ok(Arc::new(CaptureSession {
+            live: LiveCapture::new(session),
+            observer,
+        }))
+    }
+
+    /// Analyses one preview frame taken at `now_unix`, unless the previous
+    /// one is still being analysed (then it is dropped at once).
+    pub fn push_frame(
+        &self,
+        frame: CameraFrame,
+        now_unix: u64,
+    ) -> Result<FrameOutcome, CameraError> {
+        if self.is_finished() {
+            return Ok(FrameOutcome::Finished);
+        }
+        let offer = frame
+            .view(|view| self.live.offer(view, now_unix))
+            .map_err(DomainError::from)?
+            .map_err(DomainError::from)?;
+        match offer {
+            Offer::Dropped => Ok(FrameOutcome::Dropped),
+            Offer::Analysed(events) => {
+                for event in events {
+                    self.deliver(event)?;
+                }
+                Ok(FrameOutcome::Analysed)
+            }
+        }
+    }
+
+    /// Takes the still from the next analysed frame whatever the checks say.
+    pub fn request_capture(&self) {
+        self.live.with_session(|s| s.request_capture());
+    }
+
+    /// Takes the still from `frame` now (e.g. a higher-resolution capture)
+    /// and returns it with its verdict; finishes the session.
+    pub fn capture_frame(&self, frame: CameraFrame) -> Result<CapturedStill, CameraError> {
+        let still = frame
+            .view(|view| self.live.with_session(|s| s.capture(view)))
+            .map_err(DomainError::from)?
+            .map_err(DomainError::from)?;
+        Ok(CapturedStill::try_from(still)?)
+    }
+
+    /// Starts over for another shot of the same kind.
+    pub fn restart(&self) {
+        self.live.with_session(|s| s.restart());
+    }
+
+    /// Whether the session has its order or still.
+    pub fn is_finished(&self) -> bool {
+        self.live.with_session(|s| s.is_finished())
+    }
+
+    /// Frames analysed and dropped so far.
+    pub fn stats(&self) -> CaptureStats {
+        let (analysed, dropped) = self.live.counts();
+        CaptureStats { analysed, dropped }
+    }
+}
+
+impl CaptureSession {
+    fn deliver(&self, event: CaptureEvent) -> Result<(), CameraError> {
+        match event {
+            CaptureEvent::Guidance(hints) => self
+                .observer
+                .on_guidance(hints.into_iter().map(GuidanceHint::from).collect()),
+            CaptureEvent::CodeRefused(error) => self.observer.on_code_refused(error.into()),
+            CaptureEvent::OrderFound(order) => self.observer.on_order(order),
+            CaptureEvent::Captured(still) => self
+                .observer
+                .on_captured(CapturedStill::try_from(*still)?),
+        }
+        Ok(())
+    }
+}
+
+/// A folder of images replayed as camera frames (tests, demos, sample apps).
+#[derive(Debug, uniffi::Object)]
+pub struct ReplaySource(Mutex<crate::camera::ReplaySource>);
+
+#[uniffi::export]
+impl ReplaySource {
+    /// The images of `dir` in name order, delivered as `format` frames
+    /// needing `rotation_degrees` (and mirrored if asked).
+    #[uniffi::constructor]
+    pub fn open(
+        dir: String,
+        format: PixelFormat,
+        rotation_degrees: u32,
+        mirrored: bool,
+    ) -> Result<Arc<Self>, CameraError> {
+        let layout = NativeLayout {
+            rotation: Rotation::from_degrees(rotation_degrees).map_err(DomainError::from)?,
+            mirrored,
+            ..NativeLayout::packed(format)
+        };
+        let source = crate::camera::ReplaySource::open(std::path::Path::new(&dir), layout)?;
+        Ok(Arc::new(ReplaySource(Mutex::new(source))))
+    }
+
+    /// The next frame, or null after the last.
+    pub fn next_frame(&self) -> Result<Option<CameraFrame>, CameraError> {
+        let mut source = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(source.next().transpose()?.map(CameraFrame::from))
+    }
+
+    /// Frames in the sequence.
+    pub fn frame_count(&self) -> u32 {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).len() as u32
+    }
+}
+
+/// The cameras connected to this computer (desktop builds with the
+/// `camera` feature).
+#[cfg(feature = "camera")]
+#[uniffi::export]
+pub fn list_cameras() -> Result<Vec<crate::camera::CameraInfo>, CameraError> {
+    Ok(crate::camera::list_cameras()?)
+}
