@@ -2,6 +2,7 @@
 //! app teams, QA and the demo.
 
 mod annotate;
+mod capture;
 mod check_document;
 mod check_photo;
 mod demo;
@@ -57,6 +58,12 @@ enum Command {
     CheckDocument(check_document::CheckDocumentArgs),
     /// Precision and recall of the photo checks on a labelled corpus.
     CheckEval(eval::CheckEvalArgs),
+    /// Cameras the core can open directly (desktop builds).
+    #[command(subcommand)]
+    Camera(capture::CameraCommand),
+    /// Guided capture of the order QR, the administrator photo or a
+    /// document, from a camera or a replayed folder of frames.
+    Capture(capture::CaptureArgs),
     /// The development filing gateway on loopback: orders and their QR,
     /// claim, tus uploads, submit.
     Gateway(gateway::GatewayArgs),
@@ -79,6 +86,8 @@ fn main() {
         Command::CheckPhoto(args) => check_photo::run(args),
         Command::CheckDocument(args) => check_document::run(args),
         Command::CheckEval(args) => eval::check_eval(args),
+        Command::Camera(cmd) => capture::camera(cmd),
+        Command::Capture(args) => capture::run(args),
         Command::Gateway(args) => gateway::run(args),
         Command::Upload(args) => upload::run(args),
     };

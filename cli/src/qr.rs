@@ -37,13 +37,13 @@ use crate::eval;
 pub struct TrustArgs {
     /// Trusted issuer public key, 64 hex digits (repeatable; default: the development issuer).
     #[arg(long = "trust-key")]
-    keys: Vec<String>,
+    pub keys: Vec<String>,
     /// Allowed gateway host, exact or `*.domain` (repeatable; default: loopback only).
     #[arg(long = "allow-host")]
-    hosts: Vec<String>,
+    pub hosts: Vec<String>,
     /// Check expiry at this Unix time instead of now.
     #[arg(long)]
-    now: Option<u64>,
+    pub now: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -4,9 +4,6 @@
 //! astronaut photo fetched by tests/setup-deps.sh (ICP_FACE_PHOTOS); prints
 //! the peak heap the checks allocate, counted by a wrapping allocator.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{
@@ -16,34 +13,12 @@ use icp_companion::inspect::{
 use image::imageops::{resize, FilterType};
 use image::{DynamicImage, Rgb, RgbImage};
 
-/// Counts live heap bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
+use counting::{peak_mb, Counting};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// Peak heap (MB) allocated by `f` beyond what was live before it.
-fn peak_mb(f: impl FnOnce()) -> f64 {
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    f();
-    (PEAK.load(Ordering::Relaxed) - before) as f64 / 1e6
-}
 
 /// A 4000 × 3000 photo of a sheet with print, a blue band and a red seal on
 /// a table.

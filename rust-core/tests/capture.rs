@@ -148,7 +148,15 @@ fn the_administrator_is_guided_to_a_good_photo_and_captured_when_steady() {
     let good = |seed| noisy(admin_scene(&face, pose, w, h), 3, seed);
     let upright = [
         backdrop(w, h),
-        admin_scene(&face, Pose { centre: 0.3, ..pose }, w, h),
+        admin_scene(
+            &face,
+            Pose {
+                centre: 0.3,
+                ..pose
+            },
+            w,
+            h,
+        ),
         admin_scene(
             &face,
             Pose {
@@ -241,7 +249,8 @@ fn the_order_code_is_found_after_guidance_and_refusals() {
         .iter()
         .map(|img| NativeFrame::from_upright(img, layout))
         .collect();
-    let mut session = CaptureSession::new(CaptureMode::OrderQr { policy }, CaptureSettings::default());
+    let mut session =
+        CaptureSession::new(CaptureMode::OrderQr { policy }, CaptureSettings::default());
     assert_eq!(
         replay(&mut session, &frames),
         [
@@ -286,7 +295,11 @@ fn the_shutter_captures_at_once_with_the_verdict_even_when_checks_fail() {
     let mut session = CaptureSession::new(document_mode(), CaptureSettings::default());
     let still = cut.with_frame(|f| session.capture(f)).unwrap();
     assert_eq!(still.image.dimensions(), (2000, 1500));
-    let edge = still.findings.iter().find(|f| f.code == "document.edge_cut").unwrap();
+    let edge = still
+        .findings
+        .iter()
+        .find(|f| f.code == "document.edge_cut")
+        .unwrap();
     assert_eq!(edge.outcome, Outcome::Fail);
     assert!(!still.passed && !still.automatic && session.is_finished());
 }
@@ -375,7 +388,10 @@ fn a_folder_replays_as_frames_and_bad_folders_are_refused() {
     assert_eq!((frames[0].width, frames[0].height), (1500, 2000));
     let mut session = CaptureSession::new(document_mode(), CaptureSettings::default());
     let seen = replay(&mut session, &frames);
-    assert!(matches!(seen.last(), Some((6, Seen::Captured { frame: 6, .. }))));
+    assert!(matches!(
+        seen.last(),
+        Some((6, Seen::Captured { frame: 6, .. }))
+    ));
 
     let empty = dir.join("empty");
     std::fs::create_dir_all(&empty).unwrap();

@@ -25,7 +25,9 @@ pub enum CameraError {
     #[error("The camera stopped delivering pictures: {0}.")]
     StreamFailed(String),
     /// This build has no camera backend (built without the `camera` feature).
-    #[error("This build cannot use a camera directly; pass frames from the app or replay a folder.")]
+    #[error(
+        "This build cannot use a camera directly; pass frames from the app or replay a folder."
+    )]
     Unavailable,
     /// The replay folder holds no image.
     #[error("The folder {0} holds no JPEG, PNG or GIF image to replay.")]
@@ -75,7 +77,10 @@ impl UserFacing for CameraError {
                 "此版本不能直接使用相机；请由应用传入画面，或回放图片文件夹。".into()
             }
             CameraError::ReplayEmpty(p) => {
-                format!("文件夹 {} 中没有可回放的 JPEG、PNG 或 GIF 图片。", p.display())
+                format!(
+                    "文件夹 {} 中没有可回放的 JPEG、PNG 或 GIF 图片。",
+                    p.display()
+                )
             }
             CameraError::ReplayUnreadable { path, error } => {
                 format!("无法回放 {}：{}", path.display(), error.message_zh())

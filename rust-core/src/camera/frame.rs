@@ -453,9 +453,11 @@ mod tests {
                 got: 4
             }
         );
-        assert!(frame(PixelFormat::Yuv420, &[y, plane(&data[..6], 3, 2), chroma])
-            .validate()
-            .is_err());
+        assert!(
+            frame(PixelFormat::Yuv420, &[y, plane(&data[..6], 3, 2), chroma])
+                .validate()
+                .is_err()
+        );
         // One-buffer NV21 must hold the V/U rows after the Y rows.
         assert_eq!(
             err(frame(PixelFormat::Nv21, &[plane(&data[..14], 4, 1)])),

@@ -300,7 +300,10 @@ mod tests {
         assert_eq!(codes.len(), all.len());
         for hint in &all {
             assert!(!hint.message_en().is_empty() && !hint.message_zh().is_empty());
-            assert!(hint.message_zh().chars().any(|c| c > '\u{2e80}'), "{hint:?}");
+            assert!(
+                hint.message_zh().chars().any(|c| c > '\u{2e80}'),
+                "{hint:?}"
+            );
         }
     }
 }

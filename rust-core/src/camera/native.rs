@@ -4,7 +4,7 @@
 
 use image::{imageops, RgbImage};
 
-use super::frame::{Frame, Plane, PixelFormat, Rotation};
+use super::frame::{Frame, PixelFormat, Plane, Rotation};
 
 /// How to lay out the planes of a made-up frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +122,11 @@ pub(crate) fn yuv_of([r, g, b]: [u8; 3], video_range: bool) -> [f64; 3] {
     let u = -0.168_736 * r - 0.331_264 * g + 0.5 * b;
     let v = 0.5 * r - 0.418_688 * g - 0.081_312 * b;
     if video_range {
-        [16.0 + y * 219.0 / 255.0, 128.0 + u * 224.0 / 255.0, 128.0 + v * 224.0 / 255.0]
+        [
+            16.0 + y * 219.0 / 255.0,
+            128.0 + u * 224.0 / 255.0,
+            128.0 + v * 224.0 / 255.0,
+        ]
     } else {
         [y, 128.0 + u, 128.0 + v]
     }

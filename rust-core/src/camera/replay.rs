@@ -26,11 +26,9 @@ impl ReplaySource {
             .map_err(unreadable)?
             .filter_map(|entry| entry.ok().map(|e| e.path()))
             .filter(|path| {
-                path.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| {
-                        ["jpg", "jpeg", "png", "gif"].contains(&e.to_ascii_lowercase().as_str())
-                    })
+                path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    ["jpg", "jpeg", "png", "gif"].contains(&e.to_ascii_lowercase().as_str())
+                })
             })
             .collect();
         if files.is_empty() {

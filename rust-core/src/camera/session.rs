@@ -334,7 +334,10 @@ impl CaptureSession {
 /// The checks ran on a copy reduced by `step`: a document's resolution
 /// (pixels along its long side) is judged in the frame's own pixels.
 fn in_frame_pixels(findings: &mut [Finding], step: u32) {
-    for f in findings.iter_mut().filter(|f| f.code == "document.resolution") {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.code == "document.resolution")
+    {
         f.measured *= step as f64;
         f.outcome = if f.measured < f.threshold {
             Outcome::Fail

@@ -320,9 +320,9 @@ impl CaptureSession {
                 .on_guidance(hints.into_iter().map(GuidanceHint::from).collect()),
             CaptureEvent::CodeRefused(error) => self.observer.on_code_refused(error.into()),
             CaptureEvent::OrderFound(order) => self.observer.on_order(order),
-            CaptureEvent::Captured(still) => self
-                .observer
-                .on_captured(CapturedStill::try_from(*still)?),
+            CaptureEvent::Captured(still) => {
+                self.observer.on_captured(CapturedStill::try_from(*still)?)
+            }
         }
         Ok(())
     }

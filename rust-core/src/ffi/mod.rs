@@ -13,8 +13,15 @@ mod rules;
 mod scanner;
 mod upload;
 
+#[cfg(feature = "camera")]
+pub use camera::list_cameras;
+pub use camera::{
+    CameraFrame, CaptureObserver, CaptureSession, CaptureStats, CaptureTarget, CapturedStill,
+    FrameOutcome, FramePlane, GuidanceHint, ReplaySource,
+};
 pub use errors::{
-    CameraError, ImageError, LocationError, OrderQrError, RulesError, ScanError, SessionError, UploadError,
+    CameraError, ImageError, LocationError, OrderQrError, RulesError, ScanError, SessionError,
+    UploadError,
 };
 pub use imaging::{check_admin_photo, detect_faces, normalise_for_upload};
 pub use location::{
@@ -27,12 +34,6 @@ pub use order::{
     order_qr_render_png, order_qr_render_svg, TrustConfig,
 };
 pub use rules::requirements_for;
-#[cfg(feature = "camera")]
-pub use camera::list_cameras;
-pub use camera::{
-    CameraFrame, CaptureObserver, CaptureSession, CaptureStats, CaptureTarget, CapturedStill,
-    FrameOutcome, FramePlane, GuidanceHint, ReplaySource,
-};
 pub use scanner::OrderScanner;
 pub use upload::{
     claim_order, DrainSummary, FilingSession, QueueError, QueueFailure, UploadProgress, UploadQueue,

@@ -13,5 +13,7 @@ pub use error::ImageInputError;
 pub use load::{
     decode_image, read_image_file, sniff_format, AcceptedFormat, MAX_FILE_BYTES, MAX_SIDE_PX,
 };
-pub use normalise::{encode_for_upload, normalise_for_upload, NormalisedImage, UploadFormat, MAX_UPLOAD_BYTES};
+pub use normalise::{
+    encode_for_upload, normalise_for_upload, NormalisedImage, UploadFormat, MAX_UPLOAD_BYTES,
+};
 pub use resize::{resize_luma, resize_rgb, Region, Resample};

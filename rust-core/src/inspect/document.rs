@@ -11,8 +11,9 @@ use imageproc::region_labelling::{connected_components, Connectivity};
 
 use super::admin_photo::sharpness_at;
 use super::backdrop::median;
-use super::colour::{chroma, distance, hue, luma, saturation};
+use super::colour::{chroma, hue, luma, saturation};
 use super::finding::{at_least, at_most, finding, Finding, Outcome, PixelRect};
+use super::morphology;
 use super::working::Working;
 
 /// What the photographed document physically is (the order's `DocumentKind`
@@ -213,9 +214,10 @@ pub fn check_document(
 
     let pixels: Vec<Rgb<u8>> = working
         .rgb
-        .enumerate_pixels()
-        .filter(|(x, y, _)| doc.mask.get_pixel(*x, *y)[0] > 0)
-        .map(|(_, _, p)| *p)
+        .pixels()
+        .zip(doc.mask.as_raw())
+        .filter(|(_, &m)| m > 0)
+        .map(|(p, _)| *p)
         .collect();
     let n = pixels.len().max(1) as f64;
     if doc_type.is_colour_original() {
@@ -320,6 +322,43 @@ fn print_area(image: &DynamicImage, region: PixelRect) -> GrayImage {
     }
 }
 
+/// The pixel indices of the largest 4-connected set region of `mask`
+/// (flood fill with an explicit stack; empty when nothing is set).
+fn largest_component(mask: &GrayImage) -> Vec<u32> {
+    let (w, h) = (mask.width() as usize, mask.height() as usize);
+    let set = mask.as_raw();
+    let mut seen = vec![false; w * h];
+    let (mut largest, mut current, mut stack) = (Vec::new(), Vec::new(), Vec::new());
+    for start in 0..w * h {
+        if set[start] == 0 || seen[start] {
+            continue;
+        }
+        current.clear();
+        seen[start] = true;
+        // (index, column): the column is carried so no pixel needs a division.
+        stack.push((start, start % w));
+        while let Some((i, x)) = stack.pop() {
+            current.push(i as u32);
+            let neighbours = [
+                (x > 0).then(|| (i - 1, x - 1)),
+                (x + 1 < w).then(|| (i + 1, x + 1)),
+                (i >= w).then(|| (i - w, x)),
+                (i + w < w * h).then(|| (i + w, x)),
+            ];
+            for (n, nx) in neighbours.into_iter().flatten() {
+                if set[n] > 0 && !seen[n] {
+                    seen[n] = true;
+                    stack.push((n, nx));
+                }
+            }
+        }
+        if current.len() > largest.len() {
+            std::mem::swap(&mut largest, &mut current);
+        }
+    }
+    largest
+}
+
 /// Finds the largest region that differs from the surface around the
 /// frame's edge, and the quadrilateral around it.
 fn find_document(rgb: &RgbImage) -> Option<Found> {
@@ -329,54 +368,61 @@ fn find_document(rgb: &RgbImage) -> Option<Found> {
     }
     let ring = (w.min(h) / 50).max(2);
     let mut channels = [Vec::new(), Vec::new(), Vec::new()];
-    for (x, y, p) in rgb.enumerate_pixels() {
-        if x < ring || y < ring || x >= w - ring || y >= h - ring {
-            for (c, v) in channels.iter_mut().zip(p.0) {
+    for (y, row) in rgb.as_raw().chunks_exact(3 * w as usize).enumerate() {
+        let band = (y as u32) < ring || y as u32 >= h - ring;
+        let r = 3 * ring as usize;
+        let (left, right) = (&row[..r], &row[row.len() - r..]);
+        let pixels: [&[u8]; 2] = if band { [row, &[]] } else { [left, right] };
+        for px in pixels.iter().flat_map(|part| part.chunks_exact(3)) {
+            for (c, &v) in channels.iter_mut().zip(px) {
                 c.push(v);
             }
         }
     }
     let surface = Rgb(channels.map(median));
-    let differs = GrayImage::from_fn(w, h, |x, y| {
-        Luma([if distance(*rgb.get_pixel(x, y), surface) > FROM_SURFACE {
-            255
-        } else {
-            0
-        }])
-    });
+    let limit = (FROM_SURFACE * FROM_SURFACE) as i32;
+    let differs: Vec<u8> = rgb
+        .pixels()
+        .map(|p| {
+            let d: i32 = (0..3)
+                .map(|c| (p[c] as i32 - surface[c] as i32).pow(2))
+                .sum();
+            if d > limit {
+                255
+            } else {
+                0
+            }
+        })
+        .collect();
+    let differs = GrayImage::from_raw(w, h, differs).expect("one byte per pixel");
     // Close the gaps that print and shadows leave, then drop specks.
-    let closed =
-        imageproc::morphology::close(&differs, imageproc::distance_transform::Norm::LInf, 3);
-    let cleaned =
-        imageproc::morphology::open(&closed, imageproc::distance_transform::Norm::LInf, 2);
-    let labels = connected_components(&cleaned, Connectivity::Four, Luma([0u8]));
-    let mut areas = std::collections::HashMap::<u32, u64>::new();
-    for l in labels.pixels().filter(|l| l[0] > 0) {
-        *areas.entry(l[0]).or_default() += 1;
-    }
-    let (&label, &area) = areas.iter().max_by_key(|(_, a)| **a)?;
-    if (area as f64) < MIN_DOCUMENT_AREA * (w * h) as f64 {
+    let cleaned = morphology::open(&morphology::close(&differs, 3), 2);
+    let component = largest_component(&cleaned);
+    if (component.len() as f64) < MIN_DOCUMENT_AREA * (w * h) as f64 {
         return None;
     }
     let mut mask = GrayImage::new(w, h);
+    for &i in &component {
+        mask.as_mut()[i as usize] = 255;
+    }
+    // Each row's first and last pixel outline the region; count the pixels
+    // on the frame's edge.
     let mut outline = Vec::new();
     let mut on_edge = 0u64;
-    for y in 0..h {
-        let row: Vec<u32> = (0..w)
-            .filter(|&x| labels.get_pixel(x, y)[0] == label)
-            .collect();
-        let (Some(&first), Some(&last)) = (row.first(), row.last()) else {
+    for (y, row) in mask.as_raw().chunks_exact(w as usize).enumerate() {
+        let (Some(first), Some(last)) = (
+            row.iter().position(|&v| v > 0),
+            row.iter().rposition(|&v| v > 0),
+        ) else {
             continue;
         };
-        for &x in &row {
-            mask.put_pixel(x, y, Luma([255]));
-        }
         outline.push(Point::new(first as i64, y as i64));
         outline.push(Point::new(last as i64, y as i64));
-        on_edge += row
-            .iter()
-            .filter(|&&x| x == 0 || x == w - 1 || y == 0 || y == h - 1)
-            .count() as u64;
+        on_edge += if y == 0 || y == h as usize - 1 {
+            row.iter().filter(|&&v| v > 0).count() as u64
+        } else {
+            (row[0] > 0) as u64 + (row[w as usize - 1] > 0) as u64
+        };
     }
     let hull: Vec<Point<f64>> = convex_hull(outline)
         .into_iter()

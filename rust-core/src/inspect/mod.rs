@@ -10,6 +10,7 @@ mod colour;
 mod document;
 mod face;
 mod finding;
+mod morphology;
 mod silhouette;
 mod working;
 

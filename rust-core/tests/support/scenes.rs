@@ -5,8 +5,8 @@
 
 #![allow(dead_code)] // each test binary uses its own share
 
-use image::{imageops, DynamicImage, GrayImage, Rgb, RgbImage, Rgba, RgbaImage};
 use icp_companion::inspect::find_faces;
+use image::{imageops, DynamicImage, GrayImage, Rgb, RgbImage, Rgba, RgbaImage};
 
 /// The backdrop blue.
 const BLUE: Rgb<u8> = Rgb([22, 96, 190]);
