@@ -1,6 +1,6 @@
 // Exercises the generated Kotlin bindings on the JVM (through JNA) against the
 // Linux build of the core: every exported type, errors as exceptions, the
-// logger callback and a suspend function.
+// logger callback, suspend functions and the capture session's foreign observer.
 import cn.icpfiling.companion.*
 import java.awt.image.BufferedImage
 import java.io.ByteArrayInputStream
@@ -44,6 +44,63 @@ class CollectingLogger : Logger {
 }
 
 const val NOW: ULong = 1_795_000_000uL
+
+/** A one-plane frame over `data`. */
+fun packed(format: PixelFormat, data: ByteArray, w: Int, h: Int, rowStride: Int, pixelStride: Int, rotation: UInt = 0u) =
+    CameraFrame(format, w.toUInt(), h.toUInt(), listOf(FramePlane(data, rowStride.toUInt(), pixelStride.toUInt())), rotation, false)
+
+/** What a capture observer saw, tagged with the frame being pushed. */
+sealed class Seen {
+    abstract val frame: Int
+    data class Guidance(override val frame: Int, val texts: List<GuidanceHint>) : Seen() {
+        val hints get() = texts.map { it.hint }
+    }
+    data class Refused(override val frame: Int, val error: OrderQrException) : Seen()
+    data class Order(override val frame: Int, val order: VerifiedOrder) : Seen()
+    data class Captured(override val frame: Int, val still: CapturedStill) : Seen()
+}
+
+class RecordingObserver : CaptureObserver {
+    @Volatile var frame = 0
+    val events = java.util.Collections.synchronizedList(mutableListOf<Seen>())
+    override fun onGuidance(hints: List<GuidanceHint>) { events.add(Seen.Guidance(frame, hints)) }
+    override fun onCodeRefused(error: OrderQrException) { events.add(Seen.Refused(frame, error)) }
+    override fun onOrder(order: VerifiedOrder) { events.add(Seen.Order(frame, order)) }
+    override fun onCaptured(still: CapturedStill) { events.add(Seen.Captured(frame, still)) }
+}
+
+/**
+ * A w×h photo of an A4 sheet (blue header, lines of print) on a wooden
+ * table, its top-left corner at (x, y); with sensor noise unless seed is 0.
+ */
+fun documentScene(w: Int, h: Int, x: Int, y: Int, sheetW: Int, noiseSeed: Int = 0): BufferedImage {
+    val sheetH = sheetW * 210 / 297
+    val line = maxOf(sheetW / 120, 1)
+    val random = java.util.Random(noiseSeed.toLong())
+    val pixels = IntArray(w * h)
+    for (py in 0 until h) for (px in 0 until w) {
+        val (dx, dy) = (px - x) to (py - y)
+        var rgb = when {
+            dx < 0 || dy < 0 || dx >= sheetW || dy >= sheetH -> {
+                val grain = (px / 7 + py / 3) % 11
+                ((88 + grain) shl 16) or ((58 + grain / 2) shl 8) or 36
+            }
+            dy < sheetH / 9 -> 0x1E6EC8
+            (dy / line) % 4 == 0 && dx > sheetW / 15 && dx < sheetW * 2 / 3 && (dx / 10) % 3 != 0 -> 0x232328
+            else -> 0xECE8DE
+        }
+        if (noiseSeed != 0) {
+            var noisy = 0
+            for (shift in intArrayOf(16, 8, 0)) {
+                val c = ((rgb shr shift) and 0xFF) + random.nextInt(9) - 4
+                noisy = noisy or (c.coerceIn(0, 255) shl shift)
+            }
+            rgb = noisy
+        }
+        pixels[py * w + px] = rgb
+    }
+    return BufferedImage(w, h, BufferedImage.TYPE_INT_RGB).apply { setRGB(0, 0, w, h, pixels, 0, w) }
+}
 
 fun main() {
     val logger = CollectingLogger()
@@ -120,7 +177,7 @@ fun main() {
         var order: VerifiedOrder? = null
         // Live scanning: a few frames at most.
         for (i in 0 until 4) {
-            order = scanner.scanFrame(CameraFrame(data, w.toUInt(), h.toUInt(), stride.toUInt(), PixelFormat.RGBA8, 90u), NOW)
+            order = scanner.scanFrame(packed(PixelFormat.RGBA8, data, w, h, stride, 4, 90u), NOW)
             if (order != null) break
         }
         expect(order?.payload?.orderId == "ICP-KT-0001", "order from frame: $order")
@@ -128,17 +185,17 @@ fun main() {
 
     test("blank frame finds nothing; bad frames are refused") {
         val blank = ByteArray(320 * 240) { 0x80.toByte() }
-        expect(scanner.scanFrame(CameraFrame(blank, 320u, 240u, 320u, PixelFormat.LUMA8, 0u), NOW) == null, "no code")
+        expect(scanner.scanFrame(packed(PixelFormat.LUMA8, blank, 320, 240, 320, 1), NOW) == null, "no code")
         val stride = expectThrows<ScanException.Frame> {
-            scanner.scanFrame(CameraFrame(blank, 320u, 240u, 100u, PixelFormat.LUMA8, 0u), NOW)
+            scanner.scanFrame(packed(PixelFormat.LUMA8, blank, 320, 240, 100, 1), NOW)
         }
         expect(stride.code == "frame.bad_stride", stride.code)
         val rotation = expectThrows<ScanException.Frame> {
-            scanner.scanFrame(CameraFrame(blank, 320u, 240u, 320u, PixelFormat.LUMA8, 45u), NOW)
+            scanner.scanFrame(packed(PixelFormat.LUMA8, blank, 320, 240, 320, 1, 45u), NOW)
         }
         expect(rotation.code == "frame.bad_rotation", rotation.code)
         val short = expectThrows<ScanException.Frame> {
-            scanner.scanFrame(CameraFrame(blank, 320u, 240u, 320u, PixelFormat.NV21, 0u), NOW)
+            scanner.scanFrame(packed(PixelFormat.NV21, blank, 320, 240, 320, 1), NOW)
         }
         expect(short.code == "frame.buffer_too_small", short.code)
     }
@@ -281,6 +338,94 @@ fun main() {
         expect(sheet.format == UploadFormat.JPEG && sheet.width == 864u && sheet.height == 1296u, "$sheet")
         val one = expectThrows<ImageException.NothingToCompose> { runBlocking { composeDocuments(listOf(png)) } }
         expect(one.code == "image.nothing_to_compose" && one.messageZh.isNotEmpty(), one.code)
+    }
+
+    test("capture session: a document guided, then auto-captured from replayed YUV_420_888 frames") {
+        // The sequence: the sheet cut off at the edge, moved twice, then held
+        // steady (sensor noise only) for four frames.
+        val dir = java.nio.file.Files.createTempDirectory("replay").toFile()
+        val scenes = listOf(Triple(900, 150, 1700), Triple(60, 100, 1700), Triple(250, 200, 1650)) +
+            List(4) { Triple(200, 150, 1700) }
+        scenes.forEachIndexed { i, (x, y, width) ->
+            ImageIO.write(documentScene(2000, 1500, x, y, width, noiseSeed = if (i >= 3) i else 0), "png", File(dir, "frame-%03d.png".format(i)))
+        }
+        // As an Android back camera delivers them: three planes, sensor turned 90°.
+        val source = ReplaySource.open(dir.path, PixelFormat.YUV420, 90u, false)
+        expect(source.frameCount() == 7u, "frames ${source.frameCount()}")
+        val observer = RecordingObserver()
+        val target = CaptureTarget.Document(DocumentType.AUTHENTICITY_STATEMENT, RequiredMarks(seal = false, fingerprint = false), null)
+        val session = CaptureSession(target, null, observer)
+        val frames = generateSequence { source.nextFrame() }.toList()
+        expect(frames.size == 7 && frames[0].planes.size == 3 && frames[0].width == 1500u, "frames ${frames.size}")
+        frames.forEachIndexed { i, frame ->
+            observer.frame = i
+            expect(session.pushFrame(frame, NOW) == FrameOutcome.ANALYSED, "frame $i analysed")
+        }
+        val guidance = observer.events.filterIsInstance<Seen.Guidance>()
+        expect(guidance.first().frame == 0 && Hint.DOCUMENT_EDGE_CUT in guidance.first().hints, "${observer.events}")
+        expect(guidance.any { it.hints == listOf(Hint.HOLD_STILL) }, "hold still: ${observer.events}")
+        expect(guidance.last().hints == listOf(Hint.READY), "ready: ${observer.events}")
+        val captured = observer.events.last() as Seen.Captured
+        // Three consecutive steady, passing frames: the 2nd, 3rd and 4th steady one.
+        expect(captured.frame == 6 && captured.still.frameIndex == 6uL, "${observer.events}")
+        expect(captured.still.automatic && captured.still.passed, "${captured.still.findings}")
+        val photo = captured.still.photo
+        expect(photo.format == UploadFormat.JPEG && photo.width == 2000u && photo.height == 1500u, "$photo")
+        expect(guidance.all { g -> g.texts.all { it.messageZh.isNotEmpty() && it.code.startsWith("guide.") } }, "texts")
+        expect(session.isFinished() && session.pushFrame(frames[6], NOW) == FrameOutcome.FINISHED, "finished")
+        expect(session.stats().analysed == 7uL && session.stats().dropped == 0uL, "${session.stats()}")
+
+        // Manual capture still gets the verdict: the cut-off sheet fails.
+        session.restart()
+        expect(!session.isFinished(), "restarted")
+        val manual = session.captureFrame(frames[0])
+        expect(!manual.automatic && !manual.passed, "manual $manual")
+        expect(manual.findings.any { it.code == "document.edge_cut" && it.outcome == Outcome.FAIL }, "${manual.findings}")
+
+        // A frame that lies about its planes is refused and changes nothing.
+        session.restart()
+        val bad = expectThrows<CameraException.Frame> { session.pushFrame(frames[1].copy(planes = frames[1].planes.take(2)), NOW) }
+        expect(bad.code == "frame.plane_count" && bad.messageZh.isNotEmpty(), bad.code)
+        val empty = java.nio.file.Files.createTempDirectory("empty").toString()
+        val none = expectThrows<CameraException.ReplayEmpty> { ReplaySource.open(empty, PixelFormat.NV21, 0u, false) }
+        expect(none.code == "replay.empty", none.code)
+        dir.deleteRecursively()
+    }
+
+    test("capture session: the order code found in NV21 frames from a front camera") {
+        val dir = java.nio.file.Files.createTempDirectory("replay").toFile()
+        val blank = BufferedImage(480, 640, BufferedImage.TYPE_INT_RGB).apply {
+            createGraphics().apply { color = java.awt.Color(200, 200, 200); fillRect(0, 0, 480, 640) }
+        }
+        ImageIO.write(blank, "png", File(dir, "0.png"))
+        val code = ImageIO.read(ByteArrayInputStream(orderQrRenderPng(text, 4u)))
+        val shown = BufferedImage(480, 640, BufferedImage.TYPE_INT_RGB).apply {
+            createGraphics().apply {
+                color = java.awt.Color(200, 200, 200); fillRect(0, 0, 480, 640)
+                drawImage(code, (480 - code.width) / 2, (640 - code.height) / 2, null)
+            }
+        }
+        for (i in 1..3) ImageIO.write(shown, "png", File(dir, "$i.png"))
+        val source = ReplaySource.open(dir.path, PixelFormat.NV21, 270u, true)
+        val observer = RecordingObserver()
+        val session = CaptureSession(CaptureTarget.OrderQr(trust), null, observer)
+        var pushed = 0
+        while (!session.isFinished()) {
+            val frame = source.nextFrame() ?: break
+            observer.frame = pushed++
+            session.pushFrame(frame, NOW)
+        }
+        val order = observer.events.filterIsInstance<Seen.Order>().singleOrNull()
+        expect(order?.order?.payload?.orderId == "ICP-KT-0001", "${observer.events}")
+        expect((observer.events.first() as Seen.Guidance).hints == listOf(Hint.LOOK_FOR_CODE), "${observer.events}")
+        val refused = RecordingObserver()
+        val strict = CaptureSession(CaptureTarget.OrderQr(TrustConfig(listOf(issuerPublicKey(generateIssuerSeed())), listOf("*.example.cn"))), null, refused)
+        val again = ReplaySource.open(dir.path, PixelFormat.NV21, 270u, true)
+        generateSequence { again.nextFrame() }.forEach { strict.pushFrame(it, NOW) }
+        val error = refused.events.filterIsInstance<Seen.Refused>().firstOrNull()?.error
+        expect(error is OrderQrException.UnknownIssuer && error.code == "qr.unknown_issuer", "${refused.events}")
+        expect(!strict.isFinished(), "a refused code does not finish the session")
+        dir.deleteRecursively()
     }
 
     val gateway = System.getenv("ICP_DEV_GATEWAY")

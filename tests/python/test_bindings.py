@@ -91,10 +91,75 @@ class Scanner(unittest.TestCase):
                 asyncio.run(scanner.scan_file(truncated, NOW))
             self.assertEqual(caught.exception.code, "image.corrupt")
         blank = core.CameraFrame(
-            data=bytes([200]) * (64 * 48 * 4), width=64, height=48, row_stride=256,
-            format=core.PixelFormat.BGRA8, rotation_degrees=180,
+            format=core.PixelFormat.BGRA8, width=64, height=48,
+            planes=[core.FramePlane(data=bytes([200]) * (64 * 48 * 4), row_stride=256, pixel_stride=4)],
+            rotation_degrees=180, mirrored=False,
         )
         self.assertIsNone(scanner.scan_frame(blank, NOW))
+
+
+class Observer(core.CaptureObserver):
+    """Records the capture session's events in order."""
+
+    def __init__(self):
+        self.events = []
+
+    def on_guidance(self, hints):
+        self.events.append(("guidance", [h.hint for h in hints]))
+
+    def on_code_refused(self, error):
+        self.events.append(("refused", error))
+
+    def on_order(self, order):
+        self.events.append(("order", order))
+
+    def on_captured(self, still):
+        self.events.append(("captured", still))
+
+
+class Capture(unittest.TestCase):
+    def test_order_code_from_replayed_nv12_frames(self):
+        text = core.order_qr_encode(PAYLOAD, SEED)
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "frame-1.png"), "wb") as f:
+                f.write(core.order_qr_render_png(text, 6))
+            # An iOS camera: 420 bi-planar video range, sensor turned 90°.
+            source = core.ReplaySource.open(tmp, core.PixelFormat.NV12_VIDEO_RANGE, 90, False)
+            frame = source.next_frame()
+            self.assertIsNone(source.next_frame())
+        self.assertEqual(len(frame.planes), 2)
+        observer = Observer()
+        session = core.CaptureSession(core.CaptureTarget.ORDER_QR(trust=TRUST), None, observer)
+        outcome = None
+        for _ in range(4):
+            outcome = session.push_frame(frame, NOW)
+            if session.is_finished():
+                break
+        self.assertEqual(outcome, core.FrameOutcome.ANALYSED)
+        self.assertEqual(observer.events[0], ("guidance", [core.Hint.CODE_FOUND]))
+        self.assertEqual(observer.events[1][1].payload.order_id, "ICP-PY-0001")
+        self.assertEqual(session.push_frame(frame, NOW), core.FrameOutcome.FINISHED)
+        # Expired by the time it is scanned: refused, the session goes on.
+        late = core.CaptureSession(core.CaptureTarget.ORDER_QR(trust=TRUST), None, Observer())
+        for _ in range(4):
+            late.push_frame(frame, NOW + 601)
+        self.assertFalse(late.is_finished())
+
+    def test_bad_frames_and_settings(self):
+        session = core.CaptureSession(
+            core.CaptureTarget.ADMIN_PHOTO(flow=core.PhotoFlow.BACKDROP, profile=None),
+            core.CaptureSettings(steady_frames=2, max_motion=0.02, analysis_side=320, min_brightness=40),
+            Observer(),
+        )
+        short = core.CameraFrame(
+            format=core.PixelFormat.NV21, width=64, height=48,
+            planes=[core.FramePlane(data=bytes(64 * 48), row_stride=64, pixel_stride=1)],
+            rotation_degrees=0, mirrored=False,
+        )
+        with self.assertRaises(core.CameraError.Frame) as caught:
+            session.push_frame(short, NOW)
+        self.assertEqual(caught.exception.code, "frame.buffer_too_small")
+        self.assertEqual(session.stats().analysed, 0)
 
 
 class Location(unittest.TestCase):
