@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the core as a shared library, generates the Kotlin, Python and Swift
 # bindings from it (UniFFI library mode), and runs the Kotlin (JVM + JNA) and
-# Python binding tests. Swift is compiled and tested only where swiftc exists.
+# Python binding tests, and the Android library's JVM-side Kotlin layer
+# with its tests. Swift is compiled and tested only where swiftc exists.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -46,8 +47,19 @@ echo "== Kotlin on the JVM (JNA)"
 classes=target/kotlin-test-classes
 rm -rf "$classes"
 "$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR" "$out/kotlin/cn/icpfiling/companion/icp_companion.kt" \
-  tests/kotlin/BindingsTest.kt -d "$classes" 2>&1 | grep -v '^warning:' || true
+  tests/kotlin/BindingsTest.kt tests/kotlin/scenes/Scenes.kt -d "$classes" 2>&1 | grep -v '^warning:' || true
 java -Djna.library.path=target/debug -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB" BindingsTestKt || status=1
+
+echo "== Android library: its Kotlin layer (no android.*) and its tests on the JVM (JUnit 4)"
+android_classes=target/android-test-classes
+rm -rf "$android_classes"
+module=android/icp-companion/src
+# Against the bindings and scenes compiled above.
+"$KOTLINC" -nowarn -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$JUNIT_JARS" \
+  $(find "$module/shared" "$module/test" -name '*.kt') -d "$android_classes" 2>&1 | grep -v '^warning:' || true
+tests=$(cd "$module/test/kotlin" && find . -name '*Test.kt' | sed 's#^\./##; s#\.kt$##; s#/#.#g' | sort)
+java -Djna.library.path=target/debug -cp "$android_classes:$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB:$JUNIT_JARS" \
+  org.junit.runner.JUnitCore $tests || status=1
 
 echo "== Python"
 cp "$lib" "$out/python/"

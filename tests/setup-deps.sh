@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the binding tests need, from reachable registries, and caches
 # downloads under target/test-deps so a second run fetches nothing:
-#   JNA (Debian libjna-java), the Kotlin compiler (npm kotlin-compiler),
+#   JNA (Debian libjna-java), JUnit 4 (Debian junit4), the Kotlin compiler (npm kotlin-compiler),
 #   kotlinx-coroutines-core (from the PyPI wheel kotlin-jupyter-kernel; Apache-2.0),
 #   photos of people for the face tests (npm @vladmandic/face-api, PyPI scikit-image),
 #   a stock tus server for the upload tests (npm @tus/server, @tus/file-store).
@@ -11,9 +11,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 deps="$root/target/test-deps"
 mkdir -p "$deps"
 
-if [ ! -f /usr/share/java/jna.jar ]; then
-  echo "installing libjna-java" >&2
-  (apt-get update -qq && apt-get install -y -qq libjna-java) >&2
+if [ ! -f /usr/share/java/jna.jar ] || [ ! -f /usr/share/java/junit4.jar ]; then
+  echo "installing libjna-java and junit4" >&2
+  (apt-get update -qq && apt-get install -y -qq libjna-java junit4) >&2
 fi
 
 kotlin_version=2.4.20
@@ -70,4 +70,5 @@ echo "ICP_TUS_SERVER=$deps/tus/server.mjs"
 echo "KOTLINC=$deps/kotlinc/bin/kotlinc"
 echo "KOTLIN_STDLIB=$deps/kotlinc/lib/kotlin-stdlib.jar"
 echo "JNA_JAR=/usr/share/java/jna.jar"
+echo "JUNIT_JARS=/usr/share/java/junit4.jar:/usr/share/java/hamcrest-core.jar"
 echo "COROUTINES_JAR=$deps/kotlinx-coroutines.jar"

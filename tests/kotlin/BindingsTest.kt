@@ -2,6 +2,7 @@
 // Linux build of the core: every exported type, errors as exceptions, the
 // logger callback, suspend functions and the capture session's foreign observer.
 import cn.icpfiling.companion.*
+import cn.icpfiling.companion.scenes.writeDocumentSequence
 import java.awt.image.BufferedImage
 import java.io.ByteArrayInputStream
 import java.io.File
@@ -67,39 +68,6 @@ class RecordingObserver : CaptureObserver {
     override fun onCodeRefused(error: OrderQrException) { events.add(Seen.Refused(frame, error)) }
     override fun onOrder(order: VerifiedOrder) { events.add(Seen.Order(frame, order)) }
     override fun onCaptured(still: CapturedStill) { events.add(Seen.Captured(frame, still)) }
-}
-
-/**
- * A w×h photo of an A4 sheet (blue header, lines of print) on a wooden
- * table, its top-left corner at (x, y); with sensor noise unless seed is 0.
- */
-fun documentScene(w: Int, h: Int, x: Int, y: Int, sheetW: Int, noiseSeed: Int = 0): BufferedImage {
-    val sheetH = sheetW * 210 / 297
-    val line = maxOf(sheetW / 120, 1)
-    val random = java.util.Random(noiseSeed.toLong())
-    val pixels = IntArray(w * h)
-    for (py in 0 until h) for (px in 0 until w) {
-        val (dx, dy) = (px - x) to (py - y)
-        var rgb = when {
-            dx < 0 || dy < 0 || dx >= sheetW || dy >= sheetH -> {
-                val grain = (px / 7 + py / 3) % 11
-                ((88 + grain) shl 16) or ((58 + grain / 2) shl 8) or 36
-            }
-            dy < sheetH / 9 -> 0x1E6EC8
-            (dy / line) % 4 == 0 && dx > sheetW / 15 && dx < sheetW * 2 / 3 && (dx / 10) % 3 != 0 -> 0x232328
-            else -> 0xECE8DE
-        }
-        if (noiseSeed != 0) {
-            var noisy = 0
-            for (shift in intArrayOf(16, 8, 0)) {
-                val c = ((rgb shr shift) and 0xFF) + random.nextInt(9) - 4
-                noisy = noisy or (c.coerceIn(0, 255) shl shift)
-            }
-            rgb = noisy
-        }
-        pixels[py * w + px] = rgb
-    }
-    return BufferedImage(w, h, BufferedImage.TYPE_INT_RGB).apply { setRGB(0, 0, w, h, pixels, 0, w) }
 }
 
 fun main() {
@@ -341,14 +309,8 @@ fun main() {
     }
 
     test("capture session: a document guided, then auto-captured from replayed YUV_420_888 frames") {
-        // The sequence: the sheet cut off at the edge, moved twice, then held
-        // steady (sensor noise only) for four frames.
         val dir = java.nio.file.Files.createTempDirectory("replay").toFile()
-        val scenes = listOf(Triple(900, 150, 1700), Triple(60, 100, 1700), Triple(250, 200, 1650)) +
-            List(4) { Triple(200, 150, 1700) }
-        scenes.forEachIndexed { i, (x, y, width) ->
-            ImageIO.write(documentScene(2000, 1500, x, y, width, noiseSeed = if (i >= 3) i else 0), "png", File(dir, "frame-%03d.png".format(i)))
-        }
+        writeDocumentSequence(dir)
         // As an Android back camera delivers them: three planes, sensor turned 90°.
         val source = ReplaySource.open(dir.path, PixelFormat.YUV420, 90u, false)
         expect(source.frameCount() == 7u, "frames ${source.frameCount()}")

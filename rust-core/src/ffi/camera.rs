@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex};
 
 use crate::camera::{
-    CameraError as DomainError, CaptureEvent, CaptureMode, CaptureSettings, Frame, Hint,
-    LiveCapture, NativeFrame, NativeLayout, Offer, PixelFormat, Plane, Rotation, Still,
+    CameraError as DomainError, CaptureEvent, CaptureMode, CaptureSettings, Frame, FrameError,
+    Hint, LiveCapture, NativeFrame, NativeLayout, Offer, PixelFormat, Plane, Rotation, Still,
 };
 use crate::imaging::{encode_for_upload, NormalisedImage};
 use crate::inspect::{
@@ -48,11 +48,7 @@ pub struct CameraFrame {
 
 impl CameraFrame {
     /// Runs `f` on a borrowed view of the frame.
-    pub(super) fn view<R>(
-        &self,
-        f: impl FnOnce(&Frame<'_>) -> R,
-    ) -> Result<R, crate::camera::FrameError> {
-        let rotation = Rotation::from_degrees(self.rotation_degrees)?;
+    pub(super) fn view<R>(&self, f: impl FnOnce(&Frame<'_>) -> R) -> Result<R, FrameError> {
         let planes: Vec<Plane<'_>> = self
             .planes
             .iter()
@@ -62,14 +58,101 @@ impl CameraFrame {
                 pixel_stride: p.pixel_stride,
             })
             .collect();
-        Ok(f(&Frame {
-            format: self.format,
-            width: self.width,
-            height: self.height,
-            planes: &planes,
-            rotation,
-            mirrored: self.mirrored,
-        }))
+        view_of(
+            self.format,
+            (self.width, self.height),
+            &planes,
+            (self.rotation_degrees, self.mirrored),
+            f,
+        )
+    }
+}
+
+/// Runs `f` on the frame made of `planes`, once the rotation is valid.
+fn view_of<R>(
+    format: PixelFormat,
+    (width, height): (u32, u32),
+    planes: &[Plane<'_>],
+    (rotation_degrees, mirrored): (u32, bool),
+    f: impl FnOnce(&Frame<'_>) -> R,
+) -> Result<R, FrameError> {
+    Ok(f(&Frame {
+        format,
+        width,
+        height,
+        planes,
+        rotation: Rotation::from_degrees(rotation_degrees)?,
+        mirrored,
+    }))
+}
+
+/// One plane left where the platform put it — a direct `ByteBuffer` of a
+/// CameraX `ImageProxy`, a locked `CVPixelBuffer` plane — passed by address
+/// so that no byte array is filled: the core reads it once, converting.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct BorrowedPlane {
+    /// Address of the plane's first sample (JNA
+    /// `Native.getDirectBufferPointer`, `CVPixelBufferGetBaseAddressOfPlane`).
+    pub address: u64,
+    /// Bytes readable from `address`.
+    pub length: u64,
+    /// Bytes from one row to the next.
+    pub row_stride: u32,
+    /// Bytes from one sample to the next.
+    pub pixel_stride: u32,
+}
+
+/// A camera frame whose planes stay in the platform's memory. The caller
+/// keeps every plane's memory valid and unchanged until the call that
+/// takes the frame returns (close the `ImageProxy` or unlock the pixel
+/// buffer only afterwards).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct BorrowedFrame {
+    /// Pixel layout.
+    pub format: PixelFormat,
+    /// Sensor width, pixels.
+    pub width: u32,
+    /// Sensor height, pixels.
+    pub height: u32,
+    /// The planes in the format's order, as for `CameraFrame`.
+    pub planes: Vec<BorrowedPlane>,
+    /// Clockwise degrees that make the frame upright: 0, 90, 180 or 270.
+    pub rotation_degrees: u32,
+    /// The buffer is mirrored (front camera preview).
+    pub mirrored: bool,
+}
+
+impl BorrowedFrame {
+    /// Runs `f` on the frame read in place. A null address (or an
+    /// impossible length) reads as an empty plane, refused as too small.
+    fn view<R>(&self, f: impl FnOnce(&Frame<'_>) -> R) -> Result<R, FrameError> {
+        let planes: Vec<Plane<'_>> = self
+            .planes
+            .iter()
+            .map(|p| {
+                let data: &[u8] = if p.address == 0 || p.length > isize::MAX as u64 {
+                    &[]
+                } else {
+                    // SAFETY: the caller keeps `length` bytes at `address`
+                    // valid and unchanged until this call returns (the
+                    // documented contract of `BorrowedFrame`); the slice
+                    // does not outlive the call.
+                    unsafe { std::slice::from_raw_parts(p.address as *const u8, p.length as usize) }
+                };
+                Plane {
+                    data,
+                    row_stride: p.row_stride,
+                    pixel_stride: p.pixel_stride,
+                }
+            })
+            .collect();
+        view_of(
+            self.format,
+            (self.width, self.height),
+            &planes,
+            (self.rotation_degrees, self.mirrored),
+            f,
+        )
     }
 }
 
@@ -265,19 +348,20 @@ impl CaptureSession {
         if self.is_finished() {
             return Ok(FrameOutcome::Finished);
         }
-        let offer = frame
-            .view(|view| self.live.offer(view, now_unix))
-            .map_err(DomainError::from)?
-            .map_err(DomainError::from)?;
-        match offer {
-            Offer::Dropped => Ok(FrameOutcome::Dropped),
-            Offer::Analysed(events) => {
-                for event in events {
-                    self.deliver(event)?;
-                }
-                Ok(FrameOutcome::Analysed)
-            }
+        self.outcome(frame.view(|view| self.live.offer(view, now_unix)))
+    }
+
+    /// As `push_frame`, reading the planes where the platform keeps them
+    /// (no copy into byte arrays); see `BorrowedFrame` for the contract.
+    pub fn push_borrowed_frame(
+        &self,
+        frame: BorrowedFrame,
+        now_unix: u64,
+    ) -> Result<FrameOutcome, CameraError> {
+        if self.is_finished() {
+            return Ok(FrameOutcome::Finished);
         }
+        self.outcome(frame.view(|view| self.live.offer(view, now_unix)))
     }
 
     /// Takes the still from the next analysed frame whatever the checks say.
@@ -313,6 +397,22 @@ impl CaptureSession {
 }
 
 impl CaptureSession {
+    /// Delivers the events of an offered frame.
+    fn outcome(
+        &self,
+        offered: Result<Result<Offer, FrameError>, FrameError>,
+    ) -> Result<FrameOutcome, CameraError> {
+        match offered.and_then(|offer| offer).map_err(DomainError::from)? {
+            Offer::Dropped => Ok(FrameOutcome::Dropped),
+            Offer::Analysed(events) => {
+                for event in events {
+                    self.deliver(event)?;
+                }
+                Ok(FrameOutcome::Analysed)
+            }
+        }
+    }
+
     fn deliver(&self, event: CaptureEvent) -> Result<(), CameraError> {
         match event {
             CaptureEvent::Guidance(hints) => self
@@ -370,4 +470,66 @@ impl ReplaySource {
 #[uniffi::export]
 pub fn list_cameras() -> Result<Vec<crate::camera::CameraInfo>, CameraError> {
     Ok(crate::camera::list_cameras()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn borrowed(planes: Vec<BorrowedPlane>) -> BorrowedFrame {
+        BorrowedFrame {
+            format: PixelFormat::Luma8,
+            width: 4,
+            height: 2,
+            planes,
+            rotation_degrees: 90,
+            mirrored: false,
+        }
+    }
+
+    #[test]
+    fn borrowed_planes_are_read_in_place() {
+        let pixels: Vec<u8> = (0..10).collect();
+        let frame = borrowed(vec![BorrowedPlane {
+            address: pixels.as_ptr() as u64,
+            length: pixels.len() as u64,
+            row_stride: 5,
+            pixel_stride: 1,
+        }]);
+        let seen = frame
+            .view(|view| {
+                assert_eq!(view.upright_size(), (2, 4));
+                (view.planes[0].data.as_ptr(), view.planes[0].data.len())
+            })
+            .unwrap();
+        assert_eq!(seen, (pixels.as_ptr(), 10), "no copy");
+    }
+
+    #[test]
+    fn null_or_short_planes_are_refused_before_reading() {
+        let plane = |address, length| BorrowedPlane {
+            address,
+            length,
+            row_stride: 4,
+            pixel_stride: 1,
+        };
+        let pixels = [0u8; 7];
+        for frame in [
+            borrowed(vec![plane(0, 8)]),
+            borrowed(vec![plane(pixels.as_ptr() as u64, 7)]),
+            borrowed(vec![plane(pixels.as_ptr() as u64, u64::MAX)]),
+        ] {
+            let err = frame.view(|view| view.validate()).unwrap().unwrap_err();
+            assert!(
+                matches!(err, FrameError::BufferTooSmall { plane: 0, .. }),
+                "{err:?}"
+            );
+        }
+        let mut bad_rotation = borrowed(vec![plane(pixels.as_ptr() as u64, 7)]);
+        bad_rotation.rotation_degrees = 45;
+        assert_eq!(
+            bad_rotation.view(|_| ()).unwrap_err(),
+            FrameError::BadRotation(45)
+        );
+    }
 }
