@@ -5,51 +5,27 @@ use std::path::Path;
 use std::time::Instant;
 
 use icp_companion::inspect::{
-    check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, DocumentType, Finding,
-    Outcome, PhotoFlow, RequiredMarks,
+    check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, Finding, Outcome,
 };
 use icp_companion::location::{
     assess, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
     LocationProvider, Region, Verdict,
 };
-use icp_companion::order::{AdminPhotoFlow, DocumentKind};
 use icp_companion::rules::StatementMark;
-use icp_companion::session::{FilingSession, Slot, SlotCheck};
+use icp_companion::session::{FilingSession, Inspection, Slot, SlotCheck};
 use icp_companion::upload::{drain, DrainSettings, UploadQueue};
 use image::DynamicImage;
 use tokio_util::sync::CancellationToken;
 
 use crate::qr::user_error;
 
-/// The findings of a slot's photo: documents by their kind (ID documents
-/// as ID cards; the statement with the mark the province asks for), the
-/// administrator photo in its flow.
+/// The findings of a slot's photo, checked as the slot's inspection says.
 pub fn check_slot(check: SlotCheck, image: &DynamicImage, mark: StatementMark) -> Vec<Finding> {
-    match check {
-        SlotCheck::Document(kind) => {
-            let none = RequiredMarks {
-                seal: false,
-                fingerprint: false,
-            };
-            let (kind, marks) = match kind {
-                DocumentKind::SubjectId | DocumentKind::OwnerId => (DocumentType::IdCard, none),
-                DocumentKind::SubjectLicence => (DocumentType::BusinessLicence, none),
-                DocumentKind::DomainCertificate => (DocumentType::DomainCertificate, none),
-                DocumentKind::AuthenticityStatement => (
-                    DocumentType::AuthenticityStatement,
-                    RequiredMarks {
-                        seal: mark == StatementMark::OfficialSeal,
-                        fingerprint: mark == StatementMark::Fingerprint,
-                    },
-                ),
-            };
+    match check.inspection(mark) {
+        Inspection::Document { kind, marks } => {
             check_document(image, kind, marks, &DocumentProfile::default())
         }
-        SlotCheck::AdminPhoto(flow) => {
-            let flow = match flow {
-                AdminPhotoFlow::App => PhotoFlow::App,
-                AdminPhotoFlow::Backdrop | AdminPhotoFlow::None => PhotoFlow::Backdrop,
-            };
+        Inspection::AdminPhoto(flow) => {
             check_admin_photo(image, None, flow, &AdminPhotoProfile::default())
         }
     }

@@ -308,6 +308,17 @@ fun main() {
         expect(one.code == "image.nothing_to_compose" && one.messageZh.isNotEmpty(), one.code)
     }
 
+    test("capture targets follow the order's slots and the province's statement mark") {
+        val order = orderQrParseAndVerify(text, trust, NOW)
+        val statement = captureTargetForSlot(order, Slot.AUTHENTICITY_STATEMENT) as CaptureTarget.Document
+        // Shanghai organisations seal the statement.
+        expect(statement.kind == DocumentType.AUTHENTICITY_STATEMENT && statement.marks == RequiredMarks(seal = true, fingerprint = false), "$statement")
+        val id = captureTargetForSlot(order, Slot.OWNER_ID) as CaptureTarget.Document
+        expect(id.kind == DocumentType.ID_CARD && !id.marks.seal, "$id")
+        expect((captureTargetForSlot(order, Slot.ADMIN_PHOTO) as CaptureTarget.AdminPhoto).flow == PhotoFlow.BACKDROP, "admin")
+        expect(captureTargetForSlot(order, Slot.SUBJECT_LICENCE) == null, "not collected")
+    }
+
     test("capture session: a document guided, then auto-captured from replayed YUV_420_888 frames") {
         val dir = java.nio.file.Files.createTempDirectory("replay").toFile()
         writeDocumentSequence(dir)

@@ -12,8 +12,9 @@ use crate::inspect::{
     AdminPhotoProfile, DocumentProfile, DocumentType, Finding, PhotoFlow, RequiredMarks,
 };
 use crate::order::{TrustPolicy, VerifiedOrder};
+use crate::session::{Inspection, Slot};
 
-use super::{CameraError, OrderQrError, TrustConfig};
+use super::{CameraError, OrderQrError, RulesError, TrustConfig};
 
 /// One plane of a camera frame: Android `ImageProxy.PlaneProxy`, or one
 /// plane of an iOS `CVPixelBuffer`.
@@ -201,6 +202,33 @@ pub enum CaptureTarget {
         /// Thresholds, or null for the documented defaults.
         profile: Option<DocumentProfile>,
     },
+}
+
+/// The capture target for `slot` of `order`: the document type and the
+/// marks the province requires, or the administrator photo's flow; null
+/// when the order does not collect that slot.
+#[uniffi::export]
+pub fn capture_target_for_slot(
+    order: VerifiedOrder,
+    slot: Slot,
+) -> Result<Option<CaptureTarget>, RulesError> {
+    let payload = &order.payload;
+    let rules =
+        crate::rules::requirements_for(u32::from(payload.province.code()), payload.subject)?;
+    Ok(Slot::required_by(&payload.requirements)
+        .into_iter()
+        .find(|(s, _)| *s == slot)
+        .map(|(_, check)| match check.inspection(rules.statement_mark) {
+            Inspection::Document { kind, marks } => CaptureTarget::Document {
+                kind,
+                marks,
+                profile: None,
+            },
+            Inspection::AdminPhoto(flow) => CaptureTarget::AdminPhoto {
+                flow,
+                profile: None,
+            },
+        }))
 }
 
 /// A hint with its code and texts, ready to show.

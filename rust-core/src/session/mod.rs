@@ -9,5 +9,5 @@ mod wire;
 
 pub use error::SessionError;
 pub use filing::{FilingSession, LocalSlot, SessionState};
-pub use slot::{Slot, SlotCheck};
+pub use slot::{Inspection, Slot, SlotCheck};
 pub use wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView, SlotView};
