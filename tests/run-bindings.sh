@@ -50,14 +50,16 @@ rm -rf "$classes"
   tests/kotlin/BindingsTest.kt tests/kotlin/scenes/Scenes.kt -d "$classes" 2>&1 | grep -v '^warning:' || true
 java -Djna.library.path=target/debug -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB" BindingsTestKt || status=1
 
-echo "== Android library: its Kotlin layer (no android.*) and its tests on the JVM (JUnit 4)"
+echo "== Android library and sample: their Kotlin without android.* and its tests on the JVM (JUnit 4)"
 android_classes=target/android-test-classes
 rm -rf "$android_classes"
 module=android/icp-companion/src
+sample=android/sample/src
 # Against the bindings and scenes compiled above.
 "$KOTLINC" -nowarn -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$JUNIT_JARS" \
-  $(find "$module/shared" "$module/test" -name '*.kt') -d "$android_classes" 2>&1 | grep -v '^warning:' || true
-tests=$(cd "$module/test/kotlin" && find . -name '*Test.kt' | sed 's#^\./##; s#\.kt$##; s#/#.#g' | sort)
+  $(find "$module/shared" "$module/test" "$sample/shared" "$sample/test" -name '*.kt') -d "$android_classes" 2>&1 | grep -v '^warning:' || true
+tests=$(cd "$module/test/kotlin" && find . -name '*Test.kt'; cd "$root/$sample/test/kotlin" && find . -name '*Test.kt')
+tests=$(echo "$tests" | sed 's#^\./##; s#\.kt$##; s#/#.#g' | sort)
 java -Djna.library.path=target/debug -cp "$android_classes:$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB:$JUNIT_JARS" \
   org.junit.runner.JUnitCore $tests || status=1
 

@@ -200,11 +200,15 @@ async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
     );
 
     let client = client_for(&session);
+    assert_eq!(session.to_take(), slots);
     for (i, &slot) in slots.iter().enumerate() {
         let data = photo_bytes(700_000 + i * 1000, i as u64 + 10);
         session
             .photo_ready(slot, icp_companion::upload::hex(&Sha256::digest(&data)))
             .unwrap();
+        // Queued: no longer to take, still missing until the gateway has it.
+        assert_eq!(session.to_take(), slots[i + 1..]);
+        assert!(session.missing().contains(&slot));
         session.upload_started(slot);
         assert_eq!(session.state(), SessionState::Uploading);
         let report = send(&client, &job(&id, slot, data, None)).await.unwrap();

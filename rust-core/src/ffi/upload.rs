@@ -42,6 +42,11 @@ impl FilingSession {
         self.0.lock().await.missing()
     }
 
+    /// Required slots still to photograph (not at the gateway, not queued).
+    pub async fn to_take(&self) -> Vec<Slot> {
+        self.0.lock().await.to_take()
+    }
+
     /// Asks the gateway where the order stands.
     pub async fn refresh(&self) -> Result<OrderView, SessionError> {
         Ok(self.0.lock().await.refresh().await?.clone())

@@ -37,6 +37,8 @@ pub enum LocalSlot {
     Ready(String),
     /// Upload running.
     Uploading(String),
+    /// Sent; the gateway has yet to confirm it holds the photo.
+    Sent(String),
 }
 
 /// A claimed order.
@@ -120,6 +122,15 @@ impl FilingSession {
             .iter()
             .filter(|s| s.required && s.received_sha256.is_none())
             .map(|s| s.slot)
+            .collect()
+    }
+
+    /// Required slots still to photograph: neither held by the gateway nor
+    /// queued on this phone.
+    pub fn to_take(&self) -> Vec<Slot> {
+        self.missing()
+            .into_iter()
+            .filter(|slot| !self.local.contains_key(slot))
             .collect()
     }
 
@@ -207,12 +218,23 @@ impl FilingSession {
     /// Records a finished upload of `slot` (the gateway verifies the sha256
     /// before it counts; [`FilingSession::refresh`] tells).
     pub fn upload_finished(&mut self, slot: Slot) {
-        self.local.remove(&slot);
+        if let Some(LocalSlot::Uploading(sha)) = self.local.get(&slot).cloned() {
+            self.local.insert(slot, LocalSlot::Sent(sha));
+        }
     }
 
-    /// Asks the gateway where the order stands.
+    /// Asks the gateway where the order stands; slots it now holds are no
+    /// longer tracked on the phone.
     pub async fn refresh(&mut self) -> Result<&OrderView, SessionError> {
         self.view = self.call(Method::GET, "").await?;
+        let held: Vec<Slot> = self
+            .view
+            .slots
+            .iter()
+            .filter(|s| s.received_sha256.is_some())
+            .map(|s| s.slot)
+            .collect();
+        self.local.retain(|slot, _| !held.contains(slot));
         Ok(&self.view)
     }
 

@@ -36,10 +36,8 @@ object AndroidImageFormat {
 }
 
 /**
- * A frame over [planes] for the core. Direct buffers (what CameraX and
- * AVFoundation bridges hand over) are passed by address, not copied;
- * heap buffers are copied into byte arrays. Null when a buffer is direct
- * but its address is unavailable, which JNA reports as null.
+ * The addresses of direct buffers' contents (from each buffer's position),
+ * for the core to read in place; null if JNA cannot give one.
  */
 internal fun framePlanes(planes: List<PlaneBuffer>): List<BorrowedPlane>? = planes.map { plane ->
     val base = Native.getDirectBufferPointer(plane.buffer) ?: return null
