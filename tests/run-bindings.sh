@@ -31,6 +31,13 @@ for language in kotlin python swift; do
 done
 
 status=0
+echo "== API overview (docs/api.md) matches the library's doc comments"
+cargo run -q -p uniffi-bindgen --bin api-overview -- "$lib" > target/api.md
+if ! diff -u docs/api.md target/api.md; then
+  echo "docs/api.md is stale: cargo run -p uniffi-bindgen --bin api-overview -- $lib > docs/api.md"
+  status=1
+fi
+
 echo "== Swift bindings"
 for f in IcpCompanion.swift IcpCompanionFFI.h IcpCompanionFFI.modulemap; do
   [ -s "$out/swift/$f" ] || { echo "missing $out/swift/$f"; status=1; }
