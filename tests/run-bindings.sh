@@ -54,7 +54,7 @@ echo "== Kotlin on the JVM (JNA)"
 classes=target/kotlin-test-classes
 rm -rf "$classes"
 "$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR" "$out/kotlin/cn/icpfiling/companion/icp_companion.kt" \
-  tests/kotlin/BindingsTest.kt tests/kotlin/scenes/Scenes.kt -d "$classes" 2>&1 | grep -v '^warning:' || true
+  tests/kotlin/BindingsTest.kt tests/kotlin/shared/*.kt -d "$classes" 2>&1 | grep -v '^warning:' || true
 java -Djna.library.path=target/debug -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB" BindingsTestKt || status=1
 
 echo "== Android library and sample: their Kotlin without android.* and its tests on the JVM (JUnit 4)"

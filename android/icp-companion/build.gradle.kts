@@ -31,7 +31,7 @@ android {
             jniLibs.srcDir(jniOut)
         }
         getByName("test") {
-            kotlin.srcDir(File(repo, "tests/kotlin/scenes"))
+            kotlin.srcDir(File(repo, "tests/kotlin/shared"))
         }
     }
     compileOptions {

@@ -30,7 +30,7 @@ android {
     }
     sourceSets {
         getByName("main") { kotlin.srcDir("src/shared/kotlin") }
-        getByName("test") { kotlin.srcDir(File(rootDir.parentFile, "tests/kotlin/scenes")) }
+        getByName("test") { kotlin.srcDir(File(rootDir.parentFile, "tests/kotlin/shared")) }
     }
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17

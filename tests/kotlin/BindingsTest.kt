@@ -2,7 +2,8 @@
 // Linux build of the core: every exported type, errors as exceptions, the
 // logger callback, suspend functions and the capture session's foreign observer.
 import cn.icpfiling.companion.*
-import cn.icpfiling.companion.scenes.writeDocumentSequence
+import cn.icpfiling.companion.testing.createDevOrder
+import cn.icpfiling.companion.testing.writeDocumentSequence
 import java.awt.image.BufferedImage
 import java.io.ByteArrayInputStream
 import java.io.File
@@ -403,16 +404,9 @@ fun main() {
 
     val gateway = System.getenv("ICP_DEV_GATEWAY")
     if (gateway != null) test("suspend claimOrder, encrypted UploadQueue with progress callbacks, submit") {
-        val http = java.net.http.HttpClient.newHttpClient()
-        val request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("$gateway/dev/orders"))
-            .header("content-type", "application/json")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                """{"province_code":44,"subject":"individual","applicant":"李四","domains":["example.cn"]}"""))
-            .build()
-        val created = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body()
-        fun field(name: String) = Regex("\"$name\":\"([^\"]+)\"").find(created)!!.groupValues[1]
-        val trust = TrustConfig(listOf(field("issuer_public_key")), listOf("127.0.0.1"))
-        val order = orderQrParseAndVerify(field("qr_text"), trust, System.currentTimeMillis().toULong() / 1000u)
+        val created = createDevOrder(gateway, """{"province_code":44,"subject":"individual","applicant":"李四","domains":["example.cn"]}""")
+        val trust = TrustConfig(listOf(created.issuerPublicKey), listOf("127.0.0.1"))
+        val order = orderQrParseAndVerify(created.qrText, trust, System.currentTimeMillis().toULong() / 1000u)
         runBlocking {
             val session = claimOrder(order)
             val view = session.view()

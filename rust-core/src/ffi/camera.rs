@@ -50,39 +50,36 @@ pub struct CameraFrame {
 impl CameraFrame {
     /// Runs `f` on a borrowed view of the frame.
     pub(super) fn view<R>(&self, f: impl FnOnce(&Frame<'_>) -> R) -> Result<R, FrameError> {
-        let planes: Vec<Plane<'_>> = self
-            .planes
-            .iter()
-            .map(|p| Plane {
-                data: &p.data,
-                row_stride: p.row_stride,
-                pixel_stride: p.pixel_stride,
-            })
-            .collect();
+        let planes = self.planes.iter().map(|p| Plane {
+            data: &p.data,
+            row_stride: p.row_stride,
+            pixel_stride: p.pixel_stride,
+        });
         view_of(
-            self.format,
-            (self.width, self.height),
-            &planes,
+            (self.format, self.width, self.height),
+            planes,
             (self.rotation_degrees, self.mirrored),
             f,
         )
     }
 }
 
-/// Runs `f` on the frame made of `planes`, once the rotation is valid.
-fn view_of<R>(
-    format: PixelFormat,
-    (width, height): (u32, u32),
-    planes: &[Plane<'_>],
+/// Runs `f` on the frame of `format` and size made of `planes`, once the
+/// rotation is valid.
+fn view_of<'a, R>(
+    (format, width, height): (PixelFormat, u32, u32),
+    planes: impl Iterator<Item = Plane<'a>>,
     (rotation_degrees, mirrored): (u32, bool),
     f: impl FnOnce(&Frame<'_>) -> R,
 ) -> Result<R, FrameError> {
+    let rotation = Rotation::from_degrees(rotation_degrees)?;
+    let planes: Vec<Plane<'a>> = planes.collect();
     Ok(f(&Frame {
         format,
         width,
         height,
-        planes,
-        rotation: Rotation::from_degrees(rotation_degrees)?,
+        planes: &planes,
+        rotation,
         mirrored,
     }))
 }
@@ -127,30 +124,22 @@ impl BorrowedFrame {
     /// Runs `f` on the frame read in place. A null address (or an
     /// impossible length) reads as an empty plane, refused as too small.
     fn view<R>(&self, f: impl FnOnce(&Frame<'_>) -> R) -> Result<R, FrameError> {
-        let planes: Vec<Plane<'_>> = self
-            .planes
-            .iter()
-            .map(|p| {
-                let data: &[u8] = if p.address == 0 || p.length > isize::MAX as u64 {
-                    &[]
-                } else {
-                    // SAFETY: the caller keeps `length` bytes at `address`
-                    // valid and unchanged until this call returns (the
-                    // documented contract of `BorrowedFrame`); the slice
-                    // does not outlive the call.
-                    unsafe { std::slice::from_raw_parts(p.address as *const u8, p.length as usize) }
-                };
-                Plane {
-                    data,
-                    row_stride: p.row_stride,
-                    pixel_stride: p.pixel_stride,
-                }
-            })
-            .collect();
+        let planes = self.planes.iter().map(|p| Plane {
+            data: if p.address == 0 || p.length > isize::MAX as u64 {
+                &[]
+            } else {
+                // SAFETY: the caller keeps `length` bytes at `address` valid
+                // and unchanged until this call returns (the documented
+                // contract of `BorrowedFrame`); the slice does not outlive
+                // the call.
+                unsafe { std::slice::from_raw_parts(p.address as *const u8, p.length as usize) }
+            },
+            row_stride: p.row_stride,
+            pixel_stride: p.pixel_stride,
+        });
         view_of(
-            self.format,
-            (self.width, self.height),
-            &planes,
+            (self.format, self.width, self.height),
+            planes,
             (self.rotation_degrees, self.mirrored),
             f,
         )

@@ -13,7 +13,7 @@ import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.generateIssuerSeed
 import cn.icpfiling.companion.issuerPublicKey
 import cn.icpfiling.companion.orderQrRenderPng
-import cn.icpfiling.companion.scenes.writeDocumentSequence
+import cn.icpfiling.companion.testing.writeDocumentSequence
 import java.io.File
 import java.nio.ByteBuffer
 import java.nio.file.Files

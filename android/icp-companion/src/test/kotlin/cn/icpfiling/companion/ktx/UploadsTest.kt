@@ -5,10 +5,7 @@ import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.UploadQueue
 import cn.icpfiling.companion.claimOrder
 import cn.icpfiling.companion.orderQrParseAndVerify
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
+import cn.icpfiling.companion.testing.createDevOrder
 import java.nio.file.Files
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -18,25 +15,14 @@ import org.junit.Assume.assumeNotNull
 import org.junit.Test
 
 class UploadsTest {
-    /** Creates a Guangdong order on the development gateway; returns its QR text and issuer key. */
-    private fun createOrder(gateway: String): Pair<String, String> {
-        val request = HttpRequest.newBuilder(URI.create("$gateway/dev/orders"))
-            .header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                """{"province_code":44,"subject":"individual","applicant":"王五","domains":["example.cn"]}"""))
-            .build()
-        val created = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body()
-        fun field(name: String) = Regex("\"$name\":\"([^\"]+)\"").find(created)!!.groupValues[1]
-        return field("qr_text") to field("issuer_public_key")
-    }
-
     @Test
     fun uploadsFlowReportsProgressThenTheSummary(): Unit = runBlocking {
         // Set by tests/run-bindings.sh, which starts the development gateway.
         val gateway = System.getenv("ICP_DEV_GATEWAY")
         assumeNotNull(gateway)
-        val (qr, issuer) = createOrder(gateway)
-        val order = orderQrParseAndVerify(qr, TrustConfig(listOf(issuer), listOf("127.0.0.1")), (System.currentTimeMillis() / 1000).toULong())
+        val created = createDevOrder(gateway, """{"province_code":44,"subject":"individual","applicant":"王五","domains":["example.cn"]}""")
+        val trust = TrustConfig(listOf(created.issuerPublicKey), listOf("127.0.0.1"))
+        val order = orderQrParseAndVerify(created.qrText, trust, (System.currentTimeMillis() / 1000).toULong())
         val session = claimOrder(order)
         val dir = Files.createTempDirectory("queue").toFile()
         UploadQueue(dir.path, ByteArray(32) { 7 }).use { queue ->

@@ -12,11 +12,8 @@ import cn.icpfiling.companion.ktx.GuidedCapture
 import cn.icpfiling.companion.ktx.UploadUpdate
 import cn.icpfiling.companion.ktx.locationFix
 import cn.icpfiling.companion.orderQrParseAndVerify
-import cn.icpfiling.companion.scenes.documentScene
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
+import cn.icpfiling.companion.testing.createDevOrder
+import cn.icpfiling.companion.testing.documentScene
 import java.nio.file.Files
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -43,15 +40,10 @@ class FilingFlowTest {
         // Set by tests/run-bindings.sh, which starts the development gateway.
         val gateway = System.getenv("ICP_DEV_GATEWAY")
         assumeNotNull(gateway)
-        val request = HttpRequest.newBuilder(URI.create("$gateway/dev/orders"))
-            .header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                """{"province_code":31,"subject":"organisation","applicant":"上海示例有限公司","domains":["example.cn"]}"""))
-            .build()
-        val created = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body()
-        fun field(name: String) = Regex("\"$name\":\"([^\"]+)\"").find(created)!!.groupValues[1]
-        val trust = TrustConfig(listOf(field("issuer_public_key")), listOf("127.0.0.1"))
-        val order = orderQrParseAndVerify(field("qr_text"), trust, (System.currentTimeMillis() / 1000).toULong())
+        val created = createDevOrder(
+            gateway, """{"province_code":31,"subject":"organisation","applicant":"上海示例有限公司","domains":["example.cn"]}""")
+        val trust = TrustConfig(listOf(created.issuerPublicKey), listOf("127.0.0.1"))
+        val order = orderQrParseAndVerify(created.qrText, trust, (System.currentTimeMillis() / 1000).toULong())
 
         val dir = Files.createTempDirectory("queue").toFile()
         UploadQueue(dir.path, ByteArray(32) { 3 }).use { queue ->

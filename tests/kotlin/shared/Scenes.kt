@@ -1,6 +1,6 @@
 // Drawn camera scenes shared by the binding tests and the Android library's
 // JVM tests (compiled with both).
-package cn.icpfiling.companion.scenes
+package cn.icpfiling.companion.testing
 
 import java.awt.image.BufferedImage
 import java.io.File
