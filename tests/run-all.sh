@@ -49,7 +49,7 @@ else
   exit 1
 fi
 
-# One closing line for the whole suite: Rust, Kotlin and Python counts.
+# One closing line for the whole suite: Rust, Kotlin, JUnit and Python counts.
 python3 - "$log" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
@@ -58,6 +58,10 @@ for p, f in re.findall(r"test result: \w+\. (\d+) passed; (\d+) failed", text):
     passed += int(p); failed += int(f)
 for p, f in re.findall(r"^(\d+) passed, (\d+) failed$", text, re.M):
     passed += int(p); failed += int(f)
+for n in re.findall(r"^OK \((\d+) tests?\)$", text, re.M):   # JUnit
+    passed += int(n)
+for n, f in re.findall(r"^Tests run: (\d+),\s+Failures: (\d+)$", text, re.M):
+    passed += int(n) - int(f); failed += int(f)
 m = re.search(r"^Ran (\d+) tests?", text, re.M)
 if m and re.search(r"^OK", text, re.M):
     passed += int(m.group(1))
