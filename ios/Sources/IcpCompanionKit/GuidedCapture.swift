@@ -48,6 +48,9 @@ public final class GuidedCapture: @unchecked Sendable {
 
     /// Frames analysed and dropped so far.
     public func stats() -> CaptureStats { session.stats() }
+
+    /// Why the last QR code in view was refused (expired, unknown issuer, …), if one was.
+    public var refusal: OrderQrError? { observer.refusal }
 }
 
 /// Receives the core's callbacks (on the pushing thread) and hands them on.
@@ -55,14 +58,17 @@ private final class Observer: CaptureObserver, @unchecked Sendable {
     private let guidance: AsyncStream<[GuidanceHint]>.Continuation
     private let lock = NSLock()
     private var finished: CaptureResult?
+    private var refused: OrderQrError?
     private var waiting: [CheckedContinuation<CaptureResult, Never>] = []
 
     init(guidance: AsyncStream<[GuidanceHint]>.Continuation) { self.guidance = guidance }
 
     func onGuidance(hints: [GuidanceHint]) { guidance.yield(hints) }
-    func onCodeRefused(error: OrderQrError) { guidance.yield([]) }
+    func onCodeRefused(error: OrderQrError) { lock.lock(); refused = error; lock.unlock() }
     func onOrder(order: VerifiedOrder) { finish(.order(order)) }
     func onCaptured(still: CapturedStill) { finish(.still(still)) }
+
+    var refusal: OrderQrError? { lock.lock(); defer { lock.unlock() }; return refused }
 
     func result() async -> CaptureResult {
         await withCheckedContinuation { continuation in
