@@ -40,8 +40,10 @@ import java.io.File
 import java.util.concurrent.Executors
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
 
 class MainActivity : AppCompatActivity() {
     private val analysis = Executors.newSingleThreadExecutor()
@@ -123,7 +125,8 @@ class MainActivity : AppCompatActivity() {
     /** Runs a guided capture on the back (or front) camera until it yields. */
     private suspend fun capture(target: CaptureTarget, front: Boolean): CaptureResult =
         GuidedCapture(target).use { capture ->
-            val provider = ProcessCameraProvider.getInstance(this).get()
+            // The provider's future resolves off the main thread; binding happens back on it.
+            val provider = withContext(Dispatchers.IO) { ProcessCameraProvider.getInstance(this@MainActivity).get() }
             val analyzer = ImageAnalysis.Builder()
                 .setBackpressureStrategy(ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST)
                 .build()
