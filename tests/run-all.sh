@@ -5,13 +5,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-echo "== cargo fmt --check"
+echo "== $(date +%T) cargo fmt --check"
 cargo fmt --all --check
 
-echo "== cargo clippy"
+echo "== $(date +%T) cargo clippy"
 cargo clippy -q --workspace --all-targets -- -D warnings
 
-echo "== Android target (aarch64-linux-android): the core compiles for phones"
+echo "== $(date +%T) Android target (aarch64-linux-android): the core compiles for phones"
 rustup target add aarch64-linux-android >/dev/null 2>&1 || true
 # rustls's crypto (ring) compiles C. Without the NDK (no registry here has
 # it), Debian's clang targeting Android with aarch64 libc headers is enough
@@ -28,17 +28,17 @@ CC_aarch64_linux_android=clang \
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-echo "== binding tests"
+echo "== $(date +%T) binding tests"
 bash tests/run-bindings.sh 2>&1 | tee -a "$log"
 
-echo "== Rust tests"
+echo "== $(date +%T) Rust tests"
 # Tests on fetched photos are #[ignore]d for a bare `cargo test`; here the
 # photos are present, so they run.
 eval "$(bash tests/setup-deps.sh)"
 export ICP_FACE_PHOTOS ICP_TUS_SERVER
 cargo test -q --workspace -- --include-ignored 2>&1 | tee -a "$log"
 
-echo "== the demo (the README's main job), on the debug build"
+echo "== $(date +%T) the demo (the README's main job), on the debug build"
 demo_log=$(mktemp)
 if cargo run -q -p icp-companion-cli -- demo --out target/demo-ci >"$demo_log" 2>&1 \
     && grep -q "^Demo finished." "$demo_log"; then

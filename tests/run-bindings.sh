@@ -31,14 +31,14 @@ for language in kotlin python swift; do
 done
 
 status=0
-echo "== API overview (docs/api.md) matches the library's doc comments"
+echo "== $(date +%T) API overview (docs/api.md) matches the library's doc comments"
 cargo run -q -p uniffi-bindgen --bin api-overview -- "$lib" > target/api.md
 if ! diff -u docs/api.md target/api.md; then
   echo "docs/api.md is stale: cargo run -p uniffi-bindgen --bin api-overview -- $lib > docs/api.md"
   status=1
 fi
 
-echo "== Swift bindings"
+echo "== $(date +%T) Swift bindings"
 for f in IcpCompanion.swift IcpCompanionFFI.h IcpCompanionFFI.modulemap; do
   [ -s "$out/swift/$f" ] || { echo "missing $out/swift/$f"; status=1; }
 done
@@ -50,14 +50,14 @@ else
   echo "swiftc not found: Swift bindings generated, not compiled (no Swift toolchain here)"
 fi
 
-echo "== Kotlin on the JVM (JNA)"
+echo "== $(date +%T) Kotlin on the JVM (JNA)"
 classes=target/kotlin-test-classes
 rm -rf "$classes"
 "$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR" "$out/kotlin/cn/icpfiling/companion/icp_companion.kt" \
   tests/kotlin/BindingsTest.kt tests/kotlin/shared/*.kt -d "$classes" 2>&1 | grep -v '^warning:' || true
 java -Djna.library.path=target/debug -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB" BindingsTestKt || status=1
 
-echo "== Android library and sample: their Kotlin without android.* and its tests on the JVM (JUnit 4)"
+echo "== $(date +%T) Android library and sample: their Kotlin without android.* and its tests on the JVM (JUnit 4)"
 android_classes=target/android-test-classes
 rm -rf "$android_classes"
 module=android/icp-companion/src
@@ -70,7 +70,7 @@ tests=$(echo "$tests" | sed 's#^\./##; s#\.kt$##; s#/#.#g' | sort)
 java -Djna.library.path=target/debug -cp "$android_classes:$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB:$JUNIT_JARS" \
   org.junit.runner.JUnitCore $tests || status=1
 
-echo "== Python"
+echo "== $(date +%T) Python"
 cp "$lib" "$out/python/"
 PYTHONPATH="$out/python" python3 tests/python/test_bindings.py || status=1
 
