@@ -16,6 +16,8 @@ pub enum Offer {
     Analysed(Vec<CaptureEvent>),
     /// Dropped: the session was busy with an earlier frame.
     Dropped,
+    /// Ignored: the session already has its order or still.
+    Finished,
 }
 
 /// A capture session shared by the threads that deliver frames.
@@ -36,7 +38,8 @@ impl LiveCapture {
         }
     }
 
-    /// Analyses `frame` unless another frame is being analysed.
+    /// Analyses `frame` unless another frame is being analysed (dropped,
+    /// without waiting) or the session is finished.
     pub fn offer(&self, frame: &Frame<'_>, now_unix: u64) -> Result<Offer, FrameError> {
         let mut session = match self.session.try_lock() {
             Ok(session) => session,
@@ -46,6 +49,9 @@ impl LiveCapture {
             }
             Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
         };
+        if session.is_finished() {
+            return Ok(Offer::Finished);
+        }
         let events = session.analyse(frame, now_unix)?;
         self.analysed.fetch_add(1, Ordering::Relaxed);
         Ok(Offer::Analysed(events))

@@ -362,9 +362,6 @@ impl CaptureSession {
         frame: CameraFrame,
         now_unix: u64,
     ) -> Result<FrameOutcome, CameraError> {
-        if self.is_finished() {
-            return Ok(FrameOutcome::Finished);
-        }
         self.outcome(frame.view(|view| self.live.offer(view, now_unix)))
     }
 
@@ -375,9 +372,6 @@ impl CaptureSession {
         frame: BorrowedFrame,
         now_unix: u64,
     ) -> Result<FrameOutcome, CameraError> {
-        if self.is_finished() {
-            return Ok(FrameOutcome::Finished);
-        }
         self.outcome(frame.view(|view| self.live.offer(view, now_unix)))
     }
 
@@ -421,6 +415,7 @@ impl CaptureSession {
     ) -> Result<FrameOutcome, CameraError> {
         match offered.and_then(|offer| offer).map_err(DomainError::from)? {
             Offer::Dropped => Ok(FrameOutcome::Dropped),
+            Offer::Finished => Ok(FrameOutcome::Finished),
             Offer::Analysed(events) => {
                 for event in events {
                     self.deliver(event)?;
