@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
 # Builds the core as a shared library, generates the Kotlin, Python and Swift
-# bindings from it (UniFFI library mode), and runs the Kotlin (JVM + JNA) and
-# Python binding tests, and the Android library's JVM-side Kotlin layer
-# with its tests. Swift is compiled and tested only where swiftc exists.
+# bindings from it (UniFFI library mode), and runs the binding tests under
+# real runners, each writing a JUnit XML report to target/reports:
+#   Kotlin on the JVM (JNA) and the Android library's JVM-side layer with its
+#   tests — JUnit 4 tests run by the JUnit Platform console;
+#   Python — unittest test cases run by pytest.
+# Swift is compiled only where swiftc exists. Exits non-zero when any step fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-eval "$(bash tests/setup-deps.sh)"
+if [ -z "${ICP_TEST_DEPS_READY:-}" ]; then
+  bash tests/setup-deps.sh
+  # shellcheck source=/dev/null
+  source target/test-deps/env.sh
+fi
+reports=target/reports
+mkdir -p "$reports"
 
-cargo build -q -p icp-companion-core -p icp-companion-cli
+cargo build -p icp-companion-core -p icp-companion-cli
 lib=target/debug/libicp_companion.so
 
 # The development gateway, for the session and upload tests.
 gateway_log=$(mktemp)
 target/debug/icp-companion gateway --listen 127.0.0.1:0 --dir "$(mktemp -d)" >"$gateway_log" 2>&1 &
 gateway_pid=$!
-trap 'kill $gateway_pid 2>/dev/null || true; rm -f "$gateway_log"' EXIT
+trap 'kill $gateway_pid 2>/dev/null; rm -f "$gateway_log"' EXIT
 for _ in $(seq 1 100); do
   grep -q "development gateway at" "$gateway_log" && break
   sleep 0.1
@@ -27,12 +36,12 @@ out=target/bindings
 rm -rf "$out"
 for language in kotlin python swift; do
   cargo run -q -p uniffi-bindgen -- generate --library "$lib" --language "$language" \
-    --out-dir "$out/$language" --config uniffi.toml --no-format >/dev/null
+    --out-dir "$out/$language" --config uniffi.toml --no-format
 done
 
 status=0
 echo "== $(date +%T) API overview (docs/api.md) matches the library's doc comments"
-cargo run -q -p uniffi-bindgen --bin api-overview -- "$lib" > target/api.md
+cargo run -q -p uniffi-bindgen --bin api-overview -- "$lib" >target/api.md
 if ! diff -u docs/api.md target/api.md; then
   echo "docs/api.md is stale: cargo run -p uniffi-bindgen --bin api-overview -- $lib > docs/api.md"
   status=1
@@ -50,28 +59,48 @@ else
   echo "swiftc not found: Swift bindings generated, not compiled (no Swift toolchain here)"
 fi
 
-echo "== $(date +%T) Kotlin on the JVM (JNA)"
+# junit RUNTIME_CLASSPATH REPORT CLASS...: the JUnit Platform console runs the
+# JUnit 4 classes (vintage engine) and writes its XML report.
+junit() {
+  local classpath=$1 report=$2
+  shift 2
+  local selectors=()
+  for class in "$@"; do selectors+=(--select-class "$class"); done
+  java -Djna.library.path=target/debug -jar "$JUNIT_CONSOLE" --disable-banner --disable-ansi-colors --details=tree \
+    --fail-if-no-tests --class-path "$classpath" --reports-dir "$reports/$report" "${selectors[@]}"
+}
+
+echo "== $(date +%T) Kotlin on the JVM (JNA), JUnit"
 classes=target/kotlin-test-classes
 rm -rf "$classes"
-"$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR" "$out/kotlin/cn/icpfiling/companion/icp_companion.kt" \
-  tests/kotlin/BindingsTest.kt tests/kotlin/shared/*.kt -d "$classes" 2>&1 | grep -v '^warning:' || true
-java -Djna.library.path=target/debug -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB" BindingsTestKt || status=1
+runtime="$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB:$JUNIT_JARS"
+if "$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR:$JUNIT_JARS" "$out/kotlin/cn/icpfiling/companion/icp_companion.kt" \
+  tests/kotlin/BindingsTest.kt tests/kotlin/shared/*.kt -d "$classes"; then
+  junit "$classes:$runtime" kotlin-bindings BindingsTest || status=1
+else
+  echo "kotlinc failed on the bindings tests"
+  status=1
+fi
 
-echo "== $(date +%T) Android library and sample: their Kotlin without android.* and its tests on the JVM (JUnit 4)"
+echo "== $(date +%T) Android library and sample: their Kotlin without android.* and its tests on the JVM, JUnit"
 android_classes=target/android-test-classes
 rm -rf "$android_classes"
 module=android/icp-companion/src
 sample=android/sample/src
 # Against the bindings and scenes compiled above.
-"$KOTLINC" -nowarn -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$JUNIT_JARS" \
-  $(find "$module/shared" "$module/test" "$sample/shared" "$sample/test" -name '*.kt') -d "$android_classes" 2>&1 | grep -v '^warning:' || true
-tests=$(cd "$module/test/kotlin" && find . -name '*Test.kt'; cd "$root/$sample/test/kotlin" && find . -name '*Test.kt')
-tests=$(echo "$tests" | sed 's#^\./##; s#\.kt$##; s#/#.#g' | sort)
-java -Djna.library.path=target/debug -cp "$android_classes:$classes:$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB:$JUNIT_JARS" \
-  org.junit.runner.JUnitCore $tests || status=1
+mapfile -t sources < <(find "$module/shared" "$module/test" "$sample/shared" "$sample/test" -name '*.kt' | sort)
+mapfile -t tests < <(cd "$module/test/kotlin" && find . -name '*Test.kt'; cd "$root/$sample/test/kotlin" && find . -name '*Test.kt')
+mapfile -t tests < <(printf '%s\n' "${tests[@]}" | sed 's#^\./##; s#\.kt$##; s#/#.#g' | sort)
+if "$KOTLINC" -nowarn -cp "$classes:$JNA_JAR:$COROUTINES_JAR:$JUNIT_JARS" "${sources[@]}" -d "$android_classes"; then
+  junit "$android_classes:$classes:$runtime" android-jvm "${tests[@]}" || status=1
+else
+  echo "kotlinc failed on the Android library's JVM sources"
+  status=1
+fi
 
-echo "== $(date +%T) Python"
+echo "== $(date +%T) Python, pytest"
 cp "$lib" "$out/python/"
-PYTHONPATH="$out/python" python3 tests/python/test_bindings.py || status=1
+PYTHONPATH="$out/python" "$PYTEST" -p no:cacheprovider -v --junitxml="$reports/python/TEST-python.xml" \
+  tests/python/test_bindings.py || status=1
 
 exit $status

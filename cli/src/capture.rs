@@ -129,7 +129,19 @@ fn list() -> Result<(), String> {
 
 #[cfg(not(feature = "camera"))]
 fn list() -> Result<(), String> {
-    Err(user_error(&CameraError::Unavailable))
+    Err(without_camera_feature())
+}
+
+/// Why a build without the `camera` feature cannot open a camera, and how to
+/// get one that can.
+#[cfg(not(feature = "camera"))]
+fn without_camera_feature() -> String {
+    format!(
+        "{}\nThis icp-companion was built without the camera feature; build it with \
+         `cargo build --release -p icp-companion-cli --features camera` \
+         (needs libclang: apt-get install clang).",
+        user_error(&CameraError::Unavailable)
+    )
 }
 
 pub fn run(args: CaptureArgs) -> Result<(), String> {
@@ -207,7 +219,7 @@ fn camera_loop(run: &mut Run, index: u32, max_frames: u64) -> Result<(), String>
 
 #[cfg(not(feature = "camera"))]
 fn camera_loop(_: &mut Run, _: u32, _: u64) -> Result<(), String> {
-    Err(user_error(&CameraError::Unavailable))
+    Err(without_camera_feature())
 }
 
 /// One capture run's state.

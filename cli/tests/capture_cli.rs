@@ -90,6 +90,7 @@ fn a_replayed_document_sequence_is_guided_and_captured() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[cfg(feature = "camera")]
 #[test]
 fn without_a_camera_the_commands_fail_clearly_and_at_once() {
     if std::path::Path::new("/dev/video0").exists() {
@@ -100,4 +101,18 @@ fn without_a_camera_the_commands_fail_clearly_and_at_once() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("[camera.none]"));
     let out = cli().args(["capture", "--mode", "qr"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("[camera.none]"));
+}
+
+#[cfg(not(feature = "camera"))]
+#[test]
+fn without_the_camera_feature_the_commands_say_how_to_get_it() {
+    for args in [&["camera", "list"][..], &["capture", "--mode", "qr"]] {
+        let out = cli().args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("[camera.unavailable]") && stderr.contains("--features camera"),
+            "{args:?}: {stderr}"
+        );
+    }
 }

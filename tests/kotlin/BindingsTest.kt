@@ -1,6 +1,7 @@
 // Exercises the generated Kotlin bindings on the JVM (through JNA) against the
 // Linux build of the core: every exported type, errors as exceptions, the
 // logger callback, suspend functions and the capture session's foreign observer.
+// JUnit 4 tests, run by tests/run-bindings.sh through the JUnit Platform console.
 import cn.icpfiling.companion.*
 import cn.icpfiling.companion.testing.createDevOrder
 import cn.icpfiling.companion.testing.writeDocumentSequence
@@ -9,20 +10,8 @@ import java.io.ByteArrayInputStream
 import java.io.File
 import javax.imageio.ImageIO
 import kotlinx.coroutines.runBlocking
-
-var passed = 0
-var failed = 0
-
-fun test(name: String, body: () -> Unit) {
-    try {
-        body()
-        passed++
-        println("ok   $name")
-    } catch (e: Throwable) {
-        failed++
-        println("FAIL $name: $e")
-    }
-}
+import org.junit.AfterClass
+import org.junit.Test
 
 fun expect(condition: Boolean, message: String) {
     if (!condition) throw AssertionError(message)
@@ -71,30 +60,38 @@ class RecordingObserver : CaptureObserver {
     override fun onCaptured(still: CapturedStill) { events.add(Seen.Captured(frame, still)) }
 }
 
-fun main() {
-    val logger = CollectingLogger()
-    installLogger(logger, LogLevel.DEBUG)
+class BindingsTest {
+    companion object {
+        val logger = CollectingLogger().also { installLogger(it, LogLevel.DEBUG) }
 
-    val seed = generateIssuerSeed()
-    val publicKey = issuerPublicKey(seed)
-    val trust = TrustConfig(listOf(publicKey), listOf("127.0.0.1", "*.example.cn"))
-    val token = ByteArray(16) { (it * 7).toByte() }
-    val payload = OrderPayload(
-        orderId = "ICP-KT-0001",
-        gateway = "https://gw.beian.example.cn",
-        claimToken = token,
-        expiresAt = NOW + 600uL,
-        province = Province.SHANGHAI,
-        subject = SubjectType.ORGANISATION,
-        requirements = Requirements(
-            documents = listOf(DocumentKind.OWNER_ID, DocumentKind.AUTHENTICITY_STATEMENT),
-            adminPhoto = AdminPhotoFlow.BACKDROP,
-            inRegionVerification = true,
-        ),
-    )
-    val text = orderQrEncode(payload, seed)
+        val seed = generateIssuerSeed()
+        val publicKey = issuerPublicKey(seed)
+        val trust = TrustConfig(listOf(publicKey), listOf("127.0.0.1", "*.example.cn"))
+        val token = ByteArray(16) { (it * 7).toByte() }
+        val payload = OrderPayload(
+            orderId = "ICP-KT-0001",
+            gateway = "https://gw.beian.example.cn",
+            claimToken = token,
+            expiresAt = NOW + 600uL,
+            province = Province.SHANGHAI,
+            subject = SubjectType.ORGANISATION,
+            requirements = Requirements(
+                documents = listOf(DocumentKind.OWNER_ID, DocumentKind.AUTHENTICITY_STATEMENT),
+                adminPhoto = AdminPhotoFlow.BACKDROP,
+                inRegionVerification = true,
+            ),
+        )
+        val text = orderQrEncode(payload, seed)
 
-    test("encode and verify round trip") {
+        val scanner = OrderScanner(trust)
+        val image: BufferedImage = ImageIO.read(ByteArrayInputStream(orderQrRenderPng(text, 4u)))
+
+        @AfterClass @JvmStatic
+        fun closeScanner() = scanner.close()
+    }
+
+    @Test
+    fun encodeAndVerifyRoundTrip() {
         expect(publicKey.length == 64, "public key is 64 hex digits")
         expect(text.startsWith("https://gw.beian.example.cn/q#"), text)
         val order = orderQrParseAndVerify(text, trust, NOW)
@@ -106,7 +103,8 @@ fun main() {
         expect(order.issuerKeyId.length == 8, "key id")
     }
 
-    test("refusals are typed exceptions with codes and both languages") {
+    @Test
+    fun refusalsAreTypedExceptionsWithCodesAndBothLanguages() {
         val expired = expectThrows<OrderQrException.Expired> { orderQrParseAndVerify(text, trust, NOW + 600uL) }
         expect(expired.code == "qr.expired", expired.code)
         expect(expired.messageZh.contains("过期"), expired.messageZh)
@@ -121,16 +119,15 @@ fun main() {
         expectThrows<OrderQrException.InvalidInput> { issuerPublicKey(ByteArray(3)) }
     }
 
-    test("render PNG and SVG") {
+    @Test
+    fun renderPngAndSvg() {
         val png = orderQrRenderPng(text, 4u)
         expect(png[1] == 'P'.code.toByte() && png[2] == 'N'.code.toByte(), "PNG signature")
         expect(orderQrRenderSvg(text).contains("<svg"), "SVG")
     }
 
-    val scanner = OrderScanner(trust)
-    val image: BufferedImage = ImageIO.read(ByteArrayInputStream(orderQrRenderPng(text, 4u)))
-
-    test("scan an RGBA camera frame with padded stride and rotation") {
+    @Test
+    fun scanAnRgbaCameraFrameWithPaddedStrideAndRotation() {
         // The sensor image is the upright code rotated 90° counter-clockwise;
         // rotation 90 tells the core to turn it clockwise.
         val w = image.height
@@ -152,7 +149,8 @@ fun main() {
         expect(order?.payload?.orderId == "ICP-KT-0001", "order from frame: $order")
     }
 
-    test("blank frame finds nothing; bad frames are refused") {
+    @Test
+    fun blankFrameFindsNothingAndBadFramesAreRefused() {
         val blank = ByteArray(320 * 240) { 0x80.toByte() }
         expect(scanner.scanFrame(packed(PixelFormat.LUMA8, blank, 320, 240, 320, 1), NOW) == null, "no code")
         val stride = expectThrows<ScanException.Frame> {
@@ -169,7 +167,8 @@ fun main() {
         expect(short.code == "frame.buffer_too_small", short.code)
     }
 
-    test("suspend scanFile decodes a PNG; bad files are typed errors") {
+    @Test
+    fun suspendScanFileDecodesAPngAndBadFilesAreTypedErrors() {
         val png = File.createTempFile("order", ".png")
         png.writeBytes(orderQrRenderPng(text, 6u))
         val notImage = File.createTempFile("order", ".png")
@@ -187,13 +186,16 @@ fun main() {
         png.delete(); notImage.delete()
     }
 
-    test("logger callback received records without the token") {
+    @Test
+    fun loggerCallbackReceivesRecordsWithoutTheToken() {
+        orderQrParseAndVerify(text, trust, NOW)
         expect(logger.records.any { it.message.contains("order code verified") }, "records: ${logger.records}")
         val tokenHex = token.joinToString("") { "%02x".format(it) }
         expect(logger.records.none { it.message.contains(tokenHex) || it.message.contains(text) }, "no secrets")
     }
 
-    test("Shanghai location verdicts, evidence and refusals") {
+    @Test
+    fun shanghaiLocationVerdictsEvidenceAndRefusals() {
         val nowMs = NOW.toLong() * 1000
         val policy = locationDefaultPolicy()
         expect(policy.accuracyFactor == 2.0 && policy.borderMarginM == 100.0, "default policy $policy")
@@ -224,7 +226,8 @@ fun main() {
         expect(late.code == "location.fix_not_at_capture", late.code)
     }
 
-    test("province rules table") {
+    @Test
+    fun provinceRulesTable() {
         val jiangxi = requirementsFor(36u, SubjectType.INDIVIDUAL)
         expect(jiangxi.statementMark == StatementMark.FINGERPRINT, "$jiangxi")
         expect(jiangxi.domainListing == DomainListing.WIDENED_DOMAIN_AREA, "$jiangxi")
@@ -237,7 +240,8 @@ fun main() {
         expect(unknown.code == "rules.unknown_province", unknown.code)
     }
 
-    test("suspend normaliseForUpload strips metadata; bad bytes are typed errors") {
+    @Test
+    fun suspendNormaliseForUploadStripsMetadataAndBadBytesAreTypedErrors() {
         val img = BufferedImage(120, 80, BufferedImage.TYPE_INT_RGB)
         for (x in 0 until 120) for (y in 0 until 80) img.setRGB(x, y, (x * 2 shl 16) or (y * 3 shl 8) or 90)
         val out = java.io.ByteArrayOutputStream()
@@ -258,7 +262,8 @@ fun main() {
         expect(cut.code == "image.corrupt", cut.code)
     }
 
-    test("suspend detectFaces and checkAdminPhoto on a real photo") {
+    @Test
+    fun suspendDetectFacesAndCheckAdminPhotoOnARealPhoto() {
         // Fetched by tests/setup-deps.sh (scikit-image's astronaut).
         val photo = File("target/test-deps/faces/astronaut.png").readBytes()
         val faces = runBlocking { detectFaces(photo) }
@@ -276,7 +281,8 @@ fun main() {
         expect(withPlatformBoxes.single().messageZh.isNotEmpty(), "zh")
     }
 
-    test("suspend checkDocument and composeDocuments on a drawn card") {
+    @Test
+    fun suspendCheckDocumentAndComposeDocumentsOnADrawnCard() {
         // 800 × 600: a 500 × 320 card (cream, blue band, print lines, red ring) on a brown table.
         val img = BufferedImage(800, 600, BufferedImage.TYPE_INT_RGB)
         for (y in 0 until 600) for (x in 0 until 800) {
@@ -309,7 +315,8 @@ fun main() {
         expect(one.code == "image.nothing_to_compose" && one.messageZh.isNotEmpty(), one.code)
     }
 
-    test("capture targets follow the order's slots and the province's statement mark") {
+    @Test
+    fun captureTargetsFollowTheOrdersSlotsAndTheProvincesStatementMark() {
         val order = orderQrParseAndVerify(text, trust, NOW)
         val statement = captureTargetForSlot(order, Slot.AUTHENTICITY_STATEMENT) as CaptureTarget.Document
         // Shanghai organisations seal the statement.
@@ -320,7 +327,8 @@ fun main() {
         expect(captureTargetForSlot(order, Slot.SUBJECT_LICENCE) == null, "not collected")
     }
 
-    test("capture session: a document guided, then auto-captured from replayed YUV_420_888 frames") {
+    @Test
+    fun captureSessionGuidesADocumentThenAutoCapturesFromReplayedYuv420Frames() {
         val dir = java.nio.file.Files.createTempDirectory("replay").toFile()
         writeDocumentSequence(dir)
         // As an Android back camera delivers them: three planes, sensor turned 90°.
@@ -366,7 +374,8 @@ fun main() {
         dir.deleteRecursively()
     }
 
-    test("capture session: the order code found in NV21 frames from a front camera") {
+    @Test
+    fun captureSessionFindsTheOrderCodeInNv21FramesFromAFrontCamera() {
         val dir = java.nio.file.Files.createTempDirectory("replay").toFile()
         val blank = BufferedImage(480, 640, BufferedImage.TYPE_INT_RGB).apply {
             createGraphics().apply { color = java.awt.Color(200, 200, 200); fillRect(0, 0, 480, 640) }
@@ -402,8 +411,9 @@ fun main() {
         dir.deleteRecursively()
     }
 
-    val gateway = System.getenv("ICP_DEV_GATEWAY")
-    if (gateway != null) test("suspend claimOrder, encrypted UploadQueue with progress callbacks, submit") {
+    @Test
+    fun suspendClaimOrderEncryptedUploadQueueWithProgressCallbacksSubmit() {
+        val gateway = checkNotNull(System.getenv("ICP_DEV_GATEWAY")) { "ICP_DEV_GATEWAY: tests/run-bindings.sh starts the development gateway" }
         val created = createDevOrder(gateway, """{"province_code":44,"subject":"individual","applicant":"李四","domains":["example.cn"]}""")
         val trust = TrustConfig(listOf(created.issuerPublicKey), listOf("127.0.0.1"))
         val order = orderQrParseAndVerify(created.qrText, trust, System.currentTimeMillis().toULong() / 1000u)
@@ -434,8 +444,4 @@ fun main() {
         val bad = expectThrows<UploadException.Storage> { UploadQueue("/tmp", ByteArray(3)) }
         expect(bad.code == "upload.storage", bad.code)
     }
-
-    scanner.close()
-    println("$passed passed, $failed failed")
-    if (failed > 0) kotlin.system.exitProcess(1)
 }

@@ -1,10 +1,13 @@
 //! Resampling of the typed pixel buffers every check works on, by the SIMD
 //! kernels of `fast_image_resize` (AVX2 on desktops, NEON on phones): about
 //! ten times faster than the `image` crate's filters, which matters for the
-//! live frames the checks see.
+//! live frames the checks see. Only its typed entry point is used, for grey
+//! and RGB pixels without alpha, so the shipped library links the kernels of
+//! those two pixel types alone (not every type the crate supports).
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::images::{TypedImage, TypedImageRef};
+use fast_image_resize::pixels::{U8x3, U8};
+use fast_image_resize::{FilterType, PixelTrait, ResizeAlg, ResizeOptions, Resizer};
 use image::{GrayImage, ImageBuffer, Pixel, RgbImage};
 
 /// How pixels are combined when an image is made smaller.
@@ -26,17 +29,18 @@ pub fn resize_rgb(
     (width, height): (u32, u32),
     how: Resample,
 ) -> RgbImage {
-    resize(src, PixelType::U8x3, region, (width, height), how)
+    resize::<_, U8x3>(src, region, (width, height), how)
 }
 
 /// `src` resampled to `width` × `height`.
 pub fn resize_luma(src: &GrayImage, (width, height): (u32, u32), how: Resample) -> GrayImage {
-    resize(src, PixelType::U8, None, (width, height), how)
+    resize::<_, U8>(src, None, (width, height), how)
 }
 
-fn resize<P: Pixel<Subpixel = u8>>(
+/// `src` (or its `region`) resampled into a new buffer, `Q` being the
+/// `fast_image_resize` pixel with the same layout as `P`.
+fn resize<P: Pixel<Subpixel = u8>, Q: PixelTrait>(
     src: &ImageBuffer<P, Vec<u8>>,
-    kind: PixelType,
     region: Option<Region>,
     (width, height): (u32, u32),
     how: Resample,
@@ -56,15 +60,17 @@ fn resize<P: Pixel<Subpixel = u8>>(
     };
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(filter))
+        .use_alpha(false)
         .crop(left as f64, top as f64, cw as f64, ch as f64);
-    let from = ImageRef::new(sw, sh, src.as_raw(), kind)
+    let from = TypedImageRef::<Q>::from_buffer(sw, sh, src.as_raw())
         .expect("an image buffer holds its width × height pixels");
-    let mut to = Image::new(width, height, kind);
+    let mut out = vec![0u8; width as usize * height as usize * usize::from(P::CHANNEL_COUNT)];
+    let mut to = TypedImage::<Q>::from_buffer(width, height, &mut out)
+        .expect("the destination holds width × height pixels");
     Resizer::new()
-        .resize(&from, &mut to, &options)
-        .expect("source and destination share a pixel type and are not empty");
-    ImageBuffer::from_raw(width, height, to.into_vec())
-        .expect("the destination holds width × height pixels")
+        .resize_typed(&from, &mut to, &options)
+        .expect("source and destination are not empty");
+    ImageBuffer::from_raw(width, height, out).expect("the destination holds width × height pixels")
 }
 
 #[cfg(test)]

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The core's tests built for aarch64-unknown-linux-gnu (the phones' CPU) and
+# run under qemu-user. The subset covers every module with SIMD or unsafe
+# code: all unit tests (frame conversion with strides and the unsafe plane
+# views, the CNN's matrix products, resampling, morphology, the queue's
+# crypto), `faces` (BlazeFace through matrixmultiply's NEON kernels and
+# SeetaFace on real photos), `normalise` (JPEG decode/encode and
+# fast_image_resize's NEON paths on 12 MP photos) and the fast order, rules,
+# location and upload suites. `capture` is left out: it replays whole capture
+# sessions through the same kernels and takes 4+ minutes under emulation.
+# Needs what tests/setup-deps.sh installs (gcc-aarch64-linux-gnu,
+# libc6-dev-arm64-cross, qemu-user, the Rust target).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+if [ -z "${ICP_TEST_DEPS_READY:-}" ]; then
+  bash tests/setup-deps.sh
+  # shellcheck source=/dev/null
+  source target/test-deps/env.sh
+fi
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
+export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
+cargo test -p icp-companion-core --target aarch64-unknown-linux-gnu --lib \
+  --test faces --test normalise --test order_qr --test rules --test location --test upload_tus \
+  "$@" -- --include-ignored

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The shipped library's size budget: the core built with the `mobile` profile
+# (the one apps ship: LTO, one codegen unit, unwinding panics) for the phones'
+# CPU, aarch64, and stripped of its symbol table as an APK or an app bundle
+# ships it (the Android Gradle plugin strips native libraries; cargo's
+# `strip = true` leaves .symtab in when gcc links for another target). The
+# Android target cannot be linked here (no NDK is reachable), so the budget is
+# checked on aarch64-unknown-linux-gnu, which builds the same crates with the
+# same NEON kernels. Fails past the budget.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+budget=$((8 * 1024 * 1024))
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
+export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
+cargo build --profile mobile -p icp-companion-core --lib --target aarch64-unknown-linux-gnu
+lib=target/aarch64-unknown-linux-gnu/mobile/libicp_companion.stripped.so
+aarch64-linux-gnu-strip -o "$lib" target/aarch64-unknown-linux-gnu/mobile/libicp_companion.so
+size=$(stat -c %s "$lib")
+awk -v s="$size" -v b="$budget" 'BEGIN { printf "mobile profile, aarch64, stripped: %d bytes (%.2f MiB; budget %.2f MiB)\n", s, s / 1048576, b / 1048576 }'
+if [ "$size" -gt "$budget" ]; then
+  echo "error: $lib is $size bytes, over the $budget-byte budget"
+  exit 1
+fi
