@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
+use icp_companion::http::Timeouts;
 use icp_companion::imaging::{normalise_for_upload, read_image_file, MAX_UPLOAD_BYTES};
 use icp_companion::order::{
     encode, parse_and_verify, render_png, Gateway, IssuerSigningKey, Province, QrMatrix,
@@ -13,14 +14,14 @@ use icp_companion::order::{
 use icp_companion::rules::{requirements_for, StatementMark};
 use icp_companion::scan::{OrderScanner, QrDecoder};
 use icp_companion::session::{FilingSession, Slot, SlotCheck};
-use icp_companion::upload::Timeouts;
+use icp_companion::upload::UploadQueue;
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use rand::SeedableRng;
 use sha2::{Digest, Sha256};
 
 use crate::dev;
 use crate::eval::{photograph, Distortion};
-use crate::filing::{check_slot, evidence_at, print_verdict, send_photos};
+use crate::filing::{check_slot, evidence_at, installation_id, print_verdict, send_photos};
 use crate::qr::{print_order, user_error};
 use crate::sample_photos;
 
@@ -52,6 +53,7 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
             dir: args.out.join("gateway"),
             issuer: dev::dev_issuer(),
             max_photo_bytes: MAX_UPLOAD_BYTES as u64,
+            advertise: None,
         },
     )
     .await
@@ -105,7 +107,10 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
     }
 
     println!("3. The phone claims the order with the code's one-time token.");
-    let mut session = FilingSession::claim(order.clone(), Timeouts::default())
+    let queue_dir = args.out.join("queue");
+    let _ = std::fs::remove_dir_all(&queue_dir);
+    let installation = installation_id(&queue_dir)?;
+    let mut session = FilingSession::claim(order.clone(), &installation, Timeouts::default())
         .await
         .map_err(|e| user_error(&e))?;
     let view = session.view().clone();
@@ -162,23 +167,15 @@ async fn flow(args: DemoArgs) -> Result<(), String> {
     );
 
     println!("6. The photos are normalised and queued, encrypted, then uploaded (tus, checksummed chunks).");
-    let queue_dir = args.out.join("queue");
-    let _ = std::fs::remove_dir_all(&queue_dir);
+    let queue = UploadQueue::open(&queue_dir, &Sha256::digest(b"icp-companion demo queue key"))
+        .map_err(|e| user_error(&e))?;
     let mut normalised = Vec::new();
     for (slot, image, ok) in &photos {
         let upload =
             normalise_for_upload(&sample_photos::png(image)).map_err(|e| user_error(&e))?;
         normalised.push((*slot, upload.bytes, *ok));
     }
-    send_photos(
-        &mut session,
-        &normalised,
-        now_ms,
-        Some(&evidence),
-        &queue_dir,
-        &Sha256::digest(b"icp-companion demo queue key"),
-    )
-    .await?;
+    send_photos(&mut session, &queue, &normalised, now_ms, Some(&evidence)).await?;
 
     println!("7. Every slot is at the gateway: the phone submits the order.");
     session.refresh().await.map_err(|e| user_error(&e))?;

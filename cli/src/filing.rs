@@ -1,6 +1,7 @@
 //! Steps of the phone's filing flow that the demo and `upload` share:
 //! checking a slot's photo, location evidence, queueing and sending.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
@@ -80,22 +81,54 @@ pub fn evidence_at(
     Ok((verdict, evidence))
 }
 
+/// The app installation id the CLI claims with, kept beside its queue (made
+/// on first use), so that a run that was killed claims its order again and
+/// finishes its own queue.
+pub fn installation_id(queue_dir: &Path) -> Result<String, String> {
+    let path = queue_dir.join("installation-id");
+    match std::fs::read_to_string(&path) {
+        Ok(id) => Ok(id.trim().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let id = icp_companion::session::new_installation_id().map_err(|e| user_error(&e))?;
+            std::fs::create_dir_all(queue_dir)
+                .and_then(|_| std::fs::write(&path, &id))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(id)
+        }
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// The slots of `order_id` that `queue` already holds (queued by an earlier
+/// run that did not finish).
+pub fn queued_slots(queue: &UploadQueue, order_id: &str) -> Result<Vec<Slot>, String> {
+    let listing = queue.pending().map_err(|e| user_error(&e))?;
+    Ok(listing
+        .entries
+        .iter()
+        .filter(|e| {
+            e.metadata
+                .iter()
+                .any(|(k, v)| k == "order" && v == order_id)
+        })
+        .filter_map(|e| e.slot().and_then(Slot::from_wire))
+        .collect())
+}
+
 /// Queues the normalised photos (slot, bytes, checks passed) encrypted in
-/// `queue_dir` and sends them with a progress bar.
+/// `queue`, then sends everything the queue holds with a progress bar (a
+/// line per step when the output is not a terminal).
 pub async fn send_photos(
     session: &mut FilingSession,
+    queue: &UploadQueue,
     photos: &[(Slot, Vec<u8>, bool)],
     capture_ms: i64,
     evidence: Option<&LocationEvidence>,
-    queue_dir: &Path,
-    key: &[u8],
 ) -> Result<(), String> {
-    let queue = UploadQueue::open(queue_dir, key).map_err(|e| user_error(&e))?;
-    let endpoint = session.upload_endpoint().map_err(|e| user_error(&e))?;
-    let mut total_bytes = 0u64;
     for (slot, bytes, ok) in photos {
-        let metadata = session
-            .upload_metadata(
+        session
+            .queue_photo(
+                queue,
                 *slot,
                 bytes,
                 capture_ms,
@@ -103,67 +136,105 @@ pub async fn send_photos(
                 evidence,
             )
             .map_err(|e| user_error(&e))?;
-        let sha = metadata
-            .iter()
-            .find(|(k, _)| k == "sha256")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        session
-            .photo_ready(*slot, sha)
-            .map_err(|e| user_error(&e))?;
-        queue
-            .enqueue(
-                endpoint.clone(),
-                Some(session.token().to_string()),
-                metadata,
-                bytes,
-            )
-            .map_err(|e| user_error(&e))?;
         session.upload_started(*slot);
-        total_bytes += bytes.len() as u64;
     }
     let started = Instant::now();
     let settings = DrainSettings {
         chunk_size: 256 * 1024,
         ..DrainSettings::default()
     };
-    let mut sent_by: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut bar = Progress::new(std::io::stdout().is_terminal());
     let drained = drain(
-        &queue,
+        queue,
         &settings,
         &CancellationToken::new(),
-        |id, sent, _| {
-            sent_by.insert(id.to_string(), sent);
-            let done: u64 = sent_by.values().sum();
-            let filled = (done * 40 / total_bytes.max(1)).min(40) as usize;
+        |id, sent, total| bar.update(id, sent, total),
+    )
+    .await
+    .map_err(|e| user_error(&e))?;
+    bar.finish();
+    for q in &drained.quarantined {
+        println!(
+            "   a queued photo ({}) could not be read on this computer and was set aside: {}",
+            q.slot.as_deref().unwrap_or("slot unknown"),
+            q.reason
+        );
+    }
+    if let Some((_, e)) = drained.failed.first() {
+        return Err(format!(
+            "{} (the photos stay queued; run the same command again to send them)",
+            user_error(e)
+        ));
+    }
+    for (entry, _) in &drained.uploaded {
+        if let Some(slot) = entry.slot().and_then(Slot::from_wire) {
+            session.upload_finished(slot);
+        }
+    }
+    let bytes: u64 = drained.uploaded.iter().map(|(_, r)| r.bytes_sent).sum();
+    println!(
+        "   {} photos, {:.1} MB sent in {:.0} ms; queue empty: {}",
+        drained.uploaded.len(),
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64() * 1e3,
+        queue
+            .pending()
+            .map_err(|e| user_error(&e))?
+            .entries
+            .is_empty()
+    );
+    Ok(())
+}
+
+/// Upload progress on the terminal: a bar redrawn in place, or (into a log
+/// or a pipe) a line each time a photo is a quarter further.
+struct Progress {
+    terminal: bool,
+    sent_by: std::collections::BTreeMap<String, (u64, u64)>,
+    printed_quarters: std::collections::BTreeMap<String, u64>,
+}
+
+impl Progress {
+    fn new(terminal: bool) -> Progress {
+        Progress {
+            terminal,
+            sent_by: Default::default(),
+            printed_quarters: Default::default(),
+        }
+    }
+
+    fn update(&mut self, id: &str, sent: u64, total: u64) {
+        self.sent_by.insert(id.to_string(), (sent, total));
+        if self.terminal {
+            let (done, all) = self
+                .sent_by
+                .values()
+                .fold((0, 0), |(d, a), (s, t)| (d + s, a + t));
+            let filled = (done * 40 / all.max(1)).min(40) as usize;
             print!(
                 "\r   [{}{}] {:>5.1} %",
                 "#".repeat(filled),
                 " ".repeat(40 - filled),
-                done as f64 * 100.0 / total_bytes.max(1) as f64
+                done as f64 * 100.0 / all.max(1) as f64
             );
             let _ = std::io::Write::flush(&mut std::io::stdout());
-        },
-    )
-    .await
-    .map_err(|e| user_error(&e))?;
-    println!();
-    if let Some((_, e)) = drained.failed.first() {
-        return Err(format!(
-            "{} (the photos stay queued in {})",
-            user_error(e),
-            queue_dir.display()
-        ));
+        } else {
+            let quarter = sent * 4 / total.max(1);
+            if self.printed_quarters.get(id) != Some(&quarter) {
+                self.printed_quarters.insert(id.to_string(), quarter);
+                println!(
+                    "   photo {}: {} of {} bytes",
+                    &id[..id.len().min(8)],
+                    sent,
+                    total
+                );
+            }
+        }
     }
-    for (slot, _, _) in photos {
-        session.upload_finished(*slot);
+
+    fn finish(&self) {
+        if self.terminal {
+            println!();
+        }
     }
-    println!(
-        "   {} photos, {:.1} MB in {:.0} ms; queue empty: {}",
-        drained.uploaded.len(),
-        total_bytes as f64 / 1e6,
-        started.elapsed().as_secs_f64() * 1e3,
-        queue.pending().map_err(|e| user_error(&e))?.is_empty()
-    );
-    Ok(())
 }

@@ -33,6 +33,7 @@ pub fn run(args: GatewayArgs) -> Result<(), String> {
                 dir: args.dir.clone(),
                 issuer: dev::dev_issuer(),
                 max_photo_bytes: icp_companion::imaging::MAX_UPLOAD_BYTES as u64,
+                advertise: None,
             },
         )
         .await

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use icp_companion::imaging::read_image_file;
+use icp_companion::imaging::read_luma_file;
 use icp_companion::order::{
     encode, parse_and_verify, render_png, render_svg, AdminPhotoFlow, ClaimToken, DocumentKind,
     Gateway, OrderPayload, Province, Requirements, SubjectType, VerifiedOrder,
@@ -234,8 +234,8 @@ fn scan(args: ScanArgs) -> Result<(), String> {
     let mut failures = 0;
     for file in &args.files {
         let name = file.display();
-        let luma = match read_image_file(file) {
-            Ok(img) => img.into_luma8(),
+        let luma = match read_luma_file(file) {
+            Ok(luma) => luma,
             Err(e) => {
                 failures += 1;
                 println!("{name}\terror\t{}", user_error(&e));

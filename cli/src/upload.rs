@@ -1,20 +1,26 @@
 //! `icp-companion upload`: the phone's part for one order, from a desktop —
-//! verify the order code, claim the order, check and normalise the photos,
-//! queue them encrypted, upload them (resumably) and optionally submit.
+//! verify the order code, check and normalise the photos, claim the order,
+//! queue the photos encrypted, upload them (resumably) and optionally
+//! submit. Everything that can be checked is checked before the one-time
+//! claim; a run that was killed is finished by running it again.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use icp_companion::imaging::{normalise_for_upload, read_image_file};
-use icp_companion::order::parse_and_verify;
+use icp_companion::http::Timeouts;
+use icp_companion::imaging::{decode_image, normalise_for_upload, read_file_bytes};
+use icp_companion::location::LocationEvidence;
+use icp_companion::order::{parse_and_verify, VerifiedOrder};
 use icp_companion::rules::requirements_for;
 use icp_companion::session::{FilingSession, Slot};
-use icp_companion::upload::Timeouts;
+use icp_companion::upload::UploadQueue;
 use icp_companion::user_facing::UserFacing;
 use sha2::{Digest, Sha256};
 
 use crate::dev;
-use crate::filing::{check_slot, evidence_at, print_verdict, send_photos};
+use crate::filing::{
+    check_slot, evidence_at, installation_id, print_verdict, queued_slots, send_photos,
+};
 use crate::qr::{print_order, user_error};
 
 /// `upload` options.
@@ -28,7 +34,7 @@ pub struct UploadArgs {
     photos: Vec<String>,
     /// Where the photos were taken, `LAT,LON` in WGS-84: in-region
     /// (Shanghai) orders need it.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     at: Option<String>,
     /// Accuracy of `--at`, metres.
     #[arg(long, default_value_t = 10.0)]
@@ -36,7 +42,11 @@ pub struct UploadArgs {
     /// Submit the order once every required photo is at the gateway.
     #[arg(long)]
     submit: bool,
-    /// Folder of the encrypted upload queue.
+    /// With --submit: submit even though some photos fail their checks.
+    #[arg(long, requires = "submit")]
+    force: bool,
+    /// Folder of the encrypted upload queue (and of this computer's
+    /// installation id, so that a run killed midway is finished by the next).
     #[arg(long, default_value = "target/upload-queue")]
     queue: PathBuf,
     /// Queue key, 64 hex digits (default: a fixed development key).
@@ -56,7 +66,22 @@ pub fn run(args: UploadArgs) -> Result<(), String> {
     runtime.block_on(flow(args))
 }
 
-async fn flow(args: UploadArgs) -> Result<(), String> {
+/// A photo checked and ready to queue: its slot, its normalised bytes and
+/// whether it passed its checks.
+type Prepared = (Slot, Vec<u8>, bool);
+
+/// Everything the command can check without the gateway, in order: the
+/// code, each photo (slot known and collected, file readable, an image,
+/// checks run, normalised), the location and the queue key.
+struct Checked {
+    order: VerifiedOrder,
+    photos: Vec<Prepared>,
+    evidence: Option<LocationEvidence>,
+    key: Vec<u8>,
+    capture_ms: i64,
+}
+
+fn check_inputs(args: &UploadArgs) -> Result<Checked, String> {
     let now = dev::now_unix();
     let order = parse_and_verify(
         &args.qr,
@@ -71,56 +96,133 @@ async fn flow(args: UploadArgs) -> Result<(), String> {
     )
     .map_err(|e| user_error(&e))?;
     let wanted = Slot::required_by(&order.payload.requirements);
-    let mut session = FilingSession::claim(order, Timeouts::default())
-        .await
-        .map_err(|e| user_error(&e))?;
-    println!("claimed: applicant {}", session.view().applicant_masked);
     let mut photos = Vec::new();
     for spec in &args.photos {
-        let (name, file) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("--photo {spec}: expected SLOT=FILE"))?;
-        let slot = Slot::from_wire(name).ok_or_else(|| format!("unknown slot {name}"))?;
-        let (_, check) = wanted
-            .iter()
-            .find(|(s, _)| *s == slot)
-            .ok_or_else(|| format!("the order does not collect {name}"))?;
-        let image = read_image_file(file.as_ref()).map_err(|e| user_error(&e))?;
+        let (name, file) = spec.split_once('=').ok_or_else(|| {
+            format!("--photo {spec}: expected SLOT=FILE, e.g. admin_photo=me.jpg")
+        })?;
+        let slot = Slot::from_wire(name).ok_or_else(|| {
+            format!(
+                "--photo {spec}: unknown slot {name}; this order collects {}",
+                names(&wanted)
+            )
+        })?;
+        let (_, check) = wanted.iter().find(|(s, _)| *s == slot).ok_or_else(|| {
+            format!(
+                "--photo {spec}: this order does not collect {name}; it collects {}",
+                names(&wanted)
+            )
+        })?;
+        if photos.iter().any(|(s, _, _): &Prepared| *s == slot) {
+            return Err(format!("--photo {spec}: {name} is given twice"));
+        }
+        let bytes =
+            read_file_bytes(file.as_ref()).map_err(|e| format!("{file}: {}", user_error(&e)))?;
+        let image = decode_image(&bytes).map_err(|e| format!("{file}: {}", user_error(&e)))?;
         let ok = print_verdict(slot, &check_slot(*check, &image, rules.statement_mark));
-        let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
-        let normalised = normalise_for_upload(&bytes).map_err(|e| user_error(&e))?;
+        drop(image);
+        let normalised =
+            normalise_for_upload(&bytes).map_err(|e| format!("{file}: {}", user_error(&e)))?;
         photos.push((slot, normalised.bytes, ok));
     }
     let capture_ms = now as i64 * 1000;
     let evidence = match &args.at {
+        None if order.payload.requirements.in_region_verification => {
+            return Err(format!(
+                "this order's photos must be taken inside {} ({}): give --at LAT,LON",
+                order.payload.province.name_en(),
+                order.payload.province.name_zh()
+            ))
+        }
         None => None,
         Some(at) => {
             let (lat, lon) = at
                 .split_once(',')
                 .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
-                .ok_or_else(|| format!("--at {at}: expected LAT,LON"))?;
+                .ok_or_else(|| format!("--at {at}: expected LAT,LON, e.g. 31.2304,121.4737"))?;
             let (verdict, evidence) = evidence_at((lat, lon), args.accuracy, capture_ms)?;
             println!(
                 "location: {:?} ({})",
                 verdict.status,
                 verdict.reason.message_en()
             );
+            if order.payload.requirements.in_region_verification {
+                evidence.ensure_inside().map_err(|e| user_error(&e))?;
+            }
             Some(evidence)
         }
     };
+    let failing: Vec<&str> = photos
+        .iter()
+        .filter(|(_, _, ok)| !ok)
+        .map(|(slot, _, _)| slot.wire_name())
+        .collect();
+    if args.submit && !args.force && !failing.is_empty() {
+        return Err(format!(
+            "not submitting: {} failed the checks above; retake them, or add --force to submit anyway",
+            failing.join(", ")
+        ));
+    }
     let key = match &args.queue_key {
         Some(hex) => data_encoding::HEXLOWER_PERMISSIVE
             .decode(hex.as_bytes())
-            .map_err(|_| "--queue-key: 64 hex digits".to_string())?,
+            .ok()
+            .filter(|k| k.len() == 32)
+            .ok_or_else(|| "--queue-key: 64 hex digits".to_string())?,
         None => Sha256::digest(b"icp-companion development queue key").to_vec(),
     };
+    Ok(Checked {
+        order,
+        photos,
+        evidence,
+        key,
+        capture_ms,
+    })
+}
+
+fn names(slots: &[(Slot, icp_companion::session::SlotCheck)]) -> String {
+    slots
+        .iter()
+        .map(|(s, _)| s.wire_name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn flow(args: UploadArgs) -> Result<(), String> {
+    let checked = check_inputs(&args)?;
+    let queue = UploadQueue::open(&args.queue, &checked.key).map_err(|e| user_error(&e))?;
+    let installation = installation_id(&args.queue)?;
+    let order_id = checked.order.payload.order_id.clone();
+    let mut session = FilingSession::claim(checked.order, &installation, Timeouts::default())
+        .await
+        .map_err(|e| user_error(&e))?;
+    println!("claimed: applicant {}", session.view().applicant_masked);
+    // What an earlier, interrupted run already sent or queued is not queued again.
+    session.refresh().await.map_err(|e| user_error(&e))?;
+    let held = session.view().slots.clone();
+    let queued = queued_slots(&queue, &order_id)?;
+    let mut photos = Vec::new();
+    for (slot, bytes, ok) in checked.photos {
+        if held
+            .iter()
+            .any(|s| s.slot == slot && s.received_sha256.is_some())
+        {
+            println!("   {:<24} already at the gateway", slot.wire_name());
+        } else if queued.contains(&slot) {
+            println!(
+                "   {:<24} already queued by an earlier run; sending that",
+                slot.wire_name()
+            );
+        } else {
+            photos.push((slot, bytes, ok));
+        }
+    }
     send_photos(
         &mut session,
+        &queue,
         &photos,
-        capture_ms,
-        evidence.as_ref(),
-        &args.queue,
-        &key,
+        checked.capture_ms,
+        checked.evidence.as_ref(),
     )
     .await?;
     session.refresh().await.map_err(|e| user_error(&e))?;

@@ -12,12 +12,16 @@ mod net;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use icp_companion::http::Timeouts;
 use icp_companion::order::{parse_and_verify, IssuerSigningKey, TrustPolicy};
 use icp_companion::session::FilingSession;
-use icp_companion::upload::{hex, upload, RetryPolicy, Throttle, Timeouts, TusClient, UploadJob};
+use icp_companion::upload::{hex, upload, RetryPolicy, Throttle, TusClient, UploadJob};
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
+
+/// The app installation the tests claim as.
+const INSTALLATION: &str = "test-installation-0001";
 
 const PHOTOS: usize = 6;
 const SIZE: usize = 4_000_000;
@@ -55,6 +59,7 @@ fn main() {
                 dir: dir.clone(),
                 issuer: IssuerSigningKey::from_seed(&[5u8; 32]).unwrap(),
                 max_photo_bytes: SIZE as u64,
+                advertise: None,
             },
         ))
         .unwrap();
@@ -89,7 +94,11 @@ fn main() {
             let id = order.payload.order_id.clone();
             let slots = icp_companion::session::Slot::required_by(&order.payload.requirements);
             let session = client_rt
-                .block_on(FilingSession::claim(order, Timeouts::default()))
+                .block_on(FilingSession::claim(
+                    order,
+                    INSTALLATION,
+                    Timeouts::default(),
+                ))
                 .unwrap();
             let endpoint = session.upload_endpoint().unwrap();
             let jobs: Vec<UploadJob> = photos
@@ -104,6 +113,7 @@ fn main() {
                     ],
                     resume: None,
                     chunk_size: chunk.max(1),
+                    receipt: None,
                 })
                 .collect();
             let (cpu0, wall0) = (thread_cpu(), Instant::now());

@@ -87,14 +87,13 @@ pub(crate) fn create_order(app: &App, new: NewOrder) -> Result<(String, String),
         applicant: new.applicant,
         domains: new.domains,
         session_token: None,
+        claimed_by: None,
         status: OrderStatus::Open,
         received: Default::default(),
+        completions: Default::default(),
+        uploads_created: 0,
     };
-    app.store
-        .lock()
-        .expect("store lock")
-        .orders
-        .insert(order_id.clone(), order);
+    app.store().orders.insert(order_id.clone(), order);
     Ok((order_id, qr_text))
 }
 
@@ -122,12 +121,14 @@ pub(crate) fn listing(order: &Order) -> serde_json::Value {
         "claimed": order.session_token.is_some(),
         "expires_at": order.payload.expires_at,
         "received": order.received,
+        "completions": order.completions,
+        "uploads_created": order.uploads_created,
     })
 }
 
 /// `GET /dev/orders`: every order.
 pub async fn list(State(app): State<App>) -> Response {
-    let store = app.store.lock().expect("store lock");
+    let store = app.store();
     Json(store.orders.values().map(listing).collect::<Vec<_>>()).into_response()
 }
 
@@ -137,7 +138,7 @@ pub async fn show(State(app): State<App>, Path(id): Path<String>) -> Response {
 }
 
 fn with_order(app: &App, id: &str, f: impl FnOnce(&mut Order) -> Response) -> Response {
-    let mut store = app.store.lock().expect("store lock");
+    let mut store = app.store();
     match store.orders.get_mut(id) {
         Some(order) => f(order),
         None => error(StatusCode::NOT_FOUND, "unknown_order", vec![]),
@@ -168,10 +169,12 @@ pub async fn return_to_draft(State(app): State<App>, Path(id): Path<String>) -> 
     })
 }
 
-/// `POST /dev/orders/{id}/revoke`: the phone's token stops working.
+/// `POST /dev/orders/{id}/revoke`: the phone's token stops working, and
+/// claiming again does not bring it back.
 pub async fn revoke(State(app): State<App>, Path(id): Path<String>) -> Response {
     with_order(&app, &id, |order| {
         order.session_token = Some(format!("revoked-{}", random_id(8)));
+        order.claimed_by = None;
         Json(listing(order)).into_response()
     })
 }
@@ -186,7 +189,7 @@ pub async fn expire(State(app): State<App>, Path(id): Path<String>) -> Response 
 
 /// `GET /`: the orders with their QR codes, for scanning from a screen.
 pub async fn page(State(app): State<App>) -> Html<String> {
-    let store = app.store.lock().expect("store lock");
+    let store = app.store();
     let mut html = String::from(
         "<!doctype html><meta charset=utf-8><title>ICP Filing dev gateway</title>\
          <h1>ICP Filing dev gateway</h1>",

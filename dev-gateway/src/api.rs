@@ -29,14 +29,16 @@ fn settle(order: &mut Order) {
     }
 }
 
-/// `POST /api/orders/{id}/claim`: the one-time QR token buys this phone's
-/// session token; a second claim is refused.
+/// `POST /api/orders/{id}/claim`: the one-time QR token buys the claiming
+/// installation's session token. The same installation claiming again
+/// while the code is valid (its answer was lost) gets the same token; any
+/// other claim is refused.
 pub async fn claim(
     State(app): State<App>,
     Path(id): Path<String>,
     Json(request): Json<ClaimRequest>,
 ) -> Response {
-    let mut store = app.store.lock().expect("store lock");
+    let mut store = app.store();
     let Some(order) = store.orders.get_mut(&id) else {
         return error(StatusCode::NOT_FOUND, "unknown_order", vec![]);
     };
@@ -48,12 +50,20 @@ pub async fn claim(
     if presented.as_deref() != Some(&order.payload.claim_token.0[..]) {
         return error(StatusCode::FORBIDDEN, "claim_refused", vec![]);
     }
-    if order.session_token.is_some() {
-        return error(StatusCode::CONFLICT, "already_claimed", vec![]);
-    }
-    let token = random_id(32);
-    order.session_token = Some(token.clone());
-    tracing::info!(order = %id, "order claimed");
+    let token = match (&order.claimed_by, &order.session_token) {
+        (Some(by), Some(token)) if *by == request.installation => {
+            tracing::info!(order = %id, "order claimed again by the same installation");
+            token.clone()
+        }
+        (None, None) => {
+            let token = random_id(32);
+            order.session_token = Some(token.clone());
+            order.claimed_by = Some(request.installation);
+            tracing::info!(order = %id, "order claimed");
+            token
+        }
+        _ => return error(StatusCode::CONFLICT, "already_claimed", vec![]),
+    };
     Json(ClaimResponse {
         session_token: token,
         order: order.view(),
@@ -85,7 +95,7 @@ pub async fn status(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let mut store = app.store.lock().expect("store lock");
+    let mut store = app.store();
     match authorised(&mut store, &id, &headers) {
         Ok(order) => Json(order.view()).into_response(),
         Err((status, code)) => error(status, code, vec![]),
@@ -98,7 +108,7 @@ pub async fn submit(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let mut store = app.store.lock().expect("store lock");
+    let mut store = app.store();
     let order = match authorised(&mut store, &id, &headers) {
         Ok(order) => order,
         Err((status, code)) => return error(status, code, vec![]),

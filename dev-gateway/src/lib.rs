@@ -5,13 +5,12 @@
 
 mod admin;
 mod api;
-mod http_date;
 mod state;
 mod tus;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -28,6 +27,10 @@ pub struct Config {
     pub issuer: IssuerSigningKey,
     /// Largest photo accepted, bytes.
     pub max_photo_bytes: u64,
+    /// The base URL order codes name, when phones reach the gateway through
+    /// something in front of it (a proxy in tests); by default where it
+    /// listens.
+    pub advertise: Option<Gateway>,
 }
 
 /// The shared state of the handlers.
@@ -35,6 +38,16 @@ struct Shared {
     config: Config,
     base: Gateway,
     store: Mutex<state::Store>,
+}
+
+impl Shared {
+    /// The store, locked. A handler that panicked while holding the lock
+    /// leaves the store as it was at its last complete step (every handler
+    /// checks before it changes anything), so the lock is taken back rather
+    /// than failing every later request.
+    fn store(&self) -> MutexGuard<'_, state::Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 type App = Arc<Shared>;
@@ -55,8 +68,11 @@ impl DevGateway {
         std::fs::create_dir_all(config.dir.join("uploads"))?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let base = Gateway::parse(&format!("http://{addr}"))
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let base = match &config.advertise {
+            Some(base) => base.clone(),
+            None => Gateway::parse(&format!("http://{addr}"))
+                .map_err(|e| std::io::Error::other(e.to_string()))?,
+        };
         let shared = Arc::new(Shared {
             config,
             base: base.clone(),
@@ -83,7 +99,7 @@ impl DevGateway {
 
     /// What order `id` received, as `GET /dev/orders/{id}` shows it.
     pub fn listing(&self, id: &str) -> Option<serde_json::Value> {
-        let store = self.shared.store.lock().expect("store lock");
+        let store = self.shared.store();
         store.orders.get(id).map(admin::listing)
     }
 

@@ -33,10 +33,17 @@ pub struct Order {
     pub domains: Vec<String>,
     /// The bearer token of the phone that claimed it.
     pub session_token: Option<String>,
+    /// The app installation that claimed it (its retries get the same token).
+    pub claimed_by: Option<String>,
     /// Whether the reviewer submitted, returned or expired it.
     pub status: OrderStatus,
     /// Verified photos, by slot.
     pub received: BTreeMap<Slot, Received>,
+    /// How many uploads completed and verified for each slot (a photo sent
+    /// twice shows here).
+    pub completions: BTreeMap<Slot, u32>,
+    /// How many uploads phones created for the order (resumed ones count once).
+    pub uploads_created: u32,
 }
 
 impl Order {
@@ -96,7 +103,8 @@ pub fn mask(name: &str) -> String {
     }
 }
 
-/// An upload in progress (or finished, until the file is moved).
+/// An upload in progress, or finished (then kept so that `HEAD` still
+/// answers).
 #[derive(Debug)]
 pub struct Upload {
     /// The order it belongs to.
@@ -113,6 +121,10 @@ pub struct Upload {
     pub path: PathBuf,
     /// All metadata.
     pub metadata: BTreeMap<String, String>,
+    /// A `PATCH` is writing to it now.
+    pub writing: bool,
+    /// Every byte arrived and the file counted for its slot.
+    pub finished: bool,
 }
 
 /// Everything the gateway holds.
@@ -126,9 +138,9 @@ pub struct Store {
 
 impl Store {
     /// The order a bearer token may act on.
-    pub fn order_for_token(&self, token: &str) -> Option<&Order> {
+    pub fn order_for_token_mut(&mut self, token: &str) -> Option<&mut Order> {
         self.orders
-            .values()
+            .values_mut()
             .find(|o| o.session_token.as_deref() == Some(token))
     }
 }

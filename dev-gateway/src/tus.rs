@@ -2,8 +2,16 @@
 //! termination, expiration. Each upload is tied to the claiming phone's
 //! order and a slot; when its last byte arrives the whole file's sha256
 //! must match the one the phone declared, or the upload is discarded.
+//!
+//! Writes to one upload are serialised: a `PATCH` arriving while another is
+//! being written to the same upload gets `409 Conflict` (as does one at the
+//! wrong offset), so a killed client's late request and its restart's cannot
+//! both be taken. A finished upload stays known (`HEAD` answers its full
+//! length), so a phone whose last answer was lost does not send it again.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -16,9 +24,11 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::state::{random_id, Received, Upload};
-use crate::{bearer, http_date, now_unix, App};
+use crate::{bearer, now_unix, App};
 
 const EXTENSIONS: &str = "creation,checksum,termination,expiration";
+/// tus's status for a chunk whose checksum does not match.
+const CHECKSUM_MISMATCH: u16 = 460;
 
 /// A tus answer: `status`, the protocol headers and `extra` headers.
 fn reply(status: StatusCode, extra: &[(&'static str, String)]) -> Response {
@@ -32,6 +42,13 @@ fn reply(status: StatusCode, extra: &[(&'static str, String)]) -> Response {
         }
     }
     response
+}
+
+fn checksum_mismatch() -> Response {
+    reply(
+        StatusCode::from_u16(CHECKSUM_MISMATCH).unwrap_or(StatusCode::BAD_REQUEST),
+        &[],
+    )
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -84,18 +101,19 @@ pub async fn create(State(app): State<App>, headers: HeaderMap) -> Response {
     let Some(meta) = metadata(&header(&headers, "Upload-Metadata").unwrap_or_default()) else {
         return reply(StatusCode::BAD_REQUEST, &[]);
     };
-    let mut store = app.store.lock().expect("store lock");
-    let Some(order) = store.order_for_token(&token) else {
+    let mut store = app.store();
+    let Some(order) = store.order_for_token_mut(&token) else {
         return reply(StatusCode::UNAUTHORIZED, &[]);
     };
     if !order.accepts_photos(now_unix()) {
         return reply(StatusCode::GONE, &[]);
     }
     let slot = meta.get("slot").and_then(|s| Slot::from_wire(s));
-    let sha_ok = meta
+    let sha256 = meta
         .get("sha256")
-        .is_some_and(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()));
-    let (Some(slot), true) = (slot, sha_ok) else {
+        .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|s| s.to_ascii_lowercase());
+    let (Some(slot), Some(sha256)) = (slot, sha256) else {
         return reply(StatusCode::BAD_REQUEST, &[]);
     };
     if meta.get("order") != Some(&order.payload.order_id) || !order.slots().contains(&slot) {
@@ -109,16 +127,20 @@ pub async fn create(State(app): State<App>, headers: HeaderMap) -> Response {
     if order.payload.requirements.in_region_verification && !inside {
         return reply(StatusCode::BAD_REQUEST, &[]);
     }
-    let expires = http_date::format(order.payload.expires_at);
+    let expires =
+        httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(order.payload.expires_at));
+    order.uploads_created += 1;
     let id = random_id(16);
     let upload = Upload {
         order_id: order.payload.order_id.clone(),
         slot,
         length,
         offset: 0,
-        sha256: meta["sha256"].to_ascii_lowercase(),
+        sha256,
         path: app.config.dir.join("uploads").join(&id),
         metadata: meta,
+        writing: false,
+        finished: false,
     };
     if std::fs::write(&upload.path, b"").is_err() {
         return reply(StatusCode::INTERNAL_SERVER_ERROR, &[]);
@@ -134,16 +156,24 @@ pub async fn create(State(app): State<App>, headers: HeaderMap) -> Response {
     )
 }
 
+/// What a request may know of upload `id`: its offset, length, file and
+/// whether it is finished.
+struct Known {
+    offset: u64,
+    length: u64,
+    path: PathBuf,
+    finished: bool,
+}
+
 /// The upload `id` when the caller's token owns its order and the order
 /// still takes photos; else the answer to give.
-fn owned(
-    app: &App,
-    id: &str,
-    headers: &HeaderMap,
-) -> Result<(u64, u64, std::path::PathBuf), StatusCode> {
-    let store = app.store.lock().expect("store lock");
+fn owned(app: &App, id: &str, headers: &HeaderMap) -> Result<Known, StatusCode> {
+    let store = app.store();
     let upload = store.uploads.get(id).ok_or(StatusCode::NOT_FOUND)?;
-    let order = &store.orders[&upload.order_id];
+    let order = store
+        .orders
+        .get(&upload.order_id)
+        .ok_or(StatusCode::NOT_FOUND)?;
     let token = bearer(headers);
     if token.is_none() || order.session_token != token {
         return Err(StatusCode::UNAUTHORIZED);
@@ -151,41 +181,102 @@ fn owned(
     if !order.accepts_photos(now_unix()) {
         return Err(StatusCode::GONE);
     }
-    Ok((upload.offset, upload.length, upload.path.clone()))
+    Ok(Known {
+        offset: upload.offset,
+        length: upload.length,
+        path: upload.path.clone(),
+        finished: upload.finished,
+    })
 }
 
-/// `HEAD /files/{id}`: how much the gateway holds.
+/// `HEAD /files/{id}`: how much the gateway holds (a finished upload: all).
 pub async fn head(State(app): State<App>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     match owned(&app, &id, &headers) {
-        Ok((offset, length, _)) => reply(
+        Ok(known) => reply(
             StatusCode::OK,
             &[
-                ("Upload-Offset", offset.to_string()),
-                ("Upload-Length", length.to_string()),
+                ("Upload-Offset", known.offset.to_string()),
+                ("Upload-Length", known.length.to_string()),
             ],
         ),
         Err(status) => reply(status, &[]),
     }
 }
 
+/// The right to write to one upload, held for one `PATCH` and given back
+/// however the request ends (answered, failed, or dropped with its
+/// connection).
+struct Writing {
+    app: App,
+    id: String,
+}
+
+impl Writing {
+    /// Takes the right to write to `id`, unless another request holds it.
+    fn take(app: &App, id: &str) -> Option<Writing> {
+        let mut store = app.store();
+        let upload = store.uploads.get_mut(id)?;
+        if upload.writing {
+            return None;
+        }
+        upload.writing = true;
+        Some(Writing {
+            app: app.clone(),
+            id: id.to_string(),
+        })
+    }
+
+    /// Records `offset` bytes as stored.
+    fn set_offset(&self, offset: u64) {
+        if let Some(upload) = self.app.store().uploads.get_mut(&self.id) {
+            upload.offset = offset;
+        }
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        if let Some(upload) = self.app.store().uploads.get_mut(&self.id) {
+            upload.writing = false;
+        }
+    }
+}
+
 /// `PATCH /files/{id}`: bytes at `Upload-Offset`. With `Upload-Checksum`
 /// the chunk is kept only if its sha256 matches (else 460); without, every
-/// byte that arrives is kept, so a cut loses nothing already received.
+/// byte that arrives is kept, so a cut loses nothing already received. A
+/// body running past the declared length is refused whole (413), nothing
+/// of it kept.
 pub async fn patch(
     State(app): State<App>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let (offset, length, path) = match owned(&app, &id, &headers) {
-        Ok(found) => found,
-        Err(status) => return reply(status, &[]),
-    };
+    if let Err(status) = owned(&app, &id, &headers) {
+        return reply(status, &[]);
+    }
     if header(&headers, "Content-Type").as_deref() != Some("application/offset+octet-stream") {
         return reply(StatusCode::UNSUPPORTED_MEDIA_TYPE, &[]);
     }
+    let Some(writing) = Writing::take(&app, &id) else {
+        // Another request is writing to this upload.
+        return reply(StatusCode::CONFLICT, &[]);
+    };
+    // Read again under the right to write: nothing moves it now.
+    let known = match owned(&app, &id, &headers) {
+        Ok(known) => known,
+        Err(status) => return reply(status, &[]),
+    };
+    let offset = known.offset;
     if header(&headers, "Upload-Offset").and_then(|v| v.parse::<u64>().ok()) != Some(offset) {
         return reply(StatusCode::CONFLICT, &[]);
+    }
+    if known.finished {
+        return reply(
+            StatusCode::NO_CONTENT,
+            &[("Upload-Offset", known.length.to_string())],
+        );
     }
     let checksum = match header(&headers, "Upload-Checksum") {
         None => None,
@@ -197,7 +288,22 @@ pub async fn patch(
             _ => return reply(StatusCode::BAD_REQUEST, &[]),
         },
     };
-    let Ok(mut file) = tokio::fs::OpenOptions::new().append(true).open(&path).await else {
+    let Ok(file) = tokio::fs::OpenOptions::new()
+        .write(true)
+        .open(&known.path)
+        .await
+    else {
+        return reply(StatusCode::INTERNAL_SERVER_ERROR, &[]);
+    };
+    // Whatever an earlier, cut request left past the offset goes.
+    if file.set_len(offset).await.is_err() {
+        return reply(StatusCode::INTERNAL_SERVER_ERROR, &[]);
+    }
+    let Ok(mut file) = tokio::fs::OpenOptions::new()
+        .append(true)
+        .open(&known.path)
+        .await
+    else {
         return reply(StatusCode::INTERNAL_SERVER_ERROR, &[]);
     };
     let mut stream = body.into_data_stream();
@@ -209,88 +315,115 @@ pub async fn patch(
             cut = true;
             break;
         };
-        received += bytes.len() as u64;
-        if offset + received > length {
+        if offset + received + bytes.len() as u64 > known.length {
+            // Longer than declared: none of this request is kept.
+            drop(file);
+            if let Ok(f) = std::fs::OpenOptions::new().write(true).open(&known.path) {
+                let _ = f.set_len(offset);
+            }
+            writing.set_offset(offset);
             return reply(StatusCode::PAYLOAD_TOO_LARGE, &[]);
         }
+        received += bytes.len() as u64;
         if checksum.is_some() {
             held.extend_from_slice(&bytes);
-        } else if file.write_all(&bytes).await.is_err() {
+        } else if file.write_all(&bytes).await.is_err() || file.flush().await.is_err() {
             return reply(StatusCode::INTERNAL_SERVER_ERROR, &[]);
         } else {
-            let _ = file.flush().await;
-            set_offset(&app, &id, offset + received);
+            writing.set_offset(offset + received);
         }
     }
     if let Some(expected) = checksum {
         if cut || Sha256::digest(&held).as_slice() != expected.as_slice() {
-            return reply(StatusCode::from_u16(460).expect("valid status"), &[]);
+            return checksum_mismatch();
         }
         if file.write_all(&held).await.is_err() || file.flush().await.is_err() {
             return reply(StatusCode::INTERNAL_SERVER_ERROR, &[]);
         }
-        set_offset(&app, &id, offset + received);
+        writing.set_offset(offset + received);
     }
     if cut {
         return reply(StatusCode::BAD_REQUEST, &[]);
     }
     let now = offset + received;
-    if now == length {
-        if let Err(response) = finish(&app, &id).await {
+    if now == known.length {
+        if let Err(response) = finish(&app, &id, &known.path).await {
             return response;
         }
     }
+    drop(writing);
     reply(
         StatusCode::NO_CONTENT,
         &[("Upload-Offset", now.to_string())],
     )
 }
 
-fn set_offset(app: &App, id: &str, offset: u64) {
-    if let Some(upload) = app.store.lock().expect("store lock").uploads.get_mut(id) {
-        upload.offset = offset;
-    }
-}
-
 /// The last byte arrived: the file counts for its slot only if its sha256
-/// is the declared one; otherwise it is discarded (460).
-async fn finish(app: &App, id: &str) -> Result<(), Response> {
-    let path = {
-        let store = app.store.lock().expect("store lock");
-        store.uploads[id].path.clone()
-    };
-    let bytes = tokio::fs::read(&path)
+/// is the declared one; otherwise it is discarded (460) and the upload
+/// starts again from zero. A counted upload stays known as finished.
+async fn finish(app: &App, id: &str, path: &std::path::Path) -> Result<(), Response> {
+    let bytes = tokio::fs::read(path)
         .await
         .map_err(|_| reply(StatusCode::INTERNAL_SERVER_ERROR, &[]))?;
     let actual = HEXLOWER.encode(&Sha256::digest(&bytes));
-    let mut store = app.store.lock().expect("store lock");
-    let upload = store.uploads.remove(id).expect("the upload exists");
+    let mut store = app.store();
+    let Some(upload) = store.uploads.get_mut(id) else {
+        return Err(reply(StatusCode::NOT_FOUND, &[]));
+    };
     if actual != upload.sha256 {
-        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::write(path, b"");
+        upload.offset = 0;
         tracing::warn!(order = %upload.order_id, "upload discarded: sha256 differs");
-        return Err(reply(StatusCode::from_u16(460).expect("valid status"), &[]));
+        return Err(checksum_mismatch());
     }
     let folder = app.config.dir.join(&upload.order_id);
-    let kept = folder.join(format!("{}.bin", upload.slot.wire_name()));
+    let kept = folder.join(format!(
+        "{}.{}",
+        upload.slot.wire_name(),
+        extension_of(&bytes)
+    ));
     std::fs::create_dir_all(&folder)
-        .and_then(|_| std::fs::rename(&path, &kept))
+        .and_then(|_| std::fs::rename(path, &kept))
         .map_err(|_| reply(StatusCode::INTERNAL_SERVER_ERROR, &[]))?;
-    if let Some(order) = store.orders.get_mut(&upload.order_id) {
+    upload.finished = true;
+    upload.path = kept.clone();
+    let (order_id, slot, length, metadata) = (
+        upload.order_id.clone(),
+        upload.slot,
+        upload.length,
+        upload.metadata.clone(),
+    );
+    if let Some(order) = store.orders.get_mut(&order_id) {
+        *order.completions.entry(slot).or_default() += 1;
         order.received.insert(
-            upload.slot,
+            slot,
             Received {
                 sha256: actual,
-                size: upload.length,
+                size: length,
                 path: kept,
-                metadata: upload.metadata,
+                metadata,
             },
         );
     }
-    tracing::info!(order = %upload.order_id, slot = upload.slot.wire_name(), "photo received");
+    tracing::info!(order = %order_id, slot = slot.wire_name(), "photo received");
     Ok(())
 }
 
-/// `DELETE /files/{id}`: the upload and its bytes go.
+/// The file extension of a photo's content (`bin` for anything else).
+fn extension_of(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "jpg"
+    } else if bytes.starts_with(b"\x89PNG") {
+        "png"
+    } else if bytes.starts_with(b"GIF8") {
+        "gif"
+    } else {
+        "bin"
+    }
+}
+
+/// `DELETE /files/{id}`: the upload and its bytes go (a finished one's
+/// photo stays with its slot).
 pub async fn terminate(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -299,8 +432,10 @@ pub async fn terminate(
     if let Err(status) = owned(&app, &id, &headers) {
         return reply(status, &[]);
     }
-    if let Some(upload) = app.store.lock().expect("store lock").uploads.remove(&id) {
-        let _ = std::fs::remove_file(upload.path);
+    if let Some(upload) = app.store().uploads.remove(&id) {
+        if !upload.finished {
+            let _ = std::fs::remove_file(upload.path);
+        }
     }
     reply(StatusCode::NO_CONTENT, &[])
 }

@@ -8,15 +8,26 @@ mod net;
 
 use std::time::Duration;
 
+use icp_companion::http::Timeouts;
+use icp_companion::location::{
+    assess, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
+    LocationProvider, Region,
+};
 use icp_companion::order::{parse_and_verify, IssuerSigningKey, TrustPolicy, VerifiedOrder};
-use icp_companion::session::{FilingSession, OrderStatus, SessionError, SessionState, Slot};
+use icp_companion::session::{
+    FilingSession, OrderStatus, QueueError, SessionError, SessionState, Slot,
+};
 use icp_companion::upload::{
-    upload, RetryPolicy, Throttle, Timeouts, TusClient, UploadError, UploadJob, UploadReport,
+    drain, upload, DrainSettings, RetryPolicy, Throttle, TusClient, UploadError, UploadJob,
+    UploadQueue, UploadReport,
 };
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use net::{photo_bytes, Fault, Proxy};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
+
+/// The app installation the tests claim as.
+const INSTALLATION: &str = "test-installation-0001";
 
 const CHUNK: usize = 256 * 1024;
 
@@ -31,6 +42,7 @@ async fn gateway() -> DevGateway {
             dir: net::temp_dir("gateway"),
             issuer: issuer(),
             max_photo_bytes: 4_000_000,
+            advertise: None,
         },
     )
     .await
@@ -85,7 +97,34 @@ fn quick() -> RetryPolicy {
         max_attempts: 4,
         first_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(50),
+        ..RetryPolicy::default()
     }
+}
+
+fn quick_drain() -> DrainSettings {
+    DrainSettings {
+        retry: quick(),
+        chunk_size: CHUNK,
+        ..DrainSettings::default()
+    }
+}
+
+/// Evidence judged inside Shanghai (People's Square, ±8 m), bound to a
+/// photo captured at `captured_ms`.
+fn inside_evidence(captured_ms: i64) -> LocationEvidence {
+    let fix = LocationFix {
+        latitude: 31.2304,
+        longitude: 121.4737,
+        crs: Crs::Wgs84,
+        horizontal_accuracy_m: 8.0,
+        fix_time_unix_ms: captured_ms - 1000,
+        is_mock: false,
+        provider: LocationProvider::Fused,
+        precision: LocationPrecision::Precise,
+    };
+    let policy = LocationPolicy::default();
+    let verdict = assess(Region::shanghai().unwrap(), &fix, captured_ms, &policy).unwrap();
+    LocationEvidence::bind(&verdict, captured_ms, &policy).unwrap()
 }
 
 fn job(order: &str, slot: Slot, data: Vec<u8>, declared_sha: Option<String>) -> UploadJob {
@@ -106,6 +145,7 @@ fn job(order: &str, slot: Slot, data: Vec<u8>, declared_sha: Option<String>) -> 
         ],
         resume: None,
         chunk_size: CHUNK,
+        receipt: None,
     }
 }
 
@@ -113,27 +153,24 @@ fn job(order: &str, slot: Slot, data: Vec<u8>, declared_sha: Option<String>) -> 
 async fn claimed(gw: &DevGateway, province_code: u8, subject: &str) -> (String, FilingSession) {
     let order = new_order(gw, province_code, subject).await;
     let id = order.payload.order_id.clone();
-    let session = FilingSession::claim(order, Timeouts::default())
+    let session = FilingSession::claim(order, INSTALLATION, Timeouts::default())
         .await
         .unwrap();
     (id, session)
 }
 
-/// Queues `data` for `slot` of the session's order.
+/// Queues `data` for `slot` of the session's order, as the app does (with
+/// evidence judged inside where the order needs it).
 fn enqueue(
     queue: &icp_companion::upload::UploadQueue,
-    session: &FilingSession,
+    session: &mut FilingSession,
     slot: Slot,
     data: &[u8],
 ) -> String {
-    let meta = job(&session.view().order_id, slot, data.to_vec(), None).metadata;
-    queue
-        .enqueue(
-            session.upload_endpoint().unwrap(),
-            Some(session.token().into()),
-            meta,
-            data,
-        )
+    let captured = now() as i64 * 1000;
+    let evidence = inside_evidence(captured);
+    session
+        .queue_photo(queue, slot, data, captured, "pass", Some(&evidence))
         .unwrap()
         .id
 }
@@ -165,7 +202,7 @@ async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
     let gw = gateway().await;
     let order = new_order(&gw, 31, "organisation").await;
     let id = order.payload.order_id.clone();
-    let mut session = FilingSession::claim(order.clone(), Timeouts::default())
+    let mut session = FilingSession::claim(order.clone(), INSTALLATION, Timeouts::default())
         .await
         .unwrap();
     let view = session.view().clone();
@@ -186,13 +223,18 @@ async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
         ]
     );
     assert_eq!(session.state(), SessionState::Claimed);
-    // The one-time token cannot be used twice.
+    // The one-time token cannot be used by another installation; the same
+    // installation claiming again (its answer lost) gets the same session.
     assert_eq!(
-        FilingSession::claim(order, Timeouts::default())
+        FilingSession::claim(order.clone(), "another-installation", Timeouts::default())
             .await
             .unwrap_err(),
         SessionError::AlreadyClaimed
     );
+    let again = FilingSession::claim(order, INSTALLATION, Timeouts::default())
+        .await
+        .unwrap();
+    assert_eq!(again.token(), session.token());
     // Submitting early names what is missing.
     assert_eq!(
         session.submit().await.unwrap_err(),
@@ -201,24 +243,56 @@ async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
 
     let client = client_for(&session);
     assert_eq!(session.to_take(), slots);
+    let queue = UploadQueue::open(&net::temp_dir("queue"), &[8u8; 32]).unwrap();
+    let captured = now() as i64 * 1000;
+    let evidence = inside_evidence(captured);
     for (i, &slot) in slots.iter().enumerate() {
         let data = photo_bytes(700_000 + i * 1000, i as u64 + 10);
+        // Shanghai: a photo without evidence judged inside is refused.
+        assert_eq!(
+            session
+                .queue_photo(&queue, slot, &data, captured, "pass", None)
+                .unwrap_err(),
+            QueueError::Refused(SessionError::LocationRequired(slot))
+        );
         session
-            .photo_ready(slot, icp_companion::upload::hex(&Sha256::digest(&data)))
+            .queue_photo(&queue, slot, &data, captured, "pass", Some(&evidence))
             .unwrap();
         // Queued: no longer to take, still missing until the gateway has it.
         assert_eq!(session.to_take(), slots[i + 1..]);
         assert!(session.missing().contains(&slot));
         session.upload_started(slot);
         assert_eq!(session.state(), SessionState::Uploading);
-        let report = send(&client, &job(&id, slot, data, None)).await.unwrap();
+    }
+    let drained = drain(
+        &queue,
+        &quick_drain(),
+        &CancellationToken::new(),
+        |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        drained.failed.is_empty() && drained.quarantined.is_empty(),
+        "{drained:?}"
+    );
+    assert_eq!(drained.uploaded.len(), slots.len());
+    for (entry, report) in &drained.uploaded {
+        let slot = Slot::from_wire(entry.slot().unwrap()).unwrap();
+        let i = slots.iter().position(|s| *s == slot).unwrap();
         assert!(
             report.chunks_verified,
             "the dev gateway verifies every chunk"
         );
-        assert_eq!(report.bytes_sent, 700_000 + i as u64 * 1000);
+        assert!(report.confirmed, "and confirms it holds the photo");
+        assert_eq!(
+            report.bytes_sent,
+            700_000 + i as u64 * 1000,
+            "each byte sent once"
+        );
         session.upload_finished(slot);
     }
+    assert!(queue.pending().unwrap().entries.is_empty());
     session.refresh().await.unwrap();
     assert_eq!(session.state(), SessionState::Uploaded);
     assert_eq!(
@@ -314,7 +388,7 @@ async fn revoked_tokens_expired_orders_and_wrong_files_stop_with_clear_errors() 
     let late = new_order(&gw, 44, "individual").await;
     dev(&gw, &late.payload.order_id, "/expire").await;
     assert_eq!(
-        FilingSession::claim(late, Timeouts::default())
+        FilingSession::claim(late, INSTALLATION, Timeouts::default())
             .await
             .unwrap_err(),
         SessionError::OrderClosed
@@ -347,7 +421,7 @@ async fn a_cut_mid_upload_resends_at_most_the_chunk_in_flight() {
 async fn a_killed_queue_finishes_every_upload_after_restart() {
     use icp_companion::upload::{drain, DrainSettings, UploadQueue};
     let gw = gateway().await;
-    let (id, session) = claimed(&gw, 31, "organisation").await;
+    let (id, mut session) = claimed(&gw, 31, "organisation").await;
     let slots: Vec<Slot> = session.view().slots.iter().map(|s| s.slot).collect();
     let dir = net::temp_dir("queue");
     let key = [42u8; 32];
@@ -362,7 +436,7 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
         let queue = UploadQueue::open(&dir, &key).unwrap();
         for (i, &slot) in slots.iter().enumerate() {
             let data = photo_bytes(900_000, 100 + i as u64);
-            enqueue(&queue, &session, slot, &data);
+            enqueue(&queue, &mut session, slot, &data);
             photos.push((slot, data));
         }
         // The app is killed while the second photo is half sent.
@@ -385,7 +459,7 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
     }
     // A new process opens the queue with the key from the keystore.
     let queue = UploadQueue::open(&dir, &key).unwrap();
-    let waiting = queue.pending().unwrap();
+    let waiting = queue.pending().unwrap().entries;
     assert_eq!(waiting.len(), slots.len() - 1);
     assert!(waiting[0].resume.is_some(), "the half-sent photo resumes");
     let second = drain(&queue, &settings, &CancellationToken::new(), |_, _, _| {})
@@ -397,11 +471,15 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
         resumed.bytes_sent <= 900_000 - 2 * CHUNK as u64,
         "confirmed bytes not resent"
     );
-    assert!(queue.pending().unwrap().is_empty());
+    assert!(queue.pending().unwrap().entries.is_empty());
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|f| f.unwrap().file_name())
+        .collect();
     assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
-        0,
-        "nothing left on the phone"
+        left,
+        ["queue.key"],
+        "nothing but the key check left on the phone"
     );
     let listing = dev(&gw, &id, "").await;
     for (slot, data) in photos {
@@ -418,7 +496,7 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
 async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
     use icp_companion::upload::{drain, DrainSettings, UploadQueue};
     let gw = gateway().await;
-    let (id, session) = claimed(&gw, 31, "individual").await;
+    let (id, mut session) = claimed(&gw, 31, "individual").await;
     // The phone refuses to queue a Shanghai photo without evidence...
     assert_eq!(
         session
@@ -439,7 +517,7 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
     let dir = net::temp_dir("kept");
     let queue = UploadQueue::open(&dir, &[1u8; 32]).unwrap();
     let data = photo_bytes(80_000, 2);
-    let entry = enqueue(&queue, &session, Slot::SubjectId, &data);
+    let entry = enqueue(&queue, &mut session, Slot::SubjectId, &data);
     dev(&gw, &id, "/revoke").await;
     let settings = DrainSettings {
         retry: quick(),
@@ -449,11 +527,16 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
         .await
         .unwrap();
     assert_eq!(drained.failed[0].1, UploadError::Unauthorized);
-    assert_eq!(queue.pending().unwrap().len(), 1);
+    assert_eq!(queue.pending().unwrap().entries.len(), 1);
     assert_eq!(queue.photo(&entry).unwrap(), data, "the photo is kept");
     // An expired order likewise.
-    let (other, session) = claimed(&gw, 11, "individual").await;
-    enqueue(&queue, &session, Slot::SubjectId, &photo_bytes(80_000, 3));
+    let (other, mut session) = claimed(&gw, 11, "individual").await;
+    enqueue(
+        &queue,
+        &mut session,
+        Slot::SubjectId,
+        &photo_bytes(80_000, 3),
+    );
     dev(&gw, &other, "/expire").await;
     let drained = drain(&queue, &settings, &CancellationToken::new(), |_, _, _| {})
         .await
@@ -462,5 +545,5 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
         .failed
         .iter()
         .any(|(_, e)| *e == UploadError::OrderClosed));
-    assert_eq!(queue.pending().unwrap().len(), 2);
+    assert_eq!(queue.pending().unwrap().entries.len(), 2);
 }

@@ -5,6 +5,7 @@
 //! Android and iOS apps see.
 
 pub mod camera;
+pub mod http;
 pub mod imaging;
 pub mod inspect;
 pub mod location;

@@ -1,14 +1,14 @@
 //! The upload client against a stock tus server (npm @tus/server with
 //! @tus/file-store, unchanged) on loopback, through a fault-injecting proxy.
 
+#[allow(dead_code)]
 #[path = "support/net.rs"]
 mod net;
 
 use std::time::Duration;
 
-use icp_companion::upload::{
-    upload, RetryPolicy, Throttle, Timeouts, TusClient, UploadError, UploadJob,
-};
+use icp_companion::http::Timeouts;
+use icp_companion::upload::{upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob};
 use net::{photo_bytes, Fault, Proxy, TusServer};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
@@ -25,6 +25,7 @@ fn quick_retries() -> RetryPolicy {
         max_attempts: 5,
         first_delay: Duration::from_millis(20),
         max_delay: Duration::from_millis(200),
+        ..RetryPolicy::default()
     }
 }
 
@@ -39,6 +40,7 @@ fn job(data: Vec<u8>) -> UploadJob {
         ],
         resume: None,
         chunk_size: CHUNK,
+        receipt: None,
     }
 }
 
@@ -104,7 +106,10 @@ async fn a_photo_arrives_whole_with_its_metadata() {
     assert_eq!(info["metadata"]["sha256"], report.sha256.as_str());
     // Termination removes it.
     client.terminate(&report.url).await.unwrap();
-    assert_eq!(client.offset(&report.url).await.unwrap(), None);
+    assert_eq!(
+        client.offset(&report.url, data.len() as u64).await.unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -140,6 +145,7 @@ async fn server_errors_and_stalls_are_retried() {
     .await;
     let timeouts = Timeouts {
         connect: Duration::from_secs(2),
+        read: Duration::from_millis(800),
         request: Duration::from_millis(800),
     };
     let client = TusClient::new(endpoint(proxy.addr), None, timeouts).unwrap();
@@ -179,7 +185,12 @@ async fn a_restarted_upload_resumes_without_resending_confirmed_bytes() {
     };
     assert_eq!(stopped, Err(UploadError::Cancelled));
     let url = created.expect("the upload was created");
-    let held = client.offset(&url).await.unwrap().unwrap().offset;
+    let held = client
+        .offset(&url, first.data.len() as u64)
+        .await
+        .unwrap()
+        .unwrap()
+        .offset;
     assert!(held >= 2 * CHUNK as u64);
     // A new process resumes from the stored URL.
     let again = UploadJob {
@@ -203,6 +214,7 @@ async fn retries_end_and_cancel_is_prompt() {
     let proxy = Proxy::start(server.addr, &[Fault::Stall; 8]).await;
     let timeouts = Timeouts {
         connect: Duration::from_secs(1),
+        read: Duration::from_millis(200),
         request: Duration::from_millis(200),
     };
     let client = TusClient::new(endpoint(proxy.addr), None, timeouts).unwrap();

@@ -418,11 +418,14 @@ class BindingsTest {
         val trust = TrustConfig(listOf(created.issuerPublicKey), listOf("127.0.0.1"))
         val order = orderQrParseAndVerify(created.qrText, trust, System.currentTimeMillis().toULong() / 1000u)
         runBlocking {
-            val session = claimOrder(order)
+            val installation = generateInstallationId()
+            val session = claimOrder(order, installation)
             val view = session.view()
             expect(view.applicantMasked == "李*", view.applicantMasked)
-            val again = expectThrows<SessionException.AlreadyClaimed> { runBlocking { claimOrder(order) } }
-            expect(again.code == "session.already_claimed", again.code)
+            // Another installation is refused; this one claiming again (its answer lost) gets the same session.
+            val other = expectThrows<SessionException.AlreadyClaimed> { runBlocking { claimOrder(order, generateInstallationId()) } }
+            expect(other.code == "session.already_claimed", other.code)
+            expect(claimOrder(order, installation).view().orderId == view.orderId, "claimed again")
             val folder = java.nio.file.Files.createTempDirectory("queue").toString()
             val queue = UploadQueue(folder, ByteArray(32) { it.toByte() })
             for (slot in view.slots) {

@@ -324,13 +324,17 @@ class Uploads(unittest.TestCase):
         order = new_order(gateway, province_code=44)
 
         async def flow():
-            session = await core.claim_order(order)
+            installation = core.generate_installation_id()
+            session = await core.claim_order(order, installation)
             view = await session.view()
             self.assertEqual(view.applicant_masked, "张*明")
             self.assertEqual(await session.state(), core.SessionState.CLAIMED)
+            # Another installation is refused; this one claiming again gets the same session.
             with self.assertRaises(core.SessionError.AlreadyClaimed) as refused:
-                await core.claim_order(order)
+                await core.claim_order(order, core.generate_installation_id())
             self.assertEqual(refused.exception.code, "session.already_claimed")
+            again = await core.claim_order(order, installation)
+            self.assertEqual((await again.view()).order_id, view.order_id)
             with tempfile.TemporaryDirectory() as folder:
                 queue = core.UploadQueue(folder, bytes(range(32)))
                 for i, slot in enumerate(s.slot for s in view.slots):
@@ -354,7 +358,7 @@ class Uploads(unittest.TestCase):
         order = new_order(os.environ["ICP_DEV_GATEWAY"], province_code=31)
 
         async def flow():
-            session = await core.claim_order(order)
+            session = await core.claim_order(order, core.generate_installation_id())
             view = await session.view()
             self.assertTrue(all(s.needs_location for s in view.slots))
             with tempfile.TemporaryDirectory() as folder:

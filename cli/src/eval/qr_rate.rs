@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::imaging::read_image_file;
+use icp_companion::imaging::read_luma_file;
 use icp_companion::scan::{decode_raw_rqrr, Effort, QrDecoder};
 
 /// `qr eval` options.
@@ -70,9 +70,7 @@ pub fn evaluate(args: EvalArgs) -> Result<(), String> {
         let [file, kind, _severity, text] = fields[..] else {
             continue;
         };
-        let luma = read_image_file(&args.dir.join(file))
-            .map_err(|e| format!("{file}: {e}"))?
-            .into_luma8();
+        let luma = read_luma_file(&args.dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
 
         let t = Instant::now();
         let raw_ok = decode_raw_rqrr(&luma).iter().any(|t| t == text);

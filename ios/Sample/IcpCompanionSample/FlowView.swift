@@ -20,7 +20,7 @@ final class FilingModel: NSObject, ObservableObject, CLLocationManagerDelegate {
             let trust = TrustConfig(trustedIssuerKeys: [info["IcpIssuerKey"] as? String ?? ""],
                                     allowedGatewayHosts: (info["IcpGatewayHosts"] as? String ?? "").components(separatedBy: ","))
             guard case .order(let order) = try await capture(.orderQr(trust: trust), position: .back) else { return }
-            let session = try await claimOrder(order: order)
+            let session = try await claimOrder(order: order, installationId: try InstallationId.load())
             let view = await session.view()
             let queueDir = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
                 .appendingPathComponent("uploads").path

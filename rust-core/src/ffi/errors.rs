@@ -176,6 +176,8 @@ ffi_error! {
         LocationRequired,
         /// Gateway unreachable (`session.network`).
         Network,
+        /// Gateway answered a server error (`session.unavailable`).
+        Unavailable,
         /// Gateway failed (`session.gateway_error`).
         Gateway,
     }
@@ -206,6 +208,10 @@ ffi_error! {
         TooLarge,
         /// Cancelled (`upload.cancelled`).
         Cancelled,
+        /// Attempts or bytes for this photo used up for now (`upload.gave_up`).
+        GaveUp,
+        /// The gateway did not confirm the photo (`upload.not_confirmed`).
+        NotConfirmed,
         /// The queue on the phone is unusable (`upload.storage`).
         Storage,
     }

@@ -36,7 +36,8 @@ pub use order::{
 pub use rules::requirements_for;
 pub use scanner::OrderScanner;
 pub use upload::{
-    claim_order, DrainSummary, FilingSession, QueueError, QueueFailure, UploadProgress, UploadQueue,
+    claim_order, generate_installation_id, DrainSummary, FilingSession, QueueError, QueueFailure,
+    QueueQuarantined, UploadProgress, UploadQueue,
 };
 
 use crate::order::{ClaimToken, Gateway};

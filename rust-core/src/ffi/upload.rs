@@ -5,10 +5,11 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::http::Timeouts;
 use crate::location::LocationEvidence;
 use crate::order::VerifiedOrder;
 use crate::session::{OrderView, SessionState, Slot};
-use crate::upload::{DrainSettings, Timeouts};
+use crate::upload::DrainSettings;
 use crate::user_facing::UserFacing;
 
 use super::{SessionError, UploadError};
@@ -18,11 +19,26 @@ use super::{SessionError, UploadError};
 pub struct FilingSession(tokio::sync::Mutex<crate::session::FilingSession>);
 
 /// Claims the order of a verified QR code at its gateway with the code's
-/// one-time token.
+/// one-time token, for this app installation (`installation_id`: a random
+/// id of 8–128 visible ASCII characters the app makes once and keeps in
+/// private storage, e.g. from `generateInstallationId`). Claiming again from
+/// the same installation while the code is valid returns the same session,
+/// so a lost answer or a killed app loses nothing.
 #[uniffi::export(async_runtime = "tokio")]
-pub async fn claim_order(order: VerifiedOrder) -> Result<Arc<FilingSession>, SessionError> {
-    let session = crate::session::FilingSession::claim(order, Timeouts::default()).await?;
+pub async fn claim_order(
+    order: VerifiedOrder,
+    installation_id: String,
+) -> Result<Arc<FilingSession>, SessionError> {
+    let session =
+        crate::session::FilingSession::claim(order, &installation_id, Timeouts::default()).await?;
     Ok(Arc::new(FilingSession(tokio::sync::Mutex::new(session))))
+}
+
+/// A new random installation id (32 hex digits) for `claimOrder`: make it
+/// once, keep it in the app's private storage.
+#[uniffi::export]
+pub fn generate_installation_id() -> Result<String, SessionError> {
+    Ok(crate::session::new_installation_id()?)
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -78,6 +94,16 @@ pub struct QueueFailure {
     pub message_zh: String,
 }
 
+/// An entry set aside because it cannot be read on the phone (damaged);
+/// take that photo again.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct QueueQuarantined {
+    /// The queue entry.
+    pub entry_id: String,
+    /// The slot's wire name, when it could still be read.
+    pub slot: Option<String>,
+}
+
 /// What a pass over the queue did.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct DrainSummary {
@@ -85,6 +111,8 @@ pub struct DrainSummary {
     pub uploaded: Vec<String>,
     /// Entries that stopped with an error (still queued).
     pub failed: Vec<QueueFailure>,
+    /// Entries set aside as damaged (their photos must be taken again).
+    pub quarantined: Vec<QueueQuarantined>,
 }
 
 /// Why a photo could not be queued: the session refused it (e.g. in-region
@@ -114,22 +142,20 @@ pub enum QueueError {
     },
 }
 
-impl From<crate::session::SessionError> for QueueError {
-    fn from(e: crate::session::SessionError) -> Self {
-        QueueError::Refused {
-            code: e.code().to_string(),
-            message_en: e.message_en(),
-            message_zh: e.message_zh(),
-        }
-    }
-}
-
-impl From<crate::upload::UploadError> for QueueError {
-    fn from(e: crate::upload::UploadError) -> Self {
-        QueueError::Storage {
-            code: e.code().to_string(),
-            message_en: e.message_en(),
-            message_zh: e.message_zh(),
+impl From<crate::session::QueueError> for QueueError {
+    fn from(e: crate::session::QueueError) -> Self {
+        let (code, message_en, message_zh) = (e.code().to_string(), e.message_en(), e.message_zh());
+        match e {
+            crate::session::QueueError::Refused(_) => QueueError::Refused {
+                code,
+                message_en,
+                message_zh,
+            },
+            crate::session::QueueError::Storage(_) => QueueError::Storage {
+                code,
+                message_en,
+                message_zh,
+            },
         }
     }
 }
@@ -166,33 +192,20 @@ impl UploadQueue {
         checks: String,
         location: Option<LocationEvidence>,
     ) -> Result<String, QueueError> {
-        let mut session = session.0.lock().await;
-        let endpoint = session.upload_endpoint()?;
-        let metadata = session.upload_metadata(
+        let entry = session.0.lock().await.queue_photo(
+            &self.queue,
             slot,
             &photo,
             captured_at_unix_ms,
             &checks,
             location.as_ref(),
         )?;
-        let sha = metadata
-            .iter()
-            .find(|(k, _)| k == "sha256")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let entry = self.queue.enqueue(
-            endpoint,
-            Some(session.token().to_string()),
-            metadata,
-            &photo,
-        )?;
-        session.photo_ready(slot, sha)?;
         Ok(entry.id)
     }
 
     /// Entries waiting.
     pub fn pending_count(&self) -> Result<u32, UploadError> {
-        Ok(self.queue.pending()?.len() as u32)
+        Ok(self.queue.pending()?.entries.len() as u32)
     }
 
     /// Sends every waiting entry (resuming where each stopped), reporting
@@ -225,6 +238,14 @@ impl UploadQueue {
                     code: error.code().to_string(),
                     message_en: error.message_en(),
                     message_zh: error.message_zh(),
+                })
+                .collect(),
+            quarantined: drained
+                .quarantined
+                .into_iter()
+                .map(|q| QueueQuarantined {
+                    entry_id: q.id,
+                    slot: q.slot,
                 })
                 .collect(),
         })

@@ -4,8 +4,9 @@
 
 use image::{imageops, Rgb, RgbImage};
 
+use super::budget::Channels;
 use super::load::decode_upright;
-use super::normalise::{encode_to_fit, flatten_on_white, NormalisedImage};
+use super::normalise::{encode_to_fit, NormalisedImage};
 use super::resize::{resize_rgb, Resample};
 use super::ImageInputError;
 
@@ -22,11 +23,28 @@ pub fn compose_documents(photos: &[Vec<u8>]) -> Result<NormalisedImage, ImageInp
     if photos.len() < 2 {
         return Err(ImageInputError::NothingToCompose(photos.len()));
     }
+    // Each part is brought within the sheet's size as soon as it is decoded,
+    // so composing many photos holds one full-size decode at a time.
     let parts = photos
         .iter()
-        .map(|bytes| decode_upright(bytes).map(|d| flatten_on_white(d.image)))
+        .map(|bytes| {
+            decode_upright(bytes, Channels::Rgb).map(|d| within_sheet(d.image.into_rgb8()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     encode_to_fit(lay_out(&parts), false)
+}
+
+/// `part`, scaled down (never up) so that its long side is at most
+/// [`MAX_SHEET_SIDE`].
+fn within_sheet(part: RgbImage) -> RgbImage {
+    let long = part.width().max(part.height());
+    if long <= MAX_SHEET_SIDE {
+        return part;
+    }
+    let scale =
+        |side: u32| ((u64::from(side) * u64::from(MAX_SHEET_SIDE) / u64::from(long)) as u32).max(1);
+    let size = (scale(part.width()), scale(part.height()));
+    resize_rgb(&part, None, size, Resample::Area)
 }
 
 /// The sheet: every part brought to a common height (row) or width

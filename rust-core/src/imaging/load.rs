@@ -1,4 +1,7 @@
-//! Decoding with limits.
+//! Decoding with limits: the format judged by content, the memory a decode
+//! would take estimated from the header before any pixel is allocated
+//! ([`super::budget`]), large JPEGs read at a reduced DCT scale, cut files
+//! refused, every result upright and in 8-bit grey or RGB.
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -6,14 +9,14 @@ use std::path::Path;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
+use super::budget::{fits, peak, Channels, DECODE_BUDGET_BYTES};
+use super::jpeg;
 use super::ImageInputError;
 
-/// Largest file read into memory, in bytes (a 50 MP JPEG is ~25 MB).
+/// Largest file read into memory, in bytes (a 108 MP JPEG is ~40 MB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest accepted width or height, in pixels (a 200 MP sensor is 16 320 wide).
 pub const MAX_SIDE_PX: u32 = 16_384;
-/// Largest decoder allocation, in bytes: a 50 MP RGB image plus headroom.
-const MAX_ALLOC_BYTES: u64 = 384 * 1024 * 1024;
 
 /// The file formats the filing system accepts (seed: .jpg, .jpeg, .png, .gif).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,16 +27,6 @@ pub enum AcceptedFormat {
     Png,
     /// GIF (first frame).
     Gif,
-}
-
-impl AcceptedFormat {
-    fn image_format(self) -> ImageFormat {
-        match self {
-            AcceptedFormat::Jpeg => ImageFormat::Jpeg,
-            AcceptedFormat::Png => ImageFormat::Png,
-            AcceptedFormat::Gif => ImageFormat::Gif,
-        }
-    }
 }
 
 /// The accepted format of `bytes`, judged from their magic numbers.
@@ -47,41 +40,111 @@ pub fn sniff_format(bytes: &[u8]) -> Result<AcceptedFormat, ImageInputError> {
     }
 }
 
-/// Decodes a JPEG, PNG or GIF held in memory, upright (its EXIF orientation
-/// applied), refusing anything over the size limits before the pixels are
-/// allocated.
+/// Decodes a JPEG, PNG or GIF held in memory into upright RGB (transparent
+/// areas on white), within [`DECODE_BUDGET_BYTES`].
 pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage, ImageInputError> {
-    Ok(decode_upright(bytes)?.image)
+    Ok(decode_upright(bytes, Channels::Rgb)?.image)
 }
 
 /// An image decoded by [`decode_upright`].
 pub struct Decoded {
-    /// The pixels, upright.
+    /// The pixels, upright: `Luma8` or `Rgb8` as asked.
     pub image: DynamicImage,
     /// The file's format, by content.
     pub format: AcceptedFormat,
     /// Whether an EXIF orientation other than "normal" was applied.
     pub reoriented: bool,
+    /// 1 when decoded at full size; 2, 4 or 8 when a JPEG too large for the
+    /// budget was decoded at that reduced DCT scale.
+    pub scale: u32,
 }
 
-/// Like [`decode_image`], also telling the format and whether the image had
-/// to be turned upright.
-pub fn decode_upright(bytes: &[u8]) -> Result<Decoded, ImageInputError> {
+/// Decodes `bytes` upright into grey or RGB, refusing before allocation
+/// anything whose decode would exceed the budget (a JPEG is first tried at
+/// a reduced scale), and files that are cut short.
+pub fn decode_upright(bytes: &[u8], channels: Channels) -> Result<Decoded, ImageInputError> {
     let format = sniff_format(bytes)?;
-    let reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE_PX);
-    limits.max_image_height = Some(MAX_SIDE_PX);
-    limits.max_alloc = Some(MAX_ALLOC_BYTES);
-    let mut decoder = reader.into_decoder().map_err(refusal)?;
-    decoder.set_limits(limits).map_err(refusal)?;
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    let (image, orientation, scale) = match format {
+        AcceptedFormat::Jpeg => {
+            let layout = jpeg::layout(bytes).ok_or_else(|| {
+                ImageInputError::Corrupt("the JPEG's markers are damaged or cut short".into())
+            })?;
+            let decoded = jpeg::decode(bytes, &layout, channels)?;
+            (decoded.image, decoded.orientation, decoded.scale)
+        }
+        AcceptedFormat::Png | AcceptedFormat::Gif => {
+            let (image, orientation) = decode_with_image(bytes, format, channels)?;
+            (image, orientation, 1)
+        }
+    };
+    let mut image = image;
     image.apply_orientation(orientation);
     Ok(Decoded {
         image,
         format,
         reoriented: orientation != Orientation::NoTransforms,
+        scale,
+    })
+}
+
+/// PNG and GIF through the `image` crate's decoders, after the peak is
+/// estimated from the declared size: the decoded pixels (GIF: the whole
+/// screen as RGBA), the conversion to grey or RGB; the decoder's own
+/// allocations (a GIF frame larger than its screen) are held to what is
+/// left of the budget.
+fn decode_with_image(
+    bytes: &[u8],
+    format: AcceptedFormat,
+    channels: Channels,
+) -> Result<(DynamicImage, Orientation), ImageInputError> {
+    let image_format = match format {
+        AcceptedFormat::Png => ImageFormat::Png,
+        AcceptedFormat::Gif => ImageFormat::Gif,
+        AcceptedFormat::Jpeg => ImageFormat::Jpeg,
+    };
+    let reader = ImageReader::with_format(Cursor::new(bytes), image_format);
+    let mut decoder = reader.into_decoder().map_err(refusal)?;
+    let (width, height) = decoder.dimensions();
+    if width > MAX_SIDE_PX || height > MAX_SIDE_PX {
+        return Err(ImageInputError::TooLarge(format!(
+            "{width} × {height} pixels"
+        )));
+    }
+    let decoded = decoder.total_bytes();
+    let kept = u64::from(width) * u64::from(height) * channels.bytes();
+    let needed = peak(bytes.len() as u64, 0, decoded, kept);
+    if !fits(needed) {
+        return Err(ImageInputError::TooLarge(format!(
+            "{width} × {height} pixels"
+        )));
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE_PX);
+    limits.max_image_height = Some(MAX_SIDE_PX);
+    limits.max_alloc = Some(DECODE_BUDGET_BYTES - needed);
+    decoder.set_limits(limits).map_err(refusal)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let image = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    let image = match channels {
+        Channels::Rgb => DynamicImage::ImageRgb8(flatten_on_white(image)),
+        Channels::Luma => {
+            DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(flatten_on_white(image)).into_luma8())
+        }
+    };
+    Ok((image, orientation))
+}
+
+/// RGB pixels, transparent areas composed onto white (documents on paper,
+/// codes on a transparent background).
+fn flatten_on_white(image: DynamicImage) -> image::RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let over = |c: u8| ((c as u32 * a as u32 + 255 * (255 - a as u32) + 127) / 255) as u8;
+        image::Rgb([over(r), over(g), over(b)])
     })
 }
 
@@ -95,8 +158,8 @@ fn refusal(e: image::ImageError) -> ImageInputError {
     }
 }
 
-/// Reads and decodes an image file (at most [`MAX_FILE_BYTES`]).
-pub fn read_image_file(path: &Path) -> Result<DynamicImage, ImageInputError> {
+/// The bytes of a file of at most [`MAX_FILE_BYTES`].
+pub fn read_file_bytes(path: &Path) -> Result<Vec<u8>, ImageInputError> {
     let file = std::fs::File::open(path).map_err(|e| ImageInputError::Io(e.kind().to_string()))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
@@ -108,7 +171,21 @@ pub fn read_image_file(path: &Path) -> Result<DynamicImage, ImageInputError> {
             MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
-    decode_image(&bytes)
+    Ok(bytes)
+}
+
+/// Reads and decodes an image file into upright RGB (at most
+/// [`MAX_FILE_BYTES`], within the decode budget).
+pub fn read_image_file(path: &Path) -> Result<DynamicImage, ImageInputError> {
+    decode_image(&read_file_bytes(path)?)
+}
+
+/// Reads and decodes an image file into upright grey (the QR scanner's
+/// input: a third of the memory of RGB).
+pub fn read_luma_file(path: &Path) -> Result<image::GrayImage, ImageInputError> {
+    Ok(decode_upright(&read_file_bytes(path)?, Channels::Luma)?
+        .image
+        .into_luma8())
 }
 
 #[cfg(test)]
@@ -134,7 +211,20 @@ mod tests {
             let bytes = encode(&sample(), format);
             let img = decode_image(&bytes).unwrap();
             assert_eq!((img.width(), img.height()), (64, 48), "{format:?}");
+            assert!(matches!(img, DynamicImage::ImageRgb8(_)), "{format:?}");
+            let grey = decode_upright(&bytes, Channels::Luma).unwrap();
+            assert!(
+                matches!(grey.image, DynamicImage::ImageLuma8(_)),
+                "{format:?}"
+            );
         }
+    }
+
+    #[test]
+    fn transparent_areas_become_white() {
+        let clear = DynamicImage::ImageRgba8(image::RgbaImage::new(8, 8));
+        let img = decode_image(&encode(&clear, ImageFormat::Png)).unwrap();
+        assert!(img.to_rgb8().pixels().all(|p| p.0 == [255, 255, 255]));
     }
 
     #[test]
@@ -161,25 +251,28 @@ mod tests {
     fn truncated_files_are_corrupt() {
         for format in [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Gif] {
             let bytes = encode(&sample(), format);
-            let cut = &bytes[..bytes.len() / 2];
-            assert!(
-                matches!(decode_image(cut), Err(ImageInputError::Corrupt(_))),
-                "{format:?}"
-            );
+            for keep in [0.1, 0.5, 0.9] {
+                let cut = &bytes[..(bytes.len() as f64 * keep) as usize];
+                assert!(
+                    matches!(decode_image(cut), Err(ImageInputError::Corrupt(_))),
+                    "{format:?} cut to {keep}"
+                );
+            }
         }
     }
 
     #[test]
     fn decompression_bomb_is_refused_before_allocation() {
-        // A tiny PNG declaring 20 000 × 20 000 pixels.
+        // A tiny PNG declaring 16 000 × 16 000 pixels: within the side
+        // limit, far beyond the memory budget.
         let small = encode(
             &DynamicImage::ImageLuma8(GrayImage::new(1, 1)),
             ImageFormat::Png,
         );
         let mut bomb = small.clone();
         // IHDR width/height live at bytes 16..24; patch them and fix the CRC.
-        bomb[16..20].copy_from_slice(&20_000u32.to_be_bytes());
-        bomb[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+        bomb[16..20].copy_from_slice(&16_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&16_000u32.to_be_bytes());
         let crc = crc32(&bomb[12..29]);
         bomb[29..33].copy_from_slice(&crc.to_be_bytes());
         assert!(matches!(

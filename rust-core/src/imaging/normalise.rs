@@ -2,9 +2,11 @@
 //! without private metadata, within the 4 MB limit, at the best quality
 //! that fits instead of a refusal.
 
-use image::{DynamicImage, GenericImageView, ImageFormat, RgbImage};
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+use image::{GenericImageView, ImageFormat, RgbImage};
 
+use super::budget::Channels;
+use super::encode::encode_jpeg;
+use super::jpeg;
 use super::load::{decode_upright, AcceptedFormat};
 use super::resize::{resize_rgb, Resample};
 use super::ImageInputError;
@@ -58,15 +60,19 @@ pub struct NormalisedImage {
 /// the highest quality of [`JPEG_QUALITIES`] that fits, else the image
 /// scaled down until it does.
 pub fn normalise_for_upload(bytes: &[u8]) -> Result<NormalisedImage, ImageInputError> {
-    let decoded = decode_upright(bytes)?;
+    let decoded = decode_upright(bytes, Channels::Rgb)?;
     let reoriented = decoded.reoriented;
-    if decoded.format == AcceptedFormat::Jpeg && !reoriented && bytes.len() <= MAX_UPLOAD_BYTES {
+    if decoded.format == AcceptedFormat::Jpeg
+        && !reoriented
+        && decoded.scale == 1
+        && bytes.len() <= MAX_UPLOAD_BYTES
+    {
         // Already upright and small enough: drop the metadata segments
         // without re-encoding, so no quality is lost (or bytes added).
-        if let Some(stripped) = strip_jpeg_metadata(bytes) {
+        if let Some(layout) = jpeg::layout(bytes) {
             let (width, height) = decoded.image.dimensions();
             return Ok(NormalisedImage {
-                bytes: stripped,
+                bytes: jpeg::strip_metadata(bytes, &layout),
                 format: UploadFormat::Jpeg,
                 width,
                 height,
@@ -95,7 +101,7 @@ pub fn normalise_for_upload(bytes: &[u8]) -> Result<NormalisedImage, ImageInputE
             });
         }
     }
-    encode_to_fit(flatten_on_white(decoded.image), reoriented)
+    encode_to_fit(decoded.image.into_rgb8(), reoriented)
 }
 
 /// An upright RGB image (a camera still) encoded as the best-quality JPEG
@@ -113,12 +119,17 @@ pub(crate) fn encode_to_fit(
 ) -> Result<NormalisedImage, ImageInputError> {
     let mut downscaled = false;
     loop {
-        // Predict each quality's size from a sample, then encode in full
-        // only the best quality predicted to fit (stepping down if the
-        // prediction was optimistic).
-        let predicted = predict_sizes(&rgb);
-        for (&quality, &size) in JPEG_QUALITIES.iter().zip(&predicted) {
-            if size > MAX_UPLOAD_BYTES * 21 / 20 {
+        // Predict each quality's size from a sample, best quality first, and
+        // encode in full only the first one predicted to fit (stepping down
+        // if the prediction was optimistic): a photo that fits at the best
+        // quality costs one sample and one full encode.
+        let (sample, scale) = size_sample(&rgb);
+        let mut smallest = usize::MAX;
+        for &quality in &JPEG_QUALITIES {
+            let predicted = encode_jpeg(&sample, quality)
+                .map_or(usize::MAX, |j| (j.len() as f64 * scale) as usize);
+            smallest = predicted;
+            if predicted > MAX_UPLOAD_BYTES * 21 / 20 {
                 continue;
             }
             let jpeg = encode_jpeg(&rgb, quality)?;
@@ -135,8 +146,7 @@ pub(crate) fn encode_to_fit(
             }
         }
         // Bytes scale with the pixel count: shrink both sides by the root.
-        let smallest = predicted[JPEG_QUALITIES.len() - 1].max(1);
-        let factor = (SCALE_HEADROOM * MAX_UPLOAD_BYTES as f64 / smallest as f64)
+        let factor = (SCALE_HEADROOM * MAX_UPLOAD_BYTES as f64 / smallest.max(1) as f64)
             .sqrt()
             .min(0.9);
         let (w, h) = (
@@ -152,10 +162,10 @@ pub(crate) fn encode_to_fit(
 const SAMPLE_BAND_ROWS: u32 = 32;
 const SAMPLE_EVERY: u32 = 8;
 
-/// The JPEG size at each of [`JPEG_QUALITIES`], predicted by encoding evenly
-/// spaced full-width bands (an eighth of the image: JPEG cost is local, so
-/// bands drawn across the whole height represent it well).
-fn predict_sizes(rgb: &RgbImage) -> Vec<usize> {
+/// Evenly spaced full-width bands of `rgb` (an eighth of the image: JPEG
+/// cost is local, so bands drawn across the whole height represent it
+/// well), and the factor from their JPEG size to the whole image's.
+fn size_sample(rgb: &RgbImage) -> (RgbImage, f64) {
     let (w, h) = rgb.dimensions();
     let bands: Vec<u32> = (0..h.div_ceil(SAMPLE_BAND_ROWS))
         .filter(|b| b % SAMPLE_EVERY == SAMPLE_EVERY / 2 || h <= SAMPLE_BAND_ROWS * SAMPLE_EVERY)
@@ -170,77 +180,5 @@ fn predict_sizes(rgb: &RgbImage) -> Vec<usize> {
         sample.extend_from_slice(&rgb.as_raw()[start..start + (w * 3) as usize]);
     }
     let sample = RgbImage::from_raw(w, rows.len() as u32, sample).unwrap_or_default();
-    let scale = h as f64 / rows.len().max(1) as f64;
-    JPEG_QUALITIES
-        .iter()
-        .map(|&q| encode_jpeg(&sample, q).map_or(usize::MAX, |j| (j.len() as f64 * scale) as usize))
-        .collect()
-}
-
-/// The JPEG without its private metadata segments (APP1 EXIF/XMP, APP13
-/// IPTC, the other application segments and comments), keeping the JFIF,
-/// ICC colour profile and Adobe colour-transform segments and everything
-/// from the start of scan on. `None` when the marker structure is not what
-/// a baseline/progressive JPEG has (then the caller re-encodes).
-fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
-    const APP0: u8 = 0xE0;
-    const APP2: u8 = 0xE2;
-    const APP14: u8 = 0xEE;
-    const COM: u8 = 0xFE;
-    const SOS: u8 = 0xDA;
-    if bytes.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut out = vec![0xFF, 0xD8];
-    let mut i = 2;
-    loop {
-        while *bytes.get(i)? == 0xFF && *bytes.get(i + 1)? == 0xFF {
-            i += 1; // fill bytes
-        }
-        if *bytes.get(i)? != 0xFF {
-            return None;
-        }
-        let marker = *bytes.get(i + 1)?;
-        if marker == SOS {
-            out.extend_from_slice(&bytes[i..]);
-            return Some(out);
-        }
-        let len = u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]) as usize;
-        let end = i + 2 + len;
-        let segment = bytes.get(i..end)?;
-        let private = (0xE0..=0xEF).contains(&marker) && ![APP0, APP2, APP14].contains(&marker)
-            || marker == COM;
-        if !private {
-            out.extend_from_slice(segment);
-        }
-        i = end;
-    }
-}
-
-/// RGB pixels, transparent areas composed onto white (documents on paper).
-pub(crate) fn flatten_on_white(image: DynamicImage) -> RgbImage {
-    if !image.color().has_alpha() {
-        return image.into_rgb8();
-    }
-    let rgba = image.into_rgba8();
-    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-        let [r, g, b, a] = rgba.get_pixel(x, y).0;
-        let over = |c: u8| ((c as u32 * a as u32 + 255 * (255 - a as u32) + 127) / 255) as u8;
-        image::Rgb([over(r), over(g), over(b)])
-    })
-}
-
-/// Baseline JPEG, 4:2:0 like camera output, no metadata segments.
-fn encode_jpeg(rgb: &RgbImage, quality: u8) -> Result<Vec<u8>, ImageInputError> {
-    let mut out = Vec::with_capacity(rgb.as_raw().len() / 8);
-    let mut encoder = Encoder::new(&mut out, quality);
-    encoder.set_sampling_factor(SamplingFactor::F_2_2);
-    let (w, h) = (
-        u16::try_from(rgb.width()).map_err(|_| ImageInputError::TooLarge("width".into()))?,
-        u16::try_from(rgb.height()).map_err(|_| ImageInputError::TooLarge("height".into()))?,
-    );
-    encoder
-        .encode(rgb.as_raw(), w, h, ColorType::Rgb)
-        .map_err(|e| ImageInputError::Corrupt(e.to_string()))?;
-    Ok(out)
+    (sample, h as f64 / rows.len().max(1) as f64)
 }

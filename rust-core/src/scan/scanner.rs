@@ -7,7 +7,7 @@ use image::GrayImage;
 
 use super::{DecodedCode, Effort, QrDecoder, ScanError};
 use crate::camera::{convert_luma, Frame};
-use crate::imaging::read_image_file;
+use crate::imaging::read_luma_file;
 use crate::order::{parse_and_verify, OrderError, TrustPolicy, VerifiedOrder};
 
 /// Finds the order QR code in frames or files and verifies it against the
@@ -69,7 +69,7 @@ impl OrderScanner {
         path: &Path,
         now_unix: u64,
     ) -> Result<Option<VerifiedOrder>, ScanError> {
-        let luma = read_image_file(path)?.into_luma8();
+        let luma = read_luma_file(path)?;
         self.scan_image(&luma, now_unix)
     }
 

@@ -34,9 +34,50 @@ pub enum SessionError {
     /// The gateway could not be reached.
     #[error("The filing gateway could not be reached ({0}). Try again.")]
     Network(String),
+    /// The gateway answered with a server error (5xx): try again later.
+    #[error("The filing gateway is unavailable (HTTP {0}). Try again later.")]
+    Unavailable(u16),
     /// The gateway failed or answered something unexpected.
     #[error("The filing gateway failed ({0}). Try again later.")]
     Gateway(String),
+}
+
+impl SessionError {
+    /// Whether trying the same step again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            SessionError::Network(_) | SessionError::Unavailable(_)
+        )
+    }
+}
+
+/// Why a photo could not be queued: the session refused it (e.g. in-region
+/// evidence missing) or the queue could not store it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueueError {
+    /// The session refused the photo (`session.*`).
+    #[error(transparent)]
+    Refused(#[from] SessionError),
+    /// The queue could not store it (`upload.*`).
+    #[error(transparent)]
+    Storage(#[from] crate::upload::UploadError),
+}
+
+impl UserFacing for QueueError {
+    fn code(&self) -> &'static str {
+        match self {
+            QueueError::Refused(e) => e.code(),
+            QueueError::Storage(e) => e.code(),
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            QueueError::Refused(e) => e.message_zh(),
+            QueueError::Storage(e) => e.message_zh(),
+        }
+    }
 }
 
 fn names(slots: &[Slot]) -> String {
@@ -58,6 +99,7 @@ impl UserFacing for SessionError {
             SessionError::Incomplete(_) => "session.incomplete",
             SessionError::LocationRequired(_) => "session.location_required",
             SessionError::Network(_) => "session.network",
+            SessionError::Unavailable(_) => "session.unavailable",
             SessionError::Gateway(_) => "session.gateway_error",
         }
     }
@@ -81,6 +123,9 @@ impl UserFacing for SessionError {
                 )
             }
             SessionError::Network(_) => "无法连接备案网关，请重试。".into(),
+            SessionError::Unavailable(status) => {
+                format!("备案网关暂时不可用（HTTP {status}），请稍后重试。")
+            }
             SessionError::Gateway(_) => "备案网关出错，请稍后重试。".into(),
         }
     }

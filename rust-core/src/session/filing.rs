@@ -9,10 +9,25 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use super::wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView};
-use super::{SessionError, Slot};
+use super::{QueueError, SessionError, Slot};
+use crate::http::{is_secure, read_capped, BodyError, Timeouts, MAX_ANSWER_BYTES};
 use crate::location::LocationEvidence;
 use crate::order::VerifiedOrder;
-use crate::upload::{is_secure, Timeouts};
+use crate::upload::{Entry, Receipt, UploadQueue};
+
+/// Claim attempts when the answer is lost (the claim is idempotent for the
+/// same installation), and the wait before the first retry (doubling).
+const CLAIM_ATTEMPTS: u32 = 4;
+const CLAIM_FIRST_RETRY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// A new random installation id (32 hex digits) for
+/// [`FilingSession::claim`]: made once, kept in the app's private storage.
+pub fn new_installation_id() -> Result<String, SessionError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|_| SessionError::Gateway("no random source on this device".into()))?;
+    Ok(crate::upload::hex(&bytes))
+}
 
 /// Where the session stands, as the app shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,27 +76,51 @@ impl std::fmt::Debug for FilingSession {
 
 impl FilingSession {
     /// Claims `order` (a verified QR) at its gateway with the QR's one-time
-    /// token; the gateway answers with the order as the phone shows it.
+    /// token, for the app installation `installation` (a random id the app
+    /// keeps in private storage); the gateway answers with the order as the
+    /// phone shows it. The claim is idempotent for one installation, so a
+    /// lost answer is retried (a few times, with backoff) and a killed app
+    /// that claims again gets its session back.
     pub async fn claim(
         order: VerifiedOrder,
+        installation: &str,
         timeouts: Timeouts,
     ) -> Result<FilingSession, SessionError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeouts.connect)
-            .timeout(timeouts.request)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| SessionError::Network(e.to_string()))?;
+        if installation.len() < 8
+            || installation.len() > 128
+            || !installation.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(SessionError::Gateway(
+                "the installation id must be 8 to 128 visible ASCII characters".into(),
+            ));
+        }
         let base = api_base(&order)?;
+        let http = crate::http::client(&timeouts, base.scheme() == "https")
+            .map_err(|e| SessionError::Network(e.to_string()))?;
         let url = join(
             &base,
             &format!("api/orders/{}/claim", order.payload.order_id),
         )?;
         let body = ClaimRequest {
             claim_token: BASE32_NOPAD.encode(&order.payload.claim_token.0),
+            installation: installation.to_string(),
         };
-        let response = http.post(url).json(&body).send().await.map_err(network)?;
-        let claimed: ClaimResponse = parse(response).await?;
+        let mut attempt = 0;
+        let claimed: ClaimResponse = loop {
+            attempt += 1;
+            let answer = match http.post(url.clone()).json(&body).send().await {
+                Ok(response) => parse(response).await,
+                Err(e) => Err(network(e)),
+            };
+            match answer {
+                Err(e) if e.is_transient() && attempt < CLAIM_ATTEMPTS => {
+                    let wait = CLAIM_FIRST_RETRY * (1 << (attempt - 1));
+                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "claim retry");
+                    tokio::time::sleep(wait).await;
+                }
+                other => break other?,
+            }
+        };
         if claimed.order.order_id != order.payload.order_id {
             return Err(SessionError::Gateway("answer for another order".into()));
         }
@@ -155,6 +194,50 @@ impl FilingSession {
         }
     }
 
+    /// Checks `photo` for `slot` (in-region evidence where the order needs
+    /// it), queues it in `queue` encrypted with its upload metadata and the
+    /// receipt that lets the drain confirm it arrived, and records the slot
+    /// as ready. The one way apps and the CLI queue a photo.
+    pub fn queue_photo(
+        &mut self,
+        queue: &UploadQueue,
+        slot: Slot,
+        photo: &[u8],
+        captured_at_unix_ms: i64,
+        checks: &str,
+        location: Option<&LocationEvidence>,
+    ) -> Result<Entry, QueueError> {
+        self.ensure_open()?;
+        let metadata = self.upload_metadata(slot, photo, captured_at_unix_ms, checks, location)?;
+        let sha256 = metadata
+            .iter()
+            .find(|(k, _)| k == "sha256")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let receipt = Receipt {
+            status_url: self.order_url("")?,
+            slot: slot.wire_name().to_string(),
+            sha256: sha256.clone(),
+        };
+        let entry = queue.enqueue(
+            self.upload_endpoint()?,
+            Some(self.token.clone()),
+            metadata,
+            Some(receipt),
+            photo,
+        )?;
+        self.local.insert(slot, LocalSlot::Ready(sha256));
+        Ok(entry)
+    }
+
+    /// The order's API URL followed by `tail` (`""`: its status).
+    fn order_url(&self, tail: &str) -> Result<Url, SessionError> {
+        join(
+            &api_base(&self.order)?,
+            &format!("api/orders/{}{tail}", self.view.order_id),
+        )
+    }
+
     /// The upload metadata of `photo` for `slot`: the order, the slot, the
     /// photo's sha256 (the gateway checks it), when it was taken, the
     /// checks' summary and the location evidence. A slot of an in-region
@@ -199,13 +282,6 @@ impl FilingSession {
             metadata.push(("location".to_string(), evidence.to_json()));
         }
         Ok(metadata)
-    }
-
-    /// Records that `slot`'s photo passed its checks and is queued.
-    pub fn photo_ready(&mut self, slot: Slot, sha256: String) -> Result<(), SessionError> {
-        self.ensure_open()?;
-        self.local.insert(slot, LocalSlot::Ready(sha256));
-        Ok(())
     }
 
     /// Records that `slot`'s upload started.
@@ -260,10 +336,7 @@ impl FilingSession {
     }
 
     async fn call(&self, method: Method, tail: &str) -> Result<OrderView, SessionError> {
-        let url = join(
-            &api_base(&self.order)?,
-            &format!("api/orders/{}{tail}", self.view.order_id),
-        )?;
+        let url = self.order_url(tail)?;
         let response = self
             .http
             .request(method, url)
@@ -298,12 +371,20 @@ fn network(e: reqwest::Error) -> SessionError {
     })
 }
 
-/// The JSON body of a success, or the error the status and body mean.
+/// The JSON body of a success, or the error the status and body mean; at
+/// most [`MAX_ANSWER_BYTES`] are read.
 async fn parse<T: serde::de::DeserializeOwned>(
     response: reqwest::Response,
 ) -> Result<T, SessionError> {
     let status = response.status();
-    let bytes = response.bytes().await.map_err(network)?;
+    let bytes = read_capped(response, MAX_ANSWER_BYTES)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLong(max) => {
+                SessionError::Gateway(format!("an answer longer than {max} bytes"))
+            }
+            BodyError::Transport(e) => network(e),
+        })?;
     if status.is_success() {
         return serde_json::from_slice(&bytes)
             .map_err(|e| SessionError::Gateway(format!("unreadable answer: {e}")));
@@ -319,6 +400,7 @@ async fn parse<T: serde::de::DeserializeOwned>(
         (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => SessionError::Unauthorized,
         (StatusCode::GONE, _) => SessionError::OrderClosed,
         (StatusCode::NOT_FOUND, _) => SessionError::UnknownOrder,
+        (s, _) if s.is_server_error() => SessionError::Unavailable(s.as_u16()),
         _ => SessionError::Gateway(format!("HTTP {}", status.as_u16())),
     })
 }

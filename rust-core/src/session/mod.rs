@@ -7,7 +7,7 @@ mod filing;
 mod slot;
 mod wire;
 
-pub use error::SessionError;
-pub use filing::{FilingSession, LocalSlot, SessionState};
+pub use error::{QueueError, SessionError};
+pub use filing::{new_installation_id, FilingSession, LocalSlot, SessionState};
 pub use slot::{Inspection, Slot, SlotCheck};
 pub use wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView, SlotView};

@@ -6,10 +6,20 @@ use serde::{Deserialize, Serialize};
 use super::Slot;
 
 /// `POST {gateway}/api/orders/{id}/claim` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimRequest {
     /// The QR's one-time claim token, base32 without padding.
     pub claim_token: String,
+    /// The claiming app installation's id: the same installation claiming
+    /// again while the code is valid (its first answer was lost) gets the
+    /// same session; any other is refused.
+    pub installation: String,
+}
+
+impl std::fmt::Debug for ClaimRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimRequest").finish_non_exhaustive()
+    }
 }
 
 /// The answer to a claim: the phone's bearer token and the order.

@@ -51,6 +51,19 @@ pub enum UploadError {
     /// The app cancelled the upload.
     #[error("The upload was cancelled.")]
     Cancelled,
+    /// The photo used up its share of attempts or bytes for now (a server
+    /// that keeps losing it); it stays queued for a later drain.
+    #[error("The upload stopped after {rounds} attempts and {bytes_sent} bytes sent; the photo stays queued and is tried again later.")]
+    GaveUp {
+        /// Attempts made.
+        rounds: u32,
+        /// Bytes sent in all, resent ones included.
+        bytes_sent: u64,
+    },
+    /// Every byte reached the upload server but the gateway does not hold
+    /// the photo (it refused the file); it is sent again.
+    #[error("The gateway did not confirm the photo it received; it will be sent again.")]
+    NotConfirmed,
     /// The queue on the phone could not be read or written.
     #[error("The upload queue on this phone could not be used: {0}.")]
     Storage(String),
@@ -65,6 +78,8 @@ impl UploadError {
                 | UploadError::Timeout
                 | UploadError::Server(_)
                 | UploadError::ChecksumMismatch
+                | UploadError::GaveUp { .. }
+                | UploadError::NotConfirmed
         )
     }
 }
@@ -83,6 +98,8 @@ impl UserFacing for UploadError {
             UploadError::ChecksumMismatch => "upload.checksum_mismatch",
             UploadError::TooLarge { .. } => "upload.too_large",
             UploadError::Cancelled => "upload.cancelled",
+            UploadError::GaveUp { .. } => "upload.gave_up",
+            UploadError::NotConfirmed => "upload.not_confirmed",
             UploadError::Storage(_) => "upload.storage",
         }
     }
@@ -116,6 +133,10 @@ impl UserFacing for UploadError {
                 format!("照片超出服务器允许的大小（{size} 字节，最多 {max} 字节）。")
             }
             UploadError::Cancelled => "上传已取消。".into(),
+            UploadError::GaveUp { rounds, bytes_sent } => format!(
+                "上传已尝试 {rounds} 次、共发送 {bytes_sent} 字节，暂时停止；照片仍在队列中，稍后会再次上传。"
+            ),
+            UploadError::NotConfirmed => "网关未确认收到照片，将重新发送。".into(),
             UploadError::Storage(_) => "无法使用本手机上的上传队列。".into(),
         }
     }

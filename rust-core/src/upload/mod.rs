@@ -5,11 +5,13 @@
 mod drain;
 mod error;
 mod queue;
+mod receipt;
 mod transfer;
 mod tus;
 
 pub use drain::{drain, DrainSettings, Drained};
 pub use error::UploadError;
-pub use queue::{Entry, UploadQueue};
+pub use queue::{Entry, Listing, Quarantined, UploadQueue};
+pub use receipt::Receipt;
 pub use transfer::{hex, upload, RetryPolicy, Throttle, UploadJob, UploadReport};
-pub use tus::{is_secure, Capabilities, Remote, Timeouts, TusClient};
+pub use tus::{Capabilities, Remote, TusClient};

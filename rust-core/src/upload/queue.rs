@@ -10,6 +10,11 @@
 //! bearer token, the metadata with any location evidence, the tus URL once
 //! created). Each file is bound to its id and kind, so files cannot be
 //! swapped between entries unnoticed.
+//!
+//! A damaged entry never blocks the others: it is moved, still encrypted,
+//! into `quarantine/` and reported (with its slot where its state can still
+//! be read). Files a kill left half-written are removed when the queue is
+//! opened. One `UploadQueue` per folder at a time.
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +23,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::UploadError;
+use super::{Receipt, UploadError};
 
 /// A photo waiting for upload, and where it goes.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +40,41 @@ pub struct Entry {
     pub resume: Option<Url>,
     /// Unix seconds when it was queued.
     pub queued_at: u64,
+    /// How to ask the gateway whether it holds the photo (absent for plain
+    /// tus servers).
+    #[serde(default)]
+    pub receipt: Option<Receipt>,
+}
+
+impl Entry {
+    /// The slot the photo fills, from its metadata.
+    pub fn slot(&self) -> Option<&str> {
+        self.metadata
+            .iter()
+            .find(|(k, _)| k == "slot")
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An entry set aside because its files cannot be read (damaged, or written
+/// with another key); its files are kept, encrypted, in `quarantine/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    /// The entry's id.
+    pub id: String,
+    /// The slot it was for, when its state could still be read.
+    pub slot: Option<String>,
+    /// What was wrong.
+    pub reason: String,
+}
+
+/// What the queue holds.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Readable entries, oldest first.
+    pub entries: Vec<Entry>,
+    /// Entries set aside as damaged by this listing.
+    pub quarantined: Vec<Quarantined>,
 }
 
 impl std::fmt::Debug for Entry {
@@ -56,13 +96,21 @@ pub struct UploadQueue {
 
 const PHOTO: &str = "photo";
 const STATE: &str = "state";
+const TMP: &str = "tmp";
+const QUARANTINE: &str = "quarantine";
+/// A small file sealed with the queue's key when the queue is made: opening
+/// with another key fails at once instead of quarantining every entry.
+const KEY_CHECK: (&str, &str) = ("queue", "key");
+const KEY_CHECK_TEXT: &[u8] = b"icp-companion upload queue";
 
 fn storage(e: impl std::fmt::Display) -> UploadError {
     UploadError::Storage(e.to_string())
 }
 
 impl UploadQueue {
-    /// Opens (or creates) the queue in `dir` with the app's 32-byte `key`.
+    /// Opens (or creates) the queue in `dir` with the app's 32-byte `key`,
+    /// removing what a kill left half-written: temporary files, and photos
+    /// whose state was never written (their enqueue did not finish).
     pub fn open(dir: &Path, key: &[u8]) -> Result<UploadQueue, UploadError> {
         if key.len() != 32 {
             return Err(UploadError::Storage(
@@ -70,18 +118,55 @@ impl UploadQueue {
             ));
         }
         std::fs::create_dir_all(dir).map_err(storage)?;
-        Ok(UploadQueue {
+        let queue = UploadQueue {
             dir: dir.to_path_buf(),
             cipher: XChaCha20Poly1305::new_from_slice(key).map_err(storage)?,
-        })
+        };
+        queue.check_key()?;
+        queue.remove_leftovers()?;
+        Ok(queue)
     }
 
-    /// Queues `data` for `endpoint` with `metadata`; returns its entry.
+    /// Seals the key check on a new queue; on an existing one, refuses a key
+    /// that does not open it.
+    fn check_key(&self) -> Result<(), UploadError> {
+        let (id, kind) = KEY_CHECK;
+        if !self.path(id, kind).exists() {
+            return self.write(id, kind, KEY_CHECK_TEXT);
+        }
+        match self.read(id, kind) {
+            Ok(text) if text == KEY_CHECK_TEXT => Ok(()),
+            _ => Err(UploadError::Storage(
+                "this queue was made with another key (or its key check is damaged)".into(),
+            )),
+        }
+    }
+
+    fn remove_leftovers(&self) -> Result<(), UploadError> {
+        for file in std::fs::read_dir(&self.dir).map_err(storage)? {
+            let path = file.map_err(storage)?.path();
+            let ext = path.extension().and_then(|e| e.to_str());
+            let orphan = ext == Some(PHOTO) && !path.with_extension(STATE).exists();
+            if ext == Some(TMP) || orphan {
+                tracing::info!("upload queue: removing a file left by an interrupted write");
+                match std::fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(storage(e)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues `data` for `endpoint` with `metadata` (and how to confirm it
+    /// arrived, where the gateway can say); returns its entry.
     pub fn enqueue(
         &self,
         endpoint: Url,
         token: Option<String>,
         metadata: Vec<(String, String)>,
+        receipt: Option<Receipt>,
         data: &[u8],
     ) -> Result<Entry, UploadError> {
         let id = super::hex(&random::<12>()?);
@@ -91,6 +176,7 @@ impl UploadQueue {
             token,
             metadata,
             resume: None,
+            receipt,
             queued_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
@@ -108,10 +194,11 @@ impl UploadQueue {
         self.write(&entry.id, STATE, &json)
     }
 
-    /// Every waiting entry, oldest first. Entries that cannot be read
-    /// (another key, damaged) are an error, never silently dropped.
-    pub fn pending(&self) -> Result<Vec<Entry>, UploadError> {
-        let mut entries = Vec::new();
+    /// Every waiting entry, oldest first. An entry whose state cannot be
+    /// read (damaged, or another key) is moved to quarantine and reported,
+    /// never silently dropped, and never blocks the others.
+    pub fn pending(&self) -> Result<Listing, UploadError> {
+        let mut listing = Listing::default();
         for file in std::fs::read_dir(&self.dir).map_err(storage)? {
             let path = file.map_err(storage)?.path();
             if path.extension().and_then(|e| e.to_str()) != Some(STATE) {
@@ -120,11 +207,50 @@ impl UploadQueue {
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else {
                 continue;
             };
-            let json = self.read(id, STATE)?;
-            entries.push(serde_json::from_slice::<Entry>(&json).map_err(storage)?);
+            let entry = self
+                .read(id, STATE)
+                .and_then(|json| serde_json::from_slice::<Entry>(&json).map_err(storage));
+            match entry {
+                Ok(entry) => listing.entries.push(entry),
+                Err(e) => listing.quarantined.push(self.quarantine(id, None, &e)?),
+            }
         }
-        entries.sort_by(|a, b| (a.queued_at, &a.id).cmp(&(b.queued_at, &b.id)));
-        Ok(entries)
+        listing
+            .entries
+            .sort_by(|a, b| (a.queued_at, &a.id).cmp(&(b.queued_at, &b.id)));
+        Ok(listing)
+    }
+
+    /// Moves entry `id`'s files (as they are, encrypted) into `quarantine/`
+    /// and says why; the rest of the queue goes on.
+    pub fn quarantine(
+        &self,
+        id: &str,
+        slot: Option<&str>,
+        why: &UploadError,
+    ) -> Result<Quarantined, UploadError> {
+        let folder = self.dir.join(QUARANTINE);
+        std::fs::create_dir_all(&folder).map_err(storage)?;
+        for kind in [STATE, PHOTO] {
+            match std::fs::rename(self.path(id, kind), folder.join(format!("{id}.{kind}"))) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(storage(e)),
+            }
+        }
+        let reason = match why {
+            UploadError::Storage(detail) => detail.clone(),
+            other => other.to_string(),
+        };
+        tracing::warn!(
+            slot = slot.unwrap_or("unknown"),
+            "upload queue: damaged entry quarantined"
+        );
+        Ok(Quarantined {
+            id: id.to_string(),
+            slot: slot.map(str::to_string),
+            reason,
+        })
     }
 
     /// The photo of entry `id`.
@@ -164,7 +290,7 @@ impl UploadQueue {
                 },
             )
             .map_err(|_| UploadError::Storage("encryption failed".into()))?;
-        let tmp = self.path(id, &format!("{kind}.tmp"));
+        let tmp = self.path(id, &format!("{kind}.{TMP}"));
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&sealed);
         std::fs::write(&tmp, &bytes).map_err(storage)?;
@@ -221,7 +347,7 @@ mod tests {
         let photo = b"JPEG bytes with a face and 31.2304,121.4737".to_vec();
         let meta = vec![("slot".to_string(), "admin_photo".to_string())];
         let mut entry = q
-            .enqueue(endpoint.clone(), Some("tok".into()), meta, &photo)
+            .enqueue(endpoint.clone(), Some("tok".into()), meta, None, &photo)
             .unwrap();
         entry.resume = Some(Url::parse("https://gw.example.cn/files/abc").unwrap());
         q.save(&entry).unwrap();
@@ -234,15 +360,19 @@ mod tests {
         assert!(!format!("{entry:?}").contains("tok"));
         // Another process with the same key sees it as it was.
         let again = UploadQueue::open(&d, &key).unwrap();
-        assert_eq!(again.pending().unwrap(), vec![entry.clone()]);
+        assert_eq!(again.pending().unwrap().entries, vec![entry.clone()]);
         assert_eq!(again.photo(&entry.id).unwrap(), photo);
-        // Another key cannot read it, and says so.
-        let stranger = UploadQueue::open(&d, &[1u8; 32]).unwrap();
-        assert!(matches!(stranger.pending(), Err(UploadError::Storage(_))));
+        // Another key cannot open it, and says so (nothing is quarantined).
+        assert!(matches!(
+            UploadQueue::open(&d, &[1u8; 32]),
+            Err(UploadError::Storage(_))
+        ));
         assert!(UploadQueue::open(&d, &[1u8; 16]).is_err());
+        assert_eq!(again.pending().unwrap().entries, vec![entry.clone()]);
         again.remove(&entry.id).unwrap();
-        assert!(again.pending().unwrap().is_empty());
-        assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
+        assert!(again.pending().unwrap().entries.is_empty());
+        // Only the key check is left.
+        assert_eq!(std::fs::read_dir(&d).unwrap().count(), 1);
     }
 
     #[test]
@@ -251,9 +381,11 @@ mod tests {
         let q = UploadQueue::open(&d, &[3u8; 32]).unwrap();
         let endpoint = Url::parse("https://gw.example.cn/files").unwrap();
         let a = q
-            .enqueue(endpoint.clone(), None, vec![], b"first photo")
+            .enqueue(endpoint.clone(), None, vec![], None, b"first photo")
             .unwrap();
-        let b = q.enqueue(endpoint, None, vec![], b"second photo").unwrap();
+        let b = q
+            .enqueue(endpoint, None, vec![], None, b"second photo")
+            .unwrap();
         // Swapping two photos is detected (each is bound to its id).
         std::fs::copy(q.path(&a.id, PHOTO), q.path(&b.id, PHOTO)).unwrap();
         assert!(matches!(q.photo(&b.id), Err(UploadError::Storage(_))));
@@ -266,5 +398,62 @@ mod tests {
         assert!(matches!(q.photo(&a.id), Err(UploadError::Storage(_))));
         std::fs::write(&path, b"short").unwrap();
         assert!(matches!(q.photo(&a.id), Err(UploadError::Storage(_))));
+    }
+
+    #[test]
+    fn a_damaged_entry_is_quarantined_and_the_others_stay() {
+        let d = dir("quarantine");
+        let q = UploadQueue::open(&d, &[4u8; 32]).unwrap();
+        let endpoint = Url::parse("https://gw.example.cn/files").unwrap();
+        let slot = |s: &str| vec![("slot".to_string(), s.to_string())];
+        let good = q
+            .enqueue(endpoint.clone(), None, slot("owner_id"), None, b"a")
+            .unwrap();
+        let bad = q
+            .enqueue(endpoint, None, slot("admin_photo"), None, b"b")
+            .unwrap();
+        let path = q.path(&bad.id, STATE);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[30] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let listing = q.pending().unwrap();
+        assert_eq!(listing.entries, vec![good.clone()]);
+        assert_eq!(listing.quarantined.len(), 1);
+        assert_eq!(listing.quarantined[0].id, bad.id);
+        // Kept, encrypted, out of the way; the next listing is clean.
+        assert!(d
+            .join(QUARANTINE)
+            .join(format!("{}.photo", bad.id))
+            .exists());
+        let again = q.pending().unwrap();
+        assert_eq!(again.entries, vec![good.clone()]);
+        assert!(again.quarantined.is_empty());
+        // A damaged photo is set aside with its slot, which the state still knows.
+        let set_aside = q
+            .quarantine(
+                &good.id,
+                good.slot(),
+                &UploadError::Storage("damaged".into()),
+            )
+            .unwrap();
+        assert_eq!(set_aside.slot.as_deref(), Some("owner_id"));
+        assert!(q.pending().unwrap().entries.is_empty());
+    }
+
+    #[test]
+    fn leftovers_of_an_interrupted_enqueue_are_removed_at_open() {
+        let d = dir("leftovers");
+        let key = [5u8; 32];
+        let q = UploadQueue::open(&d, &key).unwrap();
+        let endpoint = Url::parse("https://gw.example.cn/files").unwrap();
+        let kept = q.enqueue(endpoint, None, vec![], None, b"kept").unwrap();
+        // A kill mid-write leaves a temporary file; one between the photo and
+        // its state leaves a photo without state.
+        std::fs::write(d.join("0123.photo.tmp"), b"half").unwrap();
+        std::fs::write(d.join("4567.photo"), b"orphan").unwrap();
+        let reopened = UploadQueue::open(&d, &key).unwrap();
+        assert!(!d.join("0123.photo.tmp").exists() && !d.join("4567.photo").exists());
+        assert_eq!(reopened.pending().unwrap().entries, vec![kept.clone()]);
+        assert_eq!(reopened.photo(&kept.id).unwrap(), b"kept");
     }
 }

@@ -9,14 +9,24 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::tus::{Capabilities, Remote, TusClient};
-use super::UploadError;
+use super::{Receipt, UploadError};
 
-/// How failures are retried.
+/// How failures are retried, and how much one photo may cost before the
+/// upload stops for now (it stays queued for a later drain).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Consecutive failed attempts (without progress in between) after
-    /// which the upload stops; it stays queued for later.
+    /// which the upload stops.
     pub max_attempts: u32,
+    /// Attempts in all, progress or not: a connection that fails after
+    /// every chunk still ends.
+    pub max_rounds: u32,
+    /// New uploads created for one photo beyond the first, when the server
+    /// forgets one (after the gateway was asked whether it already holds
+    /// the photo).
+    pub max_restarts: u32,
+    /// Bytes sent for one photo at most, as a multiple of its size.
+    pub max_resend_factor: u64,
     /// Wait before the first retry; doubles with each further failure.
     pub first_delay: Duration,
     /// Longest wait between two attempts.
@@ -27,6 +37,9 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 8,
+            max_rounds: 32,
+            max_restarts: 2,
+            max_resend_factor: 3,
             first_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
         }
@@ -61,6 +74,10 @@ pub struct UploadJob {
     pub resume: Option<Url>,
     /// Bytes per `PATCH`: what a cut may cost at most.
     pub chunk_size: usize,
+    /// How to ask the gateway whether it already holds the photo, where it
+    /// can say (the development gateway and production gateways; a plain
+    /// tus server cannot).
+    pub receipt: Option<Receipt>,
 }
 
 /// How an upload went.
@@ -74,6 +91,9 @@ pub struct UploadReport {
     pub sha256: String,
     /// Whether each chunk's sha256 was verified by the server.
     pub chunks_verified: bool,
+    /// The gateway confirmed it holds the photo (its receipt); `false` where
+    /// only the tus server's offset says so.
+    pub confirmed: bool,
 }
 
 /// Hands progress to the app at most every `every`, and always at the end.
@@ -105,7 +125,10 @@ impl<F: FnMut(u64, u64)> Throttle<F> {
 /// Uploads `job` through `client`, first asking what the server offers.
 /// `created` is told the upload's URL as soon as the server creates it (the
 /// queue stores it, to resume after a restart). Returns when the server
-/// holds every byte.
+/// holds every byte and, where the job has a receipt, the gateway confirms
+/// it holds the photo. An upload the server no longer knows is not sent
+/// again when the gateway already holds the photo; rounds, new uploads and
+/// bytes sent are bounded by `policy`.
 pub async fn upload<F: FnMut(u64, u64)>(
     client: &TusClient,
     job: &UploadJob,
@@ -117,12 +140,18 @@ pub async fn upload<F: FnMut(u64, u64)>(
     let total = job.data.len() as u64;
     let mut capabilities: Option<Capabilities> = None;
     let chunk_size = job.chunk_size.max(1) as u64;
-    let mut failures = 0u32;
+    let byte_budget = total.saturating_mul(policy.max_resend_factor) + chunk_size;
+    let (mut failures, mut rounds, mut restarts) = (0u32, 0u32, 0u32);
     let mut bytes_sent = 0u64;
     let mut resume = job.resume.clone();
     loop {
         if cancel.is_cancelled() {
             return Err(UploadError::Cancelled);
+        }
+        rounds += 1;
+        let gave_up = |bytes_sent| UploadError::GaveUp { rounds, bytes_sent };
+        if rounds > policy.max_rounds {
+            return Err(gave_up(bytes_sent));
         }
         let step = async {
             let offered = match &capabilities {
@@ -139,12 +168,26 @@ pub async fn upload<F: FnMut(u64, u64)>(
             let checksum = offered.verifies_sha256();
             // Where the server stands: a fresh upload, or the one to resume.
             let known = match &resume {
-                Some(url) => client.offset(url).await?,
+                Some(url) => client.offset(url, total).await?,
                 None => None,
             };
             let mut current = match known {
-                Some(r) => r,
-                None => new_upload(client, job, total, &mut created).await?,
+                Some(remote) => remote,
+                None => {
+                    // Sent before (this run or an earlier, killed one) and
+                    // forgotten by the tus server: the gateway may hold it.
+                    let sent_before = resume.is_some() || restarts > 0 || bytes_sent > 0;
+                    if sent_before && holds(client, job).await? {
+                        return Ok(Step::AlreadyHeld);
+                    }
+                    if sent_before {
+                        if restarts >= policy.max_restarts {
+                            return Err(gave_up(bytes_sent));
+                        }
+                        restarts += 1;
+                    }
+                    new_upload(client, job, total, &mut created).await?
+                }
             };
             resume = Some(current.url.clone());
             progress.update(current.offset, total);
@@ -153,6 +196,9 @@ pub async fn upload<F: FnMut(u64, u64)>(
                     return Err(UploadError::Cancelled);
                 }
                 let end = (current.offset + chunk_size).min(total);
+                if bytes_sent + (end - current.offset) > byte_budget {
+                    return Err(gave_up(bytes_sent));
+                }
                 let chunk = job.data[current.offset as usize..end as usize].to_vec();
                 bytes_sent += chunk.len() as u64;
                 let result = client
@@ -170,39 +216,92 @@ pub async fn upload<F: FnMut(u64, u64)>(
                 failures = 0;
                 progress.update(offset, total);
             }
-            Ok((current, checksum))
+            match &job.receipt {
+                None => Ok(Step::Done(current, checksum, false)),
+                Some(_) if holds(client, job).await? => Ok(Step::Done(current, checksum, true)),
+                // Every byte is at the tus server and the gateway does not
+                // hold the photo: it refused the file; send it anew.
+                Some(_) => {
+                    resume = None;
+                    Err(UploadError::NotConfirmed)
+                }
+            }
         };
         let outcome = tokio::select! {
             _ = cancel.cancelled() => Err(UploadError::Cancelled),
             outcome = step => outcome,
         };
+        let sha256 = || hex(&Sha256::digest(&job.data));
         match outcome {
-            Ok((done, checksum)) => {
+            Ok(Step::Done(done, checksum, confirmed)) => {
                 return Ok(UploadReport {
                     url: done.url,
                     bytes_sent,
-                    sha256: hex(&Sha256::digest(&job.data)),
+                    sha256: sha256(),
                     chunks_verified: checksum,
+                    confirmed,
                 })
             }
-            Err(e) if e.is_transient() => {
+            Ok(Step::AlreadyHeld) => {
+                tracing::info!("upload already held by the gateway; not sent again");
+                return Ok(UploadReport {
+                    url: resume.clone().unwrap_or_else(|| client.endpoint().clone()),
+                    bytes_sent,
+                    sha256: sha256(),
+                    chunks_verified: false,
+                    confirmed: true,
+                });
+            }
+            Err(e @ UploadError::GaveUp { .. }) => return Err(e),
+            Err(e)
+                if e.is_transient() || matches!(e, UploadError::Rejected { status: 409, .. }) =>
+            {
+                // A 409 is an offset conflict: the next round asks the server.
                 failures += 1;
                 if failures >= policy.max_attempts {
                     return Err(e);
                 }
-                tracing::info!(code = %crate::user_facing::UserFacing::code(&e), failures, "upload retry");
+                let wait = policy.delay(failures);
+                tracing::info!(
+                    code = %crate::user_facing::UserFacing::code(&e),
+                    failures,
+                    rounds,
+                    wait_ms = wait.as_millis() as u64,
+                    "upload retry"
+                );
                 tokio::select! {
                     _ = cancel.cancelled() => return Err(UploadError::Cancelled),
-                    _ = tokio::time::sleep(policy.delay(failures)) => {}
+                    _ = tokio::time::sleep(wait) => {}
                 }
-            }
-            Err(UploadError::Rejected { status: 409, .. }) if failures < policy.max_attempts => {
-                // Offset conflict: the next round asks the server.
-                failures += 1;
             }
             Err(e) => return Err(e),
         }
     }
+}
+
+/// How one round of [`upload`] ended well.
+enum Step {
+    /// Every byte at the server (and, with a receipt, the gateway holds it):
+    /// the upload, whether chunks were checksummed, whether confirmed.
+    Done(Remote, bool, bool),
+    /// The server forgot the upload but the gateway already holds the photo.
+    AlreadyHeld,
+}
+
+/// Whether the gateway holds the job's photo; without a receipt, unknown
+/// (so: no). A gateway that verifies a moment after the last byte gets a
+/// few short polls.
+async fn holds(client: &TusClient, job: &UploadJob) -> Result<bool, UploadError> {
+    let Some(receipt) = &job.receipt else {
+        return Ok(false);
+    };
+    for wait_ms in [0u64, 100, 400] {
+        tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+        if client.holds(receipt).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 async fn new_upload(
@@ -228,9 +327,9 @@ mod tests {
     #[test]
     fn backoff_doubles_up_to_the_cap_with_jitter() {
         let policy = RetryPolicy {
-            max_attempts: 10,
             first_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
+            ..RetryPolicy::default()
         };
         for (failures, full) in [
             (1, 100),

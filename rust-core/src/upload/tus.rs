@@ -2,15 +2,15 @@
 //! termination, expiration), one request per method, over `reqwest` with
 //! rustls. The resume loop and retries live in `transfer`.
 
-use std::time::Duration;
-
 use data_encoding::BASE64;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, Response, StatusCode};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::UploadError;
+use super::{Receipt, UploadError};
+use crate::http::{is_secure, read_capped, BodyError, Timeouts, MAX_ANSWER_BYTES, MAX_ERROR_BYTES};
+use crate::session::OrderView;
 
 const TUS_VERSION: &str = "1.0.0";
 
@@ -66,38 +66,6 @@ impl std::fmt::Debug for TusClient {
     }
 }
 
-/// Timeouts of one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
-    /// Connecting (TCP and TLS).
-    pub connect: Duration,
-    /// A whole request, chunk included: a stalled connection ends here.
-    pub request: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(10),
-            request: Duration::from_secs(60),
-        }
-    }
-}
-
-/// Whether `url` may receive photos: HTTPS, or plain HTTP to loopback.
-pub fn is_secure(url: &Url) -> bool {
-    match url.scheme() {
-        "https" => true,
-        "http" => match url.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            None => false,
-        },
-        _ => false,
-    }
-}
-
 impl TusClient {
     /// A client for the tus `endpoint` (e.g. `https://gw.example.cn/files/`),
     /// refused unless it is secure. `token` goes in `Authorization: Bearer`.
@@ -117,13 +85,7 @@ impl TusClient {
                 Ok::<_, UploadError>(v)
             })
             .transpose()?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeouts.connect)
-            .timeout(timeouts.request)
-            .https_only(endpoint.scheme() == "https")
-            // Photos never follow a redirect to another server.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
+        let http = crate::http::client(&timeouts, endpoint.scheme() == "https")
             .map_err(|e| UploadError::Network(e.to_string()))?;
         Ok(TusClient {
             http,
@@ -196,18 +158,22 @@ impl TusClient {
             .join(&location)
             .map_err(|_| UploadError::Incompatible(format!("bad Location {location}")))?;
         self.check_same_origin(&url)?;
+        let offset = match header(&response, "Upload-Offset") {
+            None => 0,
+            Some(v) => in_range(&v, length)?,
+        };
         Ok(Remote {
             url,
-            offset: header(&response, "Upload-Offset")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
+            offset,
             expires: header(&response, "Upload-Expires"),
         })
     }
 
-    /// How many bytes the server holds of the upload at `url` (`HEAD`).
-    /// `None` when the upload is gone (expired or terminated): start anew.
-    pub async fn offset(&self, url: &Url) -> Result<Option<Remote>, UploadError> {
+    /// How many bytes the server holds of the upload of `length` bytes at
+    /// `url` (`HEAD`). `None` when the upload is gone (expired or
+    /// terminated). An offset beyond the file, or another length, is a lie
+    /// the client refuses (it would count a photo as sent that is not).
+    pub async fn offset(&self, url: &Url, length: u64) -> Result<Option<Remote>, UploadError> {
         self.check_same_origin(url)?;
         let response = send(self.request(Method::HEAD, url)).await?;
         if matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::GONE) {
@@ -215,8 +181,15 @@ impl TusClient {
         }
         let response = expect(response, &[StatusCode::OK, StatusCode::NO_CONTENT]).await?;
         let offset = header(&response, "Upload-Offset")
-            .and_then(|v| v.parse().ok())
             .ok_or_else(|| UploadError::Incompatible("HEAD without Upload-Offset".into()))?;
+        let offset = in_range(&offset, length)?;
+        if let Some(declared) = header(&response, "Upload-Length") {
+            if declared.parse::<u64>().ok() != Some(length) {
+                return Err(UploadError::Incompatible(format!(
+                    "the server holds an upload of {declared} bytes, not {length}"
+                )));
+            }
+        }
         Ok(Some(Remote {
             url: url.clone(),
             offset,
@@ -255,6 +228,23 @@ impl TusClient {
             .ok_or_else(|| UploadError::Incompatible("PATCH without Upload-Offset".into()))
     }
 
+    /// Whether the gateway holds and has verified the photo `receipt`
+    /// names (its order status lists the slot with this sha256).
+    pub async fn holds(&self, receipt: &Receipt) -> Result<bool, UploadError> {
+        self.check_same_origin(&receipt.status_url)?;
+        let response = send(self.request(Method::GET, &receipt.status_url)).await?;
+        let response = expect(response, &[StatusCode::OK]).await?;
+        let body = read_capped(response, MAX_ANSWER_BYTES)
+            .await
+            .map_err(body_error)?;
+        let view: OrderView = serde_json::from_slice(&body)
+            .map_err(|_| UploadError::Incompatible("unreadable order status".into()))?;
+        Ok(view.slots.iter().any(|s| {
+            s.slot.wire_name() == receipt.slot
+                && s.received_sha256.as_deref() == Some(receipt.sha256.as_str())
+        }))
+    }
+
     /// Deletes the upload at `url` (`DELETE`, termination extension).
     pub async fn terminate(&self, url: &Url) -> Result<(), UploadError> {
         self.check_same_origin(url)?;
@@ -274,6 +264,27 @@ impl TusClient {
         } else {
             Err(UploadError::InsecureEndpoint(url.to_string()))
         }
+    }
+}
+
+/// An offset the server states for an upload of `length` bytes: a number
+/// no larger than the upload.
+fn in_range(value: &str, length: u64) -> Result<u64, UploadError> {
+    match value.parse::<u64>() {
+        Ok(offset) if offset <= length => Ok(offset),
+        _ => Err(UploadError::Incompatible(format!(
+            "the server claims {value} bytes of a {length}-byte upload"
+        ))),
+    }
+}
+
+fn body_error(e: BodyError) -> UploadError {
+    match e {
+        BodyError::TooLong(max) => {
+            UploadError::Incompatible(format!("an answer longer than {max} bytes"))
+        }
+        BodyError::Transport(e) if e.is_timeout() => UploadError::Timeout,
+        BodyError::Transport(e) => UploadError::Network(short(&e)),
     }
 }
 
@@ -304,13 +315,11 @@ async fn expect(response: Response, ok: &[StatusCode]) -> Result<Response, Uploa
         return Ok(response);
     }
     let code = status.as_u16();
-    let detail: String = response
-        .text()
-        .await
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect();
+    // At most MAX_ERROR_BYTES are read: an endless error body ends there.
+    let detail: String = match read_capped(response, MAX_ERROR_BYTES).await {
+        Ok(body) => String::from_utf8_lossy(&body).chars().take(200).collect(),
+        Err(_) => String::new(),
+    };
     Err(match code {
         401 | 403 => UploadError::Unauthorized,
         410 | 423 => UploadError::OrderClosed,

@@ -90,11 +90,16 @@ pub enum Fault {
     Stall,
     /// Answer the first request `503 Service Unavailable` and close.
     Unavailable,
+    /// Forward faithfully until this many bytes went towards the server,
+    /// then pass no more of the server's answers on and hang up once it has
+    /// answered (a lost answer: the server acted, the client cannot know).
+    LoseAnswerAfter(u64),
 }
 
 /// A TCP proxy in front of a server that applies one planned fault to each
-/// new connection, in order, then forwards faithfully; it counts the bytes
-/// it forwarded towards the server.
+/// new connection, in order, then forwards faithfully (at most `rate`
+/// bytes per second towards the server, when given); it counts the bytes it
+/// forwarded towards the server.
 pub struct Proxy {
     /// Where clients connect.
     pub addr: SocketAddr,
@@ -106,7 +111,32 @@ pub struct Proxy {
 impl Proxy {
     /// A proxy to `upstream` with `faults` for its first connections.
     pub async fn start(upstream: SocketAddr, faults: &[Fault]) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Proxy::listen(
+            TcpListener::bind("127.0.0.1:0").await.unwrap(),
+            upstream,
+            faults,
+            None,
+        )
+    }
+
+    /// A proxy on `listener` (bound beforehand, so that its address can be
+    /// advertised first) with `faults` for its first connections.
+    pub fn listen_with(listener: TcpListener, upstream: SocketAddr, faults: &[Fault]) -> Proxy {
+        Proxy::listen(listener, upstream, faults, None)
+    }
+
+    /// A faithful proxy on `listener` that forwards at most `rate` bytes per
+    /// second towards `upstream` (a slow uplink).
+    pub fn throttled(listener: TcpListener, upstream: SocketAddr, rate: u64) -> Proxy {
+        Proxy::listen(listener, upstream, &[], Some(rate))
+    }
+
+    fn listen(
+        listener: TcpListener,
+        upstream: SocketAddr,
+        faults: &[Fault],
+        rate: Option<u64>,
+    ) -> Proxy {
         let addr = listener.local_addr().unwrap();
         let upstream_bytes = Arc::new(AtomicU64::new(0));
         let plan = Arc::new(Mutex::new(faults.iter().copied().collect::<VecDeque<_>>()));
@@ -117,7 +147,7 @@ impl Proxy {
                     return;
                 };
                 let fault = queue.lock().unwrap().pop_front();
-                tokio::spawn(serve(client, upstream, fault, counter.clone()));
+                tokio::spawn(serve(client, upstream, fault, rate, counter.clone()));
             }
         });
         Proxy {
@@ -149,6 +179,7 @@ async fn serve(
     mut client: TcpStream,
     upstream: SocketAddr,
     fault: Option<Fault>,
+    rate: Option<u64>,
     counter: Arc<AtomicU64>,
 ) {
     match fault {
@@ -168,6 +199,49 @@ async fn serve(
             let _ = client
                 .write_all(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
                 .await;
+        }
+        Some(Fault::LoseAnswerAfter(threshold)) => {
+            let Ok(server) = TcpStream::connect(upstream).await else {
+                return;
+            };
+            let (mut client_read, mut client_write) = client.into_split();
+            let (mut server_read, mut server_write) = server.into_split();
+            let forwarded = AtomicU64::new(0);
+            let up = async {
+                let mut buf = vec![0u8; 16 * 1024];
+                loop {
+                    let n = match client_read.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    if server_write.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                    forwarded.fetch_add(n as u64, Ordering::SeqCst);
+                    counter.fetch_add(n as u64, Ordering::SeqCst);
+                }
+            };
+            let down = async {
+                let mut buf = vec![0u8; 16 * 1024];
+                loop {
+                    let n = match server_read.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    if forwarded.load(Ordering::SeqCst) >= threshold {
+                        // This answer is lost: let the rest of it arrive, drop it.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        return;
+                    }
+                    if client_write.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+            };
+            tokio::select! {
+                _ = up => {}
+                _ = down => {}
+            }
         }
         fault => {
             let limit = match fault {
@@ -189,6 +263,9 @@ async fn serve(
                     };
                     if server_write.write_all(&buf[..n]).await.is_err() {
                         return;
+                    }
+                    if let Some(rate) = rate {
+                        tokio::time::sleep(Duration::from_secs_f64(n as f64 / rate as f64)).await;
                     }
                     sent += n as u64;
                     counter.fetch_add(n as u64, Ordering::SeqCst);

@@ -4,6 +4,7 @@ import cn.icpfiling.companion.Slot
 import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.UploadQueue
 import cn.icpfiling.companion.claimOrder
+import cn.icpfiling.companion.generateInstallationId
 import cn.icpfiling.companion.orderQrParseAndVerify
 import cn.icpfiling.companion.testing.createDevOrder
 import java.nio.file.Files
@@ -23,7 +24,7 @@ class UploadsTest {
         val created = createDevOrder(gateway, """{"province_code":44,"subject":"individual","applicant":"王五","domains":["example.cn"]}""")
         val trust = TrustConfig(listOf(created.issuerPublicKey), listOf("127.0.0.1"))
         val order = orderQrParseAndVerify(created.qrText, trust, (System.currentTimeMillis() / 1000).toULong())
-        val session = claimOrder(order)
+        val session = claimOrder(order, generateInstallationId())
         val dir = Files.createTempDirectory("queue").toFile()
         UploadQueue(dir.path, ByteArray(32) { 7 }).use { queue ->
             val slots = session.view().slots.map { it.slot }

@@ -31,6 +31,7 @@ import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.UploadQueue
 import cn.icpfiling.companion.VerifiedOrder
 import cn.icpfiling.companion.android.CoreFrameAnalyzer
+import cn.icpfiling.companion.android.InstallationId
 import cn.icpfiling.companion.android.KeystoreQueueKey
 import cn.icpfiling.companion.android.toCoreFix
 import cn.icpfiling.companion.ktx.CaptureResult
@@ -81,7 +82,7 @@ class MainActivity : AppCompatActivity() {
         title.text = "扫描订单二维码 · Scan the order QR code"
         val order = (capture(CaptureTarget.OrderQr(trust), front = false) as CaptureResult.Order).order
         val queue = UploadQueue(File(filesDir, "uploads").path, KeystoreQueueKey.load(this))
-        val flow = FilingFlow.claim(order, queue)
+        val flow = FilingFlow.claim(order, InstallationId.load(this@MainActivity), queue)
         val view = flow.view()
         title.text = "${view.applicantMasked} · ${view.domains.joinToString()}"
         hint.text = "请核对订单信息 · Check the order"

@@ -31,9 +31,9 @@ class FilingFlow private constructor(
     private val queue: UploadQueue,
 ) {
     companion object {
-        /** Claims [order] (its one-time token) and opens the upload queue. */
-        suspend fun claim(order: VerifiedOrder, queue: UploadQueue): FilingFlow =
-            FilingFlow(order, claimOrder(order), queue)
+        /** Claims [order] (its one-time token) for this app installation ([installationId]) and opens the upload queue. */
+        suspend fun claim(order: VerifiedOrder, installationId: String, queue: UploadQueue): FilingFlow =
+            FilingFlow(order, claimOrder(order, installationId), queue)
     }
 
     /** The order as the gateway shows it (masked applicant, domains, slots). */

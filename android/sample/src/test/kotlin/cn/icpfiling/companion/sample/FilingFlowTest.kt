@@ -9,11 +9,13 @@ import cn.icpfiling.companion.Slot
 import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.UploadQueue
 import cn.icpfiling.companion.ktx.GuidedCapture
+import cn.icpfiling.companion.ktx.InstallationIdStore
 import cn.icpfiling.companion.ktx.UploadUpdate
 import cn.icpfiling.companion.ktx.locationFix
 import cn.icpfiling.companion.orderQrParseAndVerify
 import cn.icpfiling.companion.testing.createDevOrder
 import cn.icpfiling.companion.testing.documentScene
+import java.io.File
 import java.nio.file.Files
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -47,7 +49,7 @@ class FilingFlowTest {
 
         val dir = Files.createTempDirectory("queue").toFile()
         UploadQueue(dir.path, ByteArray(32) { 3 }).use { queue ->
-            val flow = FilingFlow.claim(order, queue)
+            val flow = FilingFlow.claim(order, InstallationIdStore(File(Files.createTempDirectory("installation").toFile(), "id")).id(), queue)
             val shots = flow.shots()
             assertTrue("$shots", shots.any { it.slot == Slot.ADMIN_PHOTO } && shots.all { it.needsLocation })
             val frame = sheetFrame()
