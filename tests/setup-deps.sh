@@ -47,7 +47,7 @@ sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 
 debian_packages=(clang llvm libc6-dev-arm64-cross gcc-aarch64-linux-gnu qemu-user
-  libjna-java junit4 junit5)
+  libjna-java junit4 junit5 curl jq)
 missing=()
 for p in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

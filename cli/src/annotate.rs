@@ -1,9 +1,11 @@
 //! Drawing what a check found onto a copy of the photo.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use image::{Rgb, RgbImage};
 use imageproc::rect::Rect;
+
+use crate::output::Failure;
 
 /// Outlines a rectangle, three pixels thick.
 pub fn outline(img: &mut RgbImage, x: u32, y: u32, width: u32, height: u32, colour: Rgb<u8>) {
@@ -16,14 +18,21 @@ pub fn outline(img: &mut RgbImage, x: u32, y: u32, width: u32, height: u32, colo
     }
 }
 
-/// Saves `img` into `dir` (created if missing) as `<name of source>.<suffix>.png`.
-pub fn save_beside(img: &RgbImage, dir: &Path, source: &Path, suffix: &str) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+/// Saves `img` into `dir` (created if missing) as
+/// `<name of source>.<suffix>.png`; returns the file written.
+pub fn save_beside(
+    img: &RgbImage,
+    dir: &Path,
+    source: &Path,
+    suffix: &str,
+) -> Result<PathBuf, Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| Failure::io(dir, &e))?;
     let name = source
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let out = dir.join(format!("{name}.{suffix}.png"));
     img.save(&out)
-        .map_err(|e| format!("{}: {e}", out.display()))
+        .map_err(|e| Failure::could_not_judge(format!("{}: {e}", out.display())))?;
+    Ok(out)
 }

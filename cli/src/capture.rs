@@ -17,7 +17,9 @@ use image::DynamicImage;
 
 use crate::check_document::{parse_marks, parse_type};
 use crate::check_photo::report;
-use crate::qr::{user_error, TrustArgs};
+use crate::output::{user_error, Exit, Failure, Outcome, Output};
+use crate::qr::TrustArgs;
+use serde_json::json;
 
 /// Cameras the core can open.
 #[derive(Subcommand)]
@@ -109,42 +111,53 @@ impl From<FormatArg> for PixelFormat {
     }
 }
 
-pub fn camera(command: CameraCommand) -> Result<(), String> {
+/// Runs a `camera` subcommand.
+pub fn camera(command: CameraCommand, out: &Output) -> Outcome {
     match command {
-        CameraCommand::List => list(),
+        CameraCommand::List => list(out),
     }
 }
 
 #[cfg(feature = "camera")]
-fn list() -> Result<(), String> {
-    let cameras = icp_companion::camera::list_cameras().map_err(|e| user_error(&e))?;
+fn list(out: &Output) -> Outcome {
+    let cameras = icp_companion::camera::list_cameras()?;
     if cameras.is_empty() {
-        return Err(user_error(&CameraError::NoCamera));
+        return Err(Failure::of(&CameraError::NoCamera));
     }
     for c in cameras {
-        println!("{}\t{}\t{}", c.index, c.name, c.description);
+        if out.json {
+            out.emit(&json!({ "index": c.index, "name": c.name, "description": c.description }));
+        } else {
+            println!("{}\t{}\t{}", c.index, c.name, c.description);
+        }
     }
-    Ok(())
+    Ok(Exit::Ok)
 }
 
 #[cfg(not(feature = "camera"))]
-fn list() -> Result<(), String> {
+fn list(_: &Output) -> Outcome {
     Err(without_camera_feature())
 }
 
 /// Why a build without the `camera` feature cannot open a camera, and how to
 /// get one that can.
 #[cfg(not(feature = "camera"))]
-fn without_camera_feature() -> String {
-    format!(
-        "{}\nThis icp-companion was built without the camera feature; build it with \
-         `cargo build --release -p icp-companion-cli --features camera` \
-         (needs libclang: apt-get install clang).",
-        user_error(&CameraError::Unavailable)
-    )
+fn without_camera_feature() -> Failure {
+    let failure = Failure::of(&CameraError::Unavailable);
+    Failure {
+        text: format!(
+            "{}\nThis icp-companion was built without the camera feature; build it with \
+             `cargo build --release -p icp-companion-cli --features camera` \
+             (needs libclang: apt-get install clang).",
+            failure.text
+        ),
+        ..failure
+    }
 }
 
-pub fn run(args: CaptureArgs) -> Result<(), String> {
+/// Runs a capture: exit 0 when a still was captured and passed, 1 when it
+/// was captured but fails its checks (or nothing was captured).
+pub fn run(args: CaptureArgs, out: &Output) -> Outcome {
     let mode = match args.mode {
         ModeArg::Qr => CaptureMode::OrderQr {
             policy: crate::dev::trust(&args.trust.keys, &args.trust.hosts)?,
@@ -158,7 +171,9 @@ pub fn run(args: CaptureArgs) -> Result<(), String> {
             profile: AdminPhotoProfile::default(),
         },
         ModeArg::Document => CaptureMode::Document {
-            kind: args.kind.ok_or("document mode needs --kind")?,
+            kind: args
+                .kind
+                .ok_or_else(|| Failure::usage("document mode needs --kind"))?,
             marks: args.marks,
             profile: DocumentProfile::default(),
         },
@@ -170,47 +185,58 @@ pub fn run(args: CaptureArgs) -> Result<(), String> {
         out: args.out.clone(),
         record: args.record.clone(),
         index: 0,
+        output: *out,
+        passed: None,
     };
     if let Some(dir) = &args.record {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| Failure::io(dir, &e))?;
     }
     match &args.replay {
         Some(dir) => {
             let layout = NativeLayout {
-                rotation: Rotation::from_degrees(args.rotation).map_err(|e| user_error(&e))?,
+                rotation: Rotation::from_degrees(args.rotation)?,
                 mirrored: args.mirrored,
                 ..NativeLayout::packed(args.format.into())
             };
-            let source = ReplaySource::open(dir, layout).map_err(|e| user_error(&e))?;
-            println!("replaying {} frames from {}", source.len(), dir.display());
+            let source = ReplaySource::open(dir, layout)?;
+            out.say(format!(
+                "replaying {} frames from {}",
+                source.len(),
+                dir.display()
+            ));
             for frame in source.take(args.max_frames as usize) {
-                let frame = frame.map_err(|e| user_error(&e))?;
-                if frame.with_frame(|f| run.frame(f))? {
-                    return Ok(());
+                if frame?.with_frame(|f| run.frame(f))? {
+                    break;
                 }
             }
         }
         None => camera_loop(&mut run, args.camera, args.max_frames)?,
     }
-    Err(format!(
-        "nothing captured after {} frames; last guidance: {}",
-        run.index,
-        hint_line(run.session.hints())
-    ))
+    match run.passed {
+        Some(true) => Ok(Exit::Ok),
+        Some(false) => Ok(Exit::Refused),
+        None if run.session.is_finished() => Ok(Exit::Ok),
+        None => Err(Failure {
+            exit: Exit::Refused,
+            text: format!(
+                "nothing captured after {} frames; last guidance: {}",
+                run.index,
+                hint_line(run.session.hints())
+            ),
+            json: json!({ "code": "cli.nothing_captured", "frames": run.index }),
+        }),
+    }
 }
 
 #[cfg(feature = "camera")]
-fn camera_loop(run: &mut Run, index: u32, max_frames: u64) -> Result<(), String> {
+fn camera_loop(run: &mut Run, index: u32, max_frames: u64) -> Result<(), Failure> {
     use icp_companion::camera::{CameraStream, StreamPurpose};
-    let mut stream =
-        CameraStream::open(index, StreamPurpose::Preview).map_err(|e| user_error(&e))?;
+    let mut stream = CameraStream::open(index, StreamPurpose::Preview)?;
     let (w, h, fps) = stream.format();
-    println!("camera {index}: {w}×{h} at {fps} fps");
+    run.output
+        .say(format!("camera {index}: {w}×{h} at {fps} fps"));
     for _ in 0..max_frames {
-        let done = stream
-            .next_frame(|f| run.frame(f))
-            .map_err(|e| user_error(&e))??;
-        if done {
+        if stream.next_frame(|f| run.frame(f))?? {
             return Ok(());
         }
     }
@@ -218,7 +244,7 @@ fn camera_loop(run: &mut Run, index: u32, max_frames: u64) -> Result<(), String>
 }
 
 #[cfg(not(feature = "camera"))]
-fn camera_loop(_: &mut Run, _: u32, _: u64) -> Result<(), String> {
+fn camera_loop(_: &mut Run, _: u32, _: u64) -> Result<(), Failure> {
     Err(without_camera_feature())
 }
 
@@ -230,41 +256,55 @@ struct Run {
     out: Option<PathBuf>,
     record: Option<PathBuf>,
     index: u64,
+    output: Output,
+    /// Whether the captured still passed its checks, once one is.
+    passed: Option<bool>,
 }
 
 impl Run {
     /// Analyses one frame and prints its events; true when finished.
-    fn frame(&mut self, frame: &Frame<'_>) -> Result<bool, String> {
+    fn frame(&mut self, frame: &Frame<'_>) -> Result<bool, Failure> {
         if let Some(dir) = &self.record {
-            let upright = icp_companion::camera::convert_rgb(frame, 1, Vec::new())
-                .map_err(|e| user_error(&e))?;
+            let upright = icp_companion::camera::convert_rgb(frame, 1, Vec::new())?;
             let path = dir.join(format!("frame-{:05}.png", self.index));
             upright
                 .save(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .map_err(|e| Failure::could_not_judge(format!("{}: {e}", path.display())))?;
         }
         if self.shutter_at == Some(self.index) {
             self.session.request_capture();
         }
         let now = self.now.unwrap_or_else(crate::dev::now_unix);
-        let events = self
-            .session
-            .analyse(frame, now)
-            .map_err(|e| user_error(&e))?;
+        let events = self.session.analyse(frame, now)?;
+        let out = self.output;
         for event in events {
             match event {
+                CaptureEvent::Guidance(hints) if out.json => out.emit(&json!({
+                    "frame": self.index,
+                    "guidance": hints.iter().map(|h| json!({ "code": h.code(), "message_en": h.message_en(), "message_zh": h.message_zh() })).collect::<Vec<_>>(),
+                })),
                 CaptureEvent::Guidance(hints) => {
                     println!("frame {:>4}: {}", self.index, hint_line(&hints))
                 }
+                CaptureEvent::CodeRefused(e) if out.json => out.emit(&json!({
+                    "frame": self.index,
+                    "refused": crate::output::error_json(&e),
+                })),
                 CaptureEvent::CodeRefused(e) => {
                     println!("frame {:>4}: refused {}", self.index, user_error(&e))
                 }
+                CaptureEvent::OrderFound(order) if out.json => out.emit(&json!({
+                    "frame": self.index,
+                    "order_id": order.payload.order_id,
+                    "gateway": order.payload.gateway.as_str(),
+                    "expires_at": order.payload.expires_at,
+                })),
                 CaptureEvent::OrderFound(order) => println!(
-                    "frame {:>4}: order {} verified (gateway {}, expires {})",
+                    "frame {:>4}: order {} verified (gateway {}, expires {} Beijing time)",
                     self.index,
                     order.payload.order_id,
                     order.payload.gateway.as_str(),
-                    order.payload.expires_at
+                    icp_companion::user_facing::beijing_time(order.payload.expires_at)
                 ),
                 CaptureEvent::Captured(still) => self.captured(*still)?,
             }
@@ -273,28 +313,33 @@ impl Run {
         Ok(self.session.is_finished())
     }
 
-    fn captured(&self, still: Still) -> Result<(), String> {
+    fn captured(&mut self, still: Still) -> Result<(), Failure> {
         let how = if still.automatic {
             "automatically"
         } else {
             "on the shutter"
         };
-        println!(
+        self.output.say(format!(
             "frame {:>4}: captured {how}, {}×{}",
             still.frame_index,
             still.image.width(),
             still.image.height()
-        );
+        ));
         let name = Path::new("still");
         let image = DynamicImage::ImageRgb8(still.image);
-        report(name, &image, &still.findings, None, None)?;
+        let rejected = report(name, &image, &still.findings, None, None, &self.output)?;
+        self.passed = Some(!rejected);
         if let Some(out) = &self.out {
             let DynamicImage::ImageRgb8(rgb) = image else {
                 unreachable!("wrapped above")
             };
-            let photo = encode_for_upload(rgb).map_err(|e| user_error(&e))?;
-            std::fs::write(out, &photo.bytes).map_err(|e| format!("{}: {e}", out.display()))?;
-            println!("saved {} ({} bytes)", out.display(), photo.bytes.len());
+            let photo = encode_for_upload(rgb)?;
+            std::fs::write(out, &photo.bytes).map_err(|e| Failure::io(out, &e))?;
+            self.output.say(format!(
+                "saved {} ({} bytes)",
+                out.display(),
+                photo.bytes.len()
+            ));
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use clap::Args;
 use icp_companion::inspect::{check_document, DocumentProfile, DocumentType, RequiredMarks};
 
 use crate::check_photo::check_files;
+use crate::output::{Outcome, Output};
 
 #[derive(Args)]
 pub struct CheckDocumentArgs {
@@ -53,9 +54,10 @@ pub fn parse_marks(names: &str) -> Result<RequiredMarks, String> {
     Ok(marks)
 }
 
-pub fn run(args: CheckDocumentArgs) -> Result<(), String> {
+/// Runs the command.
+pub fn run(args: CheckDocumentArgs, out: &Output) -> Outcome {
     let profile = DocumentProfile::default();
-    check_files(&args.files, args.annotate.as_deref(), |image| {
+    check_files(&args.files, args.annotate.as_deref(), out, |image| {
         check_document(image, args.kind, args.marks, &profile)
     })
 }

@@ -7,9 +7,10 @@ use clap::{Args, ValueEnum};
 use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Finding, Outcome, PhotoFlow};
 use image::DynamicImage;
+use serde_json::json;
 
 use crate::annotate::{outline, save_beside};
-use crate::qr::user_error;
+use crate::output::{error_json, exit_for, user_error, Exit, Failure, Output};
 
 #[derive(Args)]
 pub struct CheckPhotoArgs {
@@ -43,42 +44,66 @@ impl From<Flow> for PhotoFlow {
     }
 }
 
-pub fn run(args: CheckPhotoArgs) -> Result<(), String> {
+/// Runs the command.
+pub fn run(args: CheckPhotoArgs, out: &Output) -> crate::output::Outcome {
     let profile = AdminPhotoProfile::default();
-    check_files(&args.files, args.annotate.as_deref(), |image| {
+    check_files(&args.files, args.annotate.as_deref(), out, |image| {
         check_admin_photo(image, None, args.flow.into(), &profile)
     })
 }
 
-/// Runs `check` on every file, reports each, and fails when any photo
-/// would be rejected (or could not be read).
+/// Runs `check` on every file and reports each (a line of text, or one JSON
+/// object); exits 1 when a photo would be rejected, 3 when one could not be
+/// read.
 pub fn check_files(
     files: &[PathBuf],
     annotate: Option<&Path>,
+    out: &Output,
     check: impl Fn(&DynamicImage) -> Vec<Finding>,
-) -> Result<(), String> {
-    let mut failed = 0;
+) -> crate::output::Outcome {
+    let mut exit = Exit::Ok;
     for path in files {
         let image = match read_image_file(path) {
             Ok(image) => image,
             Err(e) => {
-                println!("{}: {}", path.display(), user_error(&e));
-                failed += 1;
+                exit = exit.max(exit_for(&e));
+                if out.json {
+                    out.emit(&json!({ "file": path, "error": error_json(&e) }));
+                } else {
+                    println!("{}: {}", path.display(), user_error(&e));
+                }
                 continue;
             }
         };
         let started = Instant::now();
         let findings = check(&image);
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        failed += report(path, &image, &findings, Some(ms), annotate)? as usize;
+        if report(path, &image, &findings, Some(ms), annotate, out)? {
+            exit = exit.max(Exit::Refused);
+        }
     }
-    if failed > 0 {
-        return Err(format!(
-            "{failed} of {} photos would be rejected",
-            files.len()
-        ));
-    }
-    Ok(())
+    Ok(exit)
+}
+
+/// A finding as JSON: its code, outcome, measure (value, unit, limit) and
+/// both messages.
+pub fn finding_json(f: &Finding) -> serde_json::Value {
+    json!({
+        "code": f.code,
+        "outcome": format!("{:?}", f.outcome).to_lowercase(),
+        "measured": f.measured,
+        "threshold": f.threshold,
+        "unit": format!("{:?}", f.unit).to_lowercase(),
+        "limit": match f.limit {
+            icp_companion::inspect::Limit::AtMost => json!("at_most"),
+            icp_companion::inspect::Limit::AtLeast => json!("at_least"),
+            icp_companion::inspect::Limit::Exactly => json!("exactly"),
+            icp_companion::inspect::Limit::Within { low, high } => json!({ "within": [low, high] }),
+        },
+        "region": f.region.map(|r| json!({ "x": r.x, "y": r.y, "width": r.width, "height": r.height })),
+        "message_en": f.message_en,
+        "message_zh": f.message_zh,
+    })
 }
 
 /// Prints the verdict and findings for one photo, and writes it annotated
@@ -91,43 +116,67 @@ pub fn report(
     findings: &[Finding],
     ms: Option<f64>,
     annotate: Option<&Path>,
-) -> Result<bool, String> {
+    out: &Output,
+) -> Result<bool, Failure> {
     let rejected = findings.iter().any(|f| f.outcome == Outcome::Fail);
     let verdict = if rejected { "FAIL" } else { "PASS" };
+    let annotated = match annotate {
+        Some(dir) => Some(write_annotated(dir, path, image, findings)?),
+        None => None,
+    };
+    if out.json {
+        out.emit(&json!({
+            "file": path,
+            "verdict": verdict.to_lowercase(),
+            "ms": ms,
+            "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
+            "annotated": annotated,
+        }));
+        return Ok(rejected);
+    }
     match ms {
         Some(ms) => println!("{}: {verdict} ({ms:.0} ms)", path.display()),
         None => println!("{}: {verdict}", path.display()),
     }
     for f in findings {
         println!(
-            "  {:<5} {:<22} measured {:.3} (limit {:.3})  {}",
+            "  {:<5} {:<22} {}{}",
             format!("{:?}", f.outcome).to_lowercase(),
             f.code,
-            f.measured,
-            f.threshold,
+            f.measure_en(),
             if f.outcome == Outcome::Pass {
-                ""
+                String::new()
             } else {
-                &f.message_en
+                format!("  {}", f.message_en)
             }
         );
     }
-    if let Some(dir) = annotate {
-        let mut rgb = image.to_rgb8();
-        // Worst last, so that its colour shows where regions coincide.
-        let mut by_severity: Vec<_> = findings.iter().collect();
-        by_severity.sort_by_key(|f| f.outcome as u8);
-        for f in by_severity {
-            if let Some(r) = f.region {
-                let colour = match f.outcome {
-                    Outcome::Pass => image::Rgb([0, 200, 0]),
-                    Outcome::Warn => image::Rgb([255, 170, 0]),
-                    Outcome::Fail => image::Rgb([230, 0, 0]),
-                };
-                outline(&mut rgb, r.x, r.y, r.width, r.height, colour);
-            }
-        }
-        save_beside(&rgb, dir, path, "check")?;
+    if let Some(file) = annotated {
+        println!("  annotated: {}", file.display());
     }
     Ok(rejected)
+}
+
+/// Writes `image` with the findings' regions outlined (worst last, so that
+/// its colour shows where regions coincide) beside `path` in `dir`.
+fn write_annotated(
+    dir: &Path,
+    path: &Path,
+    image: &DynamicImage,
+    findings: &[Finding],
+) -> Result<PathBuf, Failure> {
+    let mut rgb = image.to_rgb8();
+    let mut by_severity: Vec<_> = findings.iter().collect();
+    by_severity.sort_by_key(|f| f.outcome as u8);
+    for f in by_severity {
+        if let Some(r) = f.region {
+            let colour = match f.outcome {
+                Outcome::Pass => image::Rgb([0, 200, 0]),
+                Outcome::Warn => image::Rgb([255, 170, 0]),
+                Outcome::Fail => image::Rgb([230, 0, 0]),
+            };
+            outline(&mut rgb, r.x, r.y, r.width, r.height, colour);
+        }
+    }
+    save_beside(&rgb, dir, path, "check")
 }

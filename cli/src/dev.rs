@@ -3,6 +3,9 @@
 //! trust its key.
 
 use icp_companion::order::{IssuerSigningKey, TrustPolicy};
+use icp_companion::user_facing::UserFacing;
+
+use crate::output::Failure;
 use sha2::{Digest, Sha256};
 
 /// Label the development seed is derived from (SHA-256 of it).
@@ -17,13 +20,16 @@ pub fn dev_issuer() -> IssuerSigningKey {
 
 /// Trust for the CLI: the given keys (or the development key when none) and
 /// the given hosts (or loopback when none).
-pub fn trust(keys_hex: &[String], hosts: &[String]) -> Result<TrustPolicy, String> {
+pub fn trust(keys_hex: &[String], hosts: &[String]) -> Result<TrustPolicy, Failure> {
     let issuers = if keys_hex.is_empty() {
         vec![dev_issuer().public_key()]
     } else {
         keys_hex
             .iter()
-            .map(|k| icp_companion::order::IssuerPublicKey::from_hex(k).map_err(|e| e.to_string()))
+            .map(|k| {
+                icp_companion::order::IssuerPublicKey::from_hex(k)
+                    .map_err(|e| Failure::usage(format!("--trust-key {k}: {}", e.message_en())))
+            })
             .collect::<Result<_, _>>()?
     };
     let allowed_gateway_hosts = if hosts.is_empty() {

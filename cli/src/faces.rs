@@ -6,9 +6,10 @@ use std::time::Instant;
 use clap::Args;
 use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{find_faces, FaceDetector, FaceDetectorSettings};
-use icp_companion::user_facing::UserFacing;
+use serde_json::json;
 
 use crate::annotate::{outline, save_beside};
+use crate::output::{error_json, exit_for, user_error, Exit, Outcome, Output};
 
 #[derive(Args)]
 pub struct FacesArgs {
@@ -26,13 +27,20 @@ pub struct FacesArgs {
     thorough: bool,
 }
 
-pub fn run(args: FacesArgs) -> Result<(), String> {
+/// Runs the command: one line (or JSON object) per photo.
+pub fn run(args: FacesArgs, out: &Output) -> Outcome {
     let detector = FaceDetector::new(FaceDetectorSettings::default());
+    let mut exit = Exit::Ok;
     for path in &args.files {
         let image = match read_image_file(path) {
             Ok(image) => image,
             Err(e) => {
-                println!("{}\t[{}] {}", path.display(), e.code(), e.message_en());
+                exit = exit.max(exit_for(&e));
+                if out.json {
+                    out.emit(&json!({ "file": path, "error": error_json(&e) }));
+                } else {
+                    println!("{}\t{}", path.display(), user_error(&e));
+                }
                 continue;
             }
         };
@@ -43,30 +51,55 @@ pub fn run(args: FacesArgs) -> Result<(), String> {
             find_faces(&image)
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
+        let annotated = match &args.annotate {
+            Some(dir) => {
+                let mut rgb = image.to_rgb8();
+                for f in &faces {
+                    outline(
+                        &mut rgb,
+                        f.x,
+                        f.y,
+                        f.width,
+                        f.height,
+                        image::Rgb([0, 255, 0]),
+                    );
+                }
+                Some(save_beside(&rgb, dir, path, "faces")?)
+            }
+            None => None,
+        };
+        if out.json {
+            out.emit(&json!({
+                "file": path,
+                "ms": ms,
+                "faces": faces.iter().map(|f| json!({
+                    "x": f.x, "y": f.y, "width": f.width, "height": f.height, "score": f.score,
+                })).collect::<Vec<_>>(),
+                "annotated": annotated,
+            }));
+            continue;
+        }
         let list: Vec<String> = faces
             .iter()
-            .map(|f| format!("{}x{}@{},{} ({:.1})", f.width, f.height, f.x, f.y, f.score))
+            .map(|f| {
+                format!(
+                    "{}×{} px at {},{} (score {:.2})",
+                    f.width, f.height, f.x, f.y, f.score
+                )
+            })
             .collect();
+        let count = match faces.len() {
+            1 => "1 face".to_string(),
+            n => format!("{n} faces"),
+        };
         println!(
-            "{}\t{} faces\t{ms:.1} ms\t{}",
+            "{}\t{count}\t{ms:.1} ms\t{}",
             path.display(),
-            faces.len(),
-            list.join(" ")
+            list.join("; ")
         );
-        if let Some(dir) = &args.annotate {
-            let mut rgb = image.to_rgb8();
-            for f in &faces {
-                outline(
-                    &mut rgb,
-                    f.x,
-                    f.y,
-                    f.width,
-                    f.height,
-                    image::Rgb([0, 255, 0]),
-                );
-            }
-            save_beside(&rgb, dir, path, "faces")?;
+        if let Some(annotated) = annotated {
+            println!("  annotated: {}", annotated.display());
         }
     }
-    Ok(())
+    Ok(exit)
 }

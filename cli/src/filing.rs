@@ -18,7 +18,7 @@ use icp_companion::upload::{drain, DrainSettings, UploadQueue};
 use image::DynamicImage;
 use tokio_util::sync::CancellationToken;
 
-use crate::qr::user_error;
+use crate::output::{user_error, Failure, Output};
 
 /// The findings of a slot's photo, checked as the slot's inspection says.
 pub fn check_slot(check: SlotCheck, image: &DynamicImage, mark: StatementMark) -> Vec<Finding> {
@@ -32,26 +32,28 @@ pub fn check_slot(check: SlotCheck, image: &DynamicImage, mark: StatementMark) -
     }
 }
 
-/// Prints a slot's verdict; true when nothing failed.
-pub fn print_verdict(slot: Slot, findings: &[Finding]) -> bool {
+/// Prints a slot's verdict (text mode); true when nothing failed.
+pub fn print_verdict(out: &Output, slot: Slot, findings: &[Finding]) -> bool {
     let failed: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.outcome == Outcome::Fail)
         .collect();
     if failed.is_empty() {
-        println!(
-            "   {:<24} pass ({} checks)",
+        out.say(format!(
+            "   {:<24} pass ({} checks) · {}",
             slot.wire_name(),
-            findings.len()
-        );
+            findings.len(),
+            slot.name_zh()
+        ));
     }
     for f in &failed {
-        println!(
-            "   {:<24} FAIL {} — {}",
+        out.say(format!(
+            "   {:<24} FAIL {} {} — {}",
             slot.wire_name(),
             f.code,
+            f.measure_en(),
             f.message_en
-        );
+        ));
     }
     failed.is_empty()
 }
@@ -62,7 +64,7 @@ pub fn evidence_at(
     (latitude, longitude): (f64, f64),
     accuracy_m: f64,
     capture_ms: i64,
-) -> Result<(Verdict, LocationEvidence), String> {
+) -> Result<(Verdict, LocationEvidence), Failure> {
     let fix = LocationFix {
         latitude,
         longitude,
@@ -74,35 +76,34 @@ pub fn evidence_at(
         precision: LocationPrecision::Precise,
     };
     let policy = LocationPolicy::default();
-    let region = Region::shanghai().map_err(|e| user_error(&e))?;
-    let verdict = assess(region, &fix, capture_ms, &policy).map_err(|e| user_error(&e))?;
-    let evidence =
-        LocationEvidence::bind(&verdict, capture_ms, &policy).map_err(|e| user_error(&e))?;
+    let region = Region::shanghai()?;
+    let verdict = assess(region, &fix, capture_ms, &policy)?;
+    let evidence = LocationEvidence::bind(&verdict, capture_ms, &policy)?;
     Ok((verdict, evidence))
 }
 
 /// The app installation id the CLI claims with, kept beside its queue (made
 /// on first use), so that a run that was killed claims its order again and
 /// finishes its own queue.
-pub fn installation_id(queue_dir: &Path) -> Result<String, String> {
+pub fn installation_id(queue_dir: &Path) -> Result<String, Failure> {
     let path = queue_dir.join("installation-id");
     match std::fs::read_to_string(&path) {
         Ok(id) => Ok(id.trim().to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let id = icp_companion::session::new_installation_id().map_err(|e| user_error(&e))?;
+            let id = icp_companion::session::new_installation_id()?;
             std::fs::create_dir_all(queue_dir)
                 .and_then(|_| std::fs::write(&path, &id))
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .map_err(|e| Failure::io(&path, &e))?;
             Ok(id)
         }
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) => Err(Failure::io(&path, &e)),
     }
 }
 
 /// The slots of `order_id` that `queue` already holds (queued by an earlier
 /// run that did not finish).
-pub fn queued_slots(queue: &UploadQueue, order_id: &str) -> Result<Vec<Slot>, String> {
-    let listing = queue.pending().map_err(|e| user_error(&e))?;
+pub fn queued_slots(queue: &UploadQueue, order_id: &str) -> Result<Vec<Slot>, Failure> {
+    let listing = queue.pending()?;
     Ok(listing
         .entries
         .iter()
@@ -117,25 +118,24 @@ pub fn queued_slots(queue: &UploadQueue, order_id: &str) -> Result<Vec<Slot>, St
 
 /// Queues the normalised photos (slot, bytes, checks passed) encrypted in
 /// `queue`, then sends everything the queue holds with a progress bar (a
-/// line per step when the output is not a terminal).
+/// line per step when the output is not a terminal; nothing with --json).
 pub async fn send_photos(
+    out: &Output,
     session: &mut FilingSession,
     queue: &UploadQueue,
     photos: &[(Slot, Vec<u8>, bool)],
     capture_ms: i64,
     evidence: Option<&LocationEvidence>,
-) -> Result<(), String> {
+) -> Result<Sent, Failure> {
     for (slot, bytes, ok) in photos {
-        session
-            .queue_photo(
-                queue,
-                *slot,
-                bytes,
-                capture_ms,
-                if *ok { "pass" } else { "fail" },
-                evidence,
-            )
-            .map_err(|e| user_error(&e))?;
+        session.queue_photo(
+            queue,
+            *slot,
+            bytes,
+            capture_ms,
+            if *ok { "pass" } else { "fail" },
+            evidence,
+        )?;
         session.upload_started(*slot);
     }
     let started = Instant::now();
@@ -143,60 +143,87 @@ pub async fn send_photos(
         chunk_size: 256 * 1024,
         ..DrainSettings::default()
     };
-    let mut bar = Progress::new(std::io::stdout().is_terminal());
+    let mut bar = Progress::new(!out.json, std::io::stdout().is_terminal());
     let drained = drain(
         queue,
         &settings,
         &CancellationToken::new(),
         |id, sent, total| bar.update(id, sent, total),
     )
-    .await
-    .map_err(|e| user_error(&e))?;
+    .await?;
     bar.finish();
     for q in &drained.quarantined {
-        println!(
+        out.say(format!(
             "   a queued photo ({}) could not be read on this computer and was set aside: {}",
             q.slot.as_deref().unwrap_or("slot unknown"),
             q.reason
-        );
+        ));
     }
     if let Some((_, e)) = drained.failed.first() {
-        return Err(format!(
-            "{} (the photos stay queued; run the same command again to send them)",
-            user_error(e)
-        ));
+        let failure = Failure::of(e);
+        return Err(Failure {
+            text: format!(
+                "{} (the photos stay queued; run the same command again to send them)",
+                user_error(e)
+            ),
+            ..failure
+        });
     }
     for (entry, _) in &drained.uploaded {
         if let Some(slot) = entry.slot().and_then(Slot::from_wire) {
             session.upload_finished(slot);
         }
     }
-    let bytes: u64 = drained.uploaded.iter().map(|(_, r)| r.bytes_sent).sum();
-    println!(
-        "   {} photos, {:.1} MB sent in {:.0} ms; queue empty: {}",
-        drained.uploaded.len(),
-        bytes as f64 / 1e6,
-        started.elapsed().as_secs_f64() * 1e3,
-        queue
-            .pending()
-            .map_err(|e| user_error(&e))?
-            .entries
-            .is_empty()
-    );
-    Ok(())
+    let sent = Sent {
+        photos: drained.uploaded.len(),
+        bytes: drained.uploaded.iter().map(|(_, r)| r.bytes_sent).sum(),
+        ms: started.elapsed().as_secs_f64() * 1e3,
+        queue_empty: queue.pending()?.entries.is_empty(),
+    };
+    out.say(format!(
+        "   {} sent ({:.1} MB in {:.0} ms); {}",
+        match sent.photos {
+            1 => "1 photo".to_string(),
+            n => format!("{n} photos"),
+        },
+        sent.bytes as f64 / 1e6,
+        sent.ms,
+        if sent.queue_empty {
+            "the queue is empty"
+        } else {
+            "some photos are still queued (run again to send them)"
+        }
+    ));
+    Ok(sent)
+}
+
+/// What a drain sent.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Sent {
+    /// Photos the gateway now holds.
+    pub photos: usize,
+    /// Bytes sent.
+    pub bytes: u64,
+    /// How long it took, ms.
+    pub ms: f64,
+    /// Nothing is left in the queue.
+    pub queue_empty: bool,
 }
 
 /// Upload progress on the terminal: a bar redrawn in place, or (into a log
-/// or a pipe) a line each time a photo is a quarter further.
+/// or a pipe) a line each time a photo is a quarter further; nothing when
+/// not `shown` (JSON output).
 struct Progress {
+    shown: bool,
     terminal: bool,
     sent_by: std::collections::BTreeMap<String, (u64, u64)>,
     printed_quarters: std::collections::BTreeMap<String, u64>,
 }
 
 impl Progress {
-    fn new(terminal: bool) -> Progress {
+    fn new(shown: bool, terminal: bool) -> Progress {
         Progress {
+            shown,
             terminal,
             sent_by: Default::default(),
             printed_quarters: Default::default(),
@@ -205,6 +232,9 @@ impl Progress {
 
     fn update(&mut self, id: &str, sent: u64, total: u64) {
         self.sent_by.insert(id.to_string(), (sent, total));
+        if !self.shown {
+            return;
+        }
         if self.terminal {
             let (done, all) = self
                 .sent_by
@@ -233,7 +263,7 @@ impl Progress {
     }
 
     fn finish(&self) {
-        if self.terminal {
+        if self.shown && self.terminal {
             println!();
         }
     }

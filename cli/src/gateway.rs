@@ -8,6 +8,7 @@ use clap::Args;
 use icp_companion_dev_gateway::{Config, DevGateway};
 
 use crate::dev;
+use crate::output::{Exit, Failure, Outcome, Output};
 
 /// `gateway` options.
 #[derive(Args)]
@@ -21,11 +22,14 @@ pub struct GatewayArgs {
 }
 
 /// Runs the gateway until the process is stopped.
-pub fn run(args: GatewayArgs) -> Result<(), String> {
+pub fn run(args: GatewayArgs, out: &Output) -> Outcome {
     if !args.listen.ip().is_loopback() {
-        return Err("the development gateway listens on loopback only".into());
+        return Err(Failure::usage(
+            "--listen: the development gateway listens on loopback only",
+        ));
     }
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| Failure::could_not_judge(e.to_string()))?;
     runtime.block_on(async {
         let gateway = DevGateway::start(
             args.listen,
@@ -37,12 +41,22 @@ pub fn run(args: GatewayArgs) -> Result<(), String> {
             },
         )
         .await
-        .map_err(|e| format!("{}: {e}", args.listen))?;
-        println!("development gateway at {} (photos in {})", gateway.base, args.dir.display());
-        println!("  create an order:  curl -X POST {}/dev/orders -H 'content-type: application/json' \\", gateway.base);
-        println!("                      -d '{{\"province_code\":31,\"subject\":\"organisation\",\"applicant\":\"张晓明\",\"domains\":[\"example.cn\"]}}'");
-        println!("  orders and QR codes: {}/", gateway.base);
+        .map_err(|e| Failure::could_not_judge(format!("{}: {e}", args.listen)))?;
+        if out.json {
+            out.emit(&serde_json::json!({
+                "gateway": gateway.base.as_str(),
+                "photos": args.dir,
+                "issuer_public_key": dev::dev_issuer().public_key().to_hex(),
+            }));
+        } else {
+            println!("development gateway at {} (photos in {})", gateway.base, args.dir.display());
+            println!("  create an order:  curl -X POST {}/dev/orders -H 'content-type: application/json' \\", gateway.base);
+            println!("                      -d '{{\"province_code\":31,\"subject\":\"organisation\",\"applicant\":\"张晓明\",\"domains\":[\"example.cn\"]}}'");
+            println!("  orders and QR codes: {}/", gateway.base);
+        }
+        // Printed at once, even into a pipe (scripts wait for this line).
+        let _ = std::io::Write::flush(&mut std::io::stdout());
         gateway.wait().await;
-        Ok(())
+        Ok(Exit::Ok)
     })
 }

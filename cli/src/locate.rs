@@ -5,11 +5,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Args, ValueEnum};
 use icp_companion::location::{
     assess, Crs, LatLon, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
-    LocationProvider, Region,
+    LocationProvider, Region, RegionStatus,
 };
 use icp_companion::user_facing::UserFacing;
+use serde_json::json;
 
-use crate::qr::user_error;
+use crate::output::{Exit, Failure, Outcome, Output};
 
 /// Coordinate systems on the command line.
 #[derive(Clone, Copy, ValueEnum)]
@@ -60,10 +61,12 @@ pub struct LocateArgs {
     capture_after: Option<i64>,
 }
 
-pub fn run(args: LocateArgs) -> Result<(), String> {
+/// Runs the command: exit 0 inside, 1 outside or uncertain (or a refused
+/// fix), 3 when the boundary data does not load.
+pub fn run(args: LocateArgs, out: &Output) -> Outcome {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| Failure::could_not_judge(e.to_string()))?
         .as_millis() as i64;
     let crs = match args.crs {
         CrsArg::Wgs84 => Crs::Wgs84,
@@ -89,25 +92,51 @@ pub fn run(args: LocateArgs) -> Result<(), String> {
             LocationPrecision::Precise
         },
     };
-    let region = Region::shanghai().map_err(|e| user_error(&e))?;
+    let region = Region::shanghai().map_err(|e| Failure::of(&e))?;
     let policy = LocationPolicy::default();
-    let verdict = assess(region, &fix, now, &policy).map_err(|e| user_error(&e))?;
+    let verdict = assess(region, &fix, now, &policy).map_err(|e| Failure::of(&e))?;
+    let evidence = match args.capture_after {
+        None => None,
+        Some(after) => {
+            let capture = verdict.fix_time_unix_ms + after * 1000;
+            Some(LocationEvidence::bind(&verdict, capture, &policy).map_err(|e| Failure::of(&e))?)
+        }
+    };
+    let status = match verdict.status {
+        RegionStatus::Inside => "inside",
+        RegionStatus::Outside => "outside",
+        RegionStatus::Uncertain => "uncertain",
+    };
     let LatLon { lat, lon } = verdict.position;
-    println!("status      {:?}", verdict.status);
-    println!(
-        "reason      [{}] {}",
-        verdict.reason.code(),
-        verdict.reason.message_en()
-    );
-    println!("            {}", verdict.reason.message_zh());
-    println!("wgs84       {lat:.6}, {lon:.6} (±{} m)", verdict.accuracy_m);
-    println!("border      {:.0} m away", verdict.distance_to_border_m);
-    println!("boundary    {}", verdict.boundary_version);
-    if let Some(after) = args.capture_after {
-        let capture = verdict.fix_time_unix_ms + after * 1000;
-        let evidence =
-            LocationEvidence::bind(&verdict, capture, &policy).map_err(|e| user_error(&e))?;
-        println!("evidence    {}", evidence.to_json());
+    if out.json {
+        out.emit(&json!({
+            "status": status,
+            "code": verdict.reason.code(),
+            "message_en": verdict.reason.message_en(),
+            "message_zh": verdict.reason.message_zh(),
+            "wgs84": { "latitude": lat, "longitude": lon },
+            "accuracy_m": verdict.accuracy_m,
+            "distance_to_border_m": verdict.distance_to_border_m,
+            "boundary": verdict.boundary_version,
+            "evidence": evidence.as_ref().map(|e| serde_json::from_str::<serde_json::Value>(&e.to_json()).ok()),
+        }));
+    } else {
+        println!("status      {status}");
+        println!(
+            "reason      [{}] {}",
+            verdict.reason.code(),
+            verdict.reason.message_en()
+        );
+        println!("            {}", verdict.reason.message_zh());
+        println!("wgs84       {lat:.6}, {lon:.6} (±{} m)", verdict.accuracy_m);
+        println!("border      {:.0} m away", verdict.distance_to_border_m);
+        println!("boundary    {}", verdict.boundary_version);
+        if let Some(evidence) = &evidence {
+            println!("evidence    {}", evidence.to_json());
+        }
     }
-    Ok(())
+    Ok(match verdict.status {
+        RegionStatus::Inside => Exit::Ok,
+        RegionStatus::Outside | RegionStatus::Uncertain => Exit::Refused,
+    })
 }

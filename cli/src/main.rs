@@ -13,17 +13,28 @@ mod filing;
 mod gateway;
 mod locate;
 mod normalise;
+mod output;
 mod qr;
 mod rules;
-mod sample_photos;
+mod scenes;
 mod upload;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Subcommand};
+use output::{Output, EXIT_CODES};
 
-/// ICP Filing companion: order QR codes, scanning, the Shanghai location rule, province rules, evaluation.
-#[derive(Parser)]
+/// ICP Filing companion: order QR codes, scanning, photo checks, the
+/// Shanghai location rule, province rules, uploads, evaluation.
+#[derive(clap::Parser)]
 #[command(name = "icp-companion", version, about)]
 struct Cli {
+    /// One JSON object per result (and per error) on standard output.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Log what the core does on standard error (-v info, -vv debug); or
+    /// set RUST_LOG (e.g. `icp_companion::upload=debug`). Tokens, photos and
+    /// coordinates are never logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -33,16 +44,18 @@ enum Command {
     /// Order QR codes: encode, render, scan, verify, evaluate.
     #[command(subcommand)]
     Qr(qr::QrCommand),
-    /// End-to-end demo on the embedded development gateway: create an order,
-    /// scan its QR off a simulated monitor, claim, check photos, location
-    /// verdict, encrypted queue, resumable upload, submit.
+    /// End-to-end demo on the embedded development gateway: two orders
+    /// (Guangdong: documents and the owner's photo; Shanghai: the
+    /// administrator verified inside Shanghai), each scanned off a
+    /// simulated monitor, claimed, checked, queued encrypted, uploaded
+    /// resumably and submitted.
     Demo(demo::DemoArgs),
     /// The Shanghai in-region verdict for one location fix.
     Locate(locate::LocateArgs),
     /// Location verdicts on labelled places and the shipped boundary's
     /// distance from an OpenStreetMap-derived reference.
     LocationEval(eval::LocationEvalArgs),
-    /// What a province requires of an applicant (from the rules table).
+    /// What a province requires of an applicant, and what is done on a phone.
     Rules(rules::RulesArgs),
     /// Make a photo ready for upload: upright, no metadata, within 4 MB.
     Normalise(normalise::NormaliseArgs),
@@ -67,32 +80,82 @@ enum Command {
     /// The development filing gateway on loopback: orders and their QR,
     /// claim, tus uploads, submit.
     Gateway(gateway::GatewayArgs),
-    /// The phone's part for one order: verify its code, claim it, check and
-    /// queue photos (encrypted), upload them resumably, optionally submit.
+    /// The phone's part for one order: verify its code, check and queue the
+    /// photos (encrypted), claim the order, upload them resumably,
+    /// optionally submit. Run it again after an interruption to finish.
     Upload(upload::UploadArgs),
 }
 
-fn main() {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Qr(cmd) => qr::run(cmd),
-        Command::Demo(args) => demo::run(args),
-        Command::Locate(args) => locate::run(args),
-        Command::LocationEval(args) => eval::location_eval(args),
-        Command::Rules(args) => rules::run(args),
-        Command::Normalise(args) => normalise::run(args),
-        Command::Compose(args) => normalise::compose(args),
-        Command::Faces(args) => faces::run(args),
-        Command::CheckPhoto(args) => check_photo::run(args),
-        Command::CheckDocument(args) => check_document::run(args),
-        Command::CheckEval(args) => eval::check_eval(args),
-        Command::Camera(cmd) => capture::camera(cmd),
-        Command::Capture(args) => capture::run(args),
-        Command::Gateway(args) => gateway::run(args),
-        Command::Upload(args) => upload::run(args),
+/// Logs of the core on standard error, filtered by `RUST_LOG` or `-v`.
+fn install_logging(verbose: u8) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.is_empty() => spec.parse::<Targets>().unwrap_or_else(|e| {
+            eprintln!("RUST_LOG={spec}: {e}; logging warnings only");
+            Targets::new().with_default(LevelFilter::WARN)
+        }),
+        _ => Targets::new().with_default(match verbose {
+            0 => LevelFilter::WARN,
+            1 => LevelFilter::INFO,
+            _ => LevelFilter::DEBUG,
+        }),
     };
-    if let Err(message) = result {
-        eprintln!("error: {message}");
-        std::process::exit(1);
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false)
+                .with_target(true),
+        )
+        .with(filter)
+        .init();
+}
+
+/// `command` and every command under it, their `--help` ending with what
+/// the exit codes mean.
+fn with_exit_codes(command: clap::Command) -> clap::Command {
+    command
+        .after_help(EXIT_CODES)
+        .mut_subcommands(with_exit_codes)
+}
+
+fn main() {
+    // A closed pipe (`… | head -1`) ends the program quietly, as for any
+    // Unix tool, instead of a panic on the next write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any
+    // thread starts; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    let matches = with_exit_codes(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    install_logging(cli.verbose);
+    let out = Output { json: cli.json };
+    let outcome = match cli.command {
+        Command::Qr(cmd) => qr::run(cmd, &out),
+        Command::Demo(args) => demo::run(args, &out),
+        Command::Locate(args) => locate::run(args, &out),
+        Command::LocationEval(args) => eval::location_eval(args, &out),
+        Command::Rules(args) => rules::run(args, &out),
+        Command::Normalise(args) => normalise::run(args, &out),
+        Command::Compose(args) => normalise::compose(args, &out),
+        Command::Faces(args) => faces::run(args, &out),
+        Command::CheckPhoto(args) => check_photo::run(args, &out),
+        Command::CheckDocument(args) => check_document::run(args, &out),
+        Command::CheckEval(args) => eval::check_eval(args, &out),
+        Command::Camera(cmd) => capture::camera(cmd, &out),
+        Command::Capture(args) => capture::run(args, &out),
+        Command::Gateway(args) => gateway::run(args, &out),
+        Command::Upload(args) => upload::run(args, &out),
+    };
+    let exit = match outcome {
+        Ok(exit) => exit,
+        Err(failure) => {
+            out.fail(&failure);
+            failure.exit
+        }
+    };
+    std::process::exit(exit as i32);
 }

@@ -4,14 +4,19 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use icp_companion::imaging::read_luma_file;
+use icp_companion::order::TrustPolicy;
 use icp_companion::order::{
     encode, parse_and_verify, render_png, render_svg, AdminPhotoFlow, ClaimToken, DocumentKind,
     Gateway, OrderPayload, Province, Requirements, SubjectType, VerifiedOrder,
 };
+use icp_companion::rules::requirements_for;
 use icp_companion::scan::{Effort, OrderScanner, QrDecoder};
-use icp_companion::user_facing::UserFacing;
+use icp_companion::user_facing::beijing_time;
+use serde_json::{json, Value};
 
 use crate::dev;
+use crate::output::{error_json, exit_for, user_error, Exit, Failure, Outcome, Output};
+use crate::rules::on_a_phone;
 
 /// `qr` subcommands.
 #[derive(Subcommand)]
@@ -90,9 +95,11 @@ pub struct EncodeArgs {
     /// The photos must be taken inside the province.
     #[arg(long)]
     in_region: bool,
-    /// Seconds until the code expires.
-    #[arg(long, default_value_t = 900)]
-    expires_in: u64,
+    /// Seconds until the code expires: at least 60, long enough to be
+    /// scanned and claimed; or negative, for a code that expired that many
+    /// seconds ago (to test refusals).
+    #[arg(long, default_value_t = 900, allow_negative_numbers = true)]
+    expires_in: i64,
     /// Issuer seed, 64 hex digits (default: the development issuer).
     #[arg(long)]
     key_seed: Option<String>,
@@ -103,7 +110,7 @@ pub struct EncodeArgs {
 pub struct RenderArgs {
     /// The code's text.
     text: String,
-    /// Output file; `.svg` writes SVG, anything else PNG.
+    /// Output file: `.png` or `.svg`.
     #[arg(long, short)]
     out: PathBuf,
     /// Pixels per module (PNG).
@@ -134,53 +141,78 @@ pub struct VerifyArgs {
 }
 
 /// Runs a `qr` subcommand.
-pub fn run(cmd: QrCommand) -> Result<(), String> {
+pub fn run(cmd: QrCommand, out: &Output) -> Outcome {
     match cmd {
         QrCommand::Encode(args) => {
-            println!("{}", encode_order(&args)?);
-            Ok(())
+            let (text, payload) = encode_order(&args)?;
+            if out.json {
+                out.emit(&json!({
+                    "qr_text": text,
+                    "order_id": payload.order_id,
+                    "expires_at": payload.expires_at,
+                    "expires_at_beijing": beijing_time(payload.expires_at),
+                }));
+            } else {
+                println!("{text}");
+            }
+            Ok(Exit::Ok)
         }
         QrCommand::Render(args) => {
-            let bytes = if args
-                .out
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
-            {
+            let svg = match args.out.extension().map(|e| e.to_ascii_lowercase()) {
+                Some(e) if e == "svg" => true,
+                Some(e) if e == "png" => false,
+                _ => {
+                    return Err(Failure::usage(format!(
+                        "--out {}: name the file .png or .svg",
+                        args.out.display()
+                    )))
+                }
+            };
+            let bytes = if svg {
                 render_svg(&args.text)
-                    .map_err(|e| user_error(&e))?
+                    .map_err(|e| Failure::of(&e))?
                     .into_bytes()
             } else {
-                render_png(&args.text, args.module_px).map_err(|e| user_error(&e))?
+                render_png(&args.text, args.module_px).map_err(|e| Failure::of(&e))?
             };
-            std::fs::write(&args.out, bytes).map_err(|e| format!("{}: {e}", args.out.display()))?;
-            println!("wrote {}", args.out.display());
-            Ok(())
+            std::fs::write(&args.out, &bytes).map_err(|e| Failure::io(&args.out, &e))?;
+            if out.json {
+                out.emit(&json!({ "file": args.out, "format": if svg { "svg" } else { "png" }, "bytes": bytes.len() }));
+            } else {
+                println!("wrote {}", args.out.display());
+            }
+            Ok(Exit::Ok)
         }
-        QrCommand::Scan(args) => scan(args),
+        QrCommand::Scan(args) => scan(args, out),
         QrCommand::Verify(args) => {
             let policy = dev::trust(&args.trust.keys, &args.trust.hosts)?;
             let now = args.trust.now.unwrap_or_else(dev::now_unix);
-            let order = parse_and_verify(&args.text, &policy, now).map_err(|e| user_error(&e))?;
-            print_order(&order);
-            Ok(())
+            let order = parse_and_verify(&args.text, &policy, now).map_err(|e| Failure::of(&e))?;
+            if out.json {
+                out.emit(&order_json(&order, &policy));
+            } else {
+                print_order(&order, &policy);
+            }
+            Ok(Exit::Ok)
         }
-        QrCommand::MakeCorpus(args) => eval::make_corpus(args),
-        QrCommand::Eval(args) => eval::evaluate(args),
+        QrCommand::MakeCorpus(args) => eval::make_corpus(args, out),
+        QrCommand::Eval(args) => eval::evaluate(args, out),
     }
 }
 
-/// `[code] English / 中文`, the CLI's form of a user-facing error.
-pub fn user_error(e: &dyn UserFacing) -> String {
-    format!("[{}] {} / {}", e.code(), e.message_en(), e.message_zh())
-}
-
-fn encode_order(args: &EncodeArgs) -> Result<String, String> {
+fn encode_order(args: &EncodeArgs) -> Result<(String, OrderPayload), Failure> {
+    if (0..60).contains(&args.expires_in) {
+        return Err(Failure::usage(format!(
+            "--expires-in {}: a code must stay valid at least 60 seconds, long enough to be scanned and claimed (a negative value makes one that has already expired)",
+            args.expires_in
+        )));
+    }
     let key = match &args.key_seed {
         Some(hex) => {
             let seed = data_encoding::HEXLOWER_PERMISSIVE
                 .decode(hex.as_bytes())
-                .map_err(|_| "--key-seed must be 64 hex digits".to_string())?;
-            icp_companion::order::IssuerSigningKey::from_seed(&seed).map_err(|e| user_error(&e))?
+                .map_err(|_| Failure::usage("--key-seed must be 64 hex digits"))?;
+            icp_companion::order::IssuerSigningKey::from_seed(&seed).map_err(|e| Failure::of(&e))?
         }
         None => dev::dev_issuer(),
     };
@@ -198,11 +230,15 @@ fn encode_order(args: &EncodeArgs) -> Result<String, String> {
         .collect();
     let payload = OrderPayload {
         order_id: args.order_id.clone(),
-        gateway: Gateway::parse(&args.gateway).map_err(|e| user_error(&e))?,
+        gateway: Gateway::parse(&args.gateway).map_err(|e| Failure::of(&e))?,
         claim_token: ClaimToken::generate(),
-        expires_at: dev::now_unix() + args.expires_in,
-        province: Province::from_code(args.province)
-            .ok_or_else(|| format!("unknown province code {}", args.province))?,
+        expires_at: dev::now_unix().saturating_add_signed(args.expires_in),
+        province: Province::from_code(args.province).ok_or_else(|| {
+            Failure::usage(format!(
+                "--province {}: not a province code (GB/T 2260: Shanghai 31, Guangdong 44, …)",
+                args.province
+            ))
+        })?,
         subject: match args.subject {
             SubjectArg::Individual => SubjectType::Individual,
             SubjectArg::Organisation => SubjectType::Organisation,
@@ -217,28 +253,30 @@ fn encode_order(args: &EncodeArgs) -> Result<String, String> {
             in_region_verification: args.in_region,
         },
     };
-    encode(&payload, &key).map_err(|e| user_error(&e))
+    let text = encode(&payload, &key).map_err(|e| Failure::of(&e))?;
+    Ok((text, payload))
 }
 
-fn scan(args: ScanArgs) -> Result<(), String> {
+/// `qr scan`: for each file, the verified order (or the refusal), or with
+/// `--raw` every decoded text; exit 1 when a file holds no usable code, 3
+/// when one could not be read.
+fn scan(args: ScanArgs, out: &Output) -> Outcome {
     let decoder = QrDecoder::new();
-    let scanner = if args.raw {
-        None
-    } else {
-        Some(OrderScanner::new(
-            dev::trust(&args.trust.keys, &args.trust.hosts)?,
-            QrDecoder::new(),
-        ))
-    };
+    let policy = dev::trust(&args.trust.keys, &args.trust.hosts)?;
+    let scanner = (!args.raw).then(|| OrderScanner::new(policy.clone(), QrDecoder::new()));
     let now = args.trust.now.unwrap_or_else(dev::now_unix);
-    let mut failures = 0;
+    let mut exit = Exit::Ok;
     for file in &args.files {
         let name = file.display();
         let luma = match read_luma_file(file) {
             Ok(luma) => luma,
             Err(e) => {
-                failures += 1;
-                println!("{name}\terror\t{}", user_error(&e));
+                exit = exit.max(exit_for(&e));
+                if out.json {
+                    out.emit(&json!({ "file": file, "error": error_json(&e) }));
+                } else {
+                    println!("{name}\terror\t{}", user_error(&e));
+                }
                 continue;
             }
         };
@@ -246,7 +284,16 @@ fn scan(args: ScanArgs) -> Result<(), String> {
             None => {
                 let codes = decoder.decode(&luma, Effort::Thorough);
                 if codes.is_empty() {
-                    failures += 1;
+                    exit = exit.max(Exit::Refused);
+                }
+                if out.json {
+                    out.emit(&json!({
+                        "file": file,
+                        "codes": codes.iter().map(|c| json!({ "text": c.text })).collect::<Vec<_>>(),
+                    }));
+                    continue;
+                }
+                if codes.is_empty() {
                     println!("{name}\tno QR code found");
                 }
                 for code in codes {
@@ -255,41 +302,112 @@ fn scan(args: ScanArgs) -> Result<(), String> {
             }
             Some(scanner) => match scanner.scan_image(&luma, now) {
                 Ok(Some(order)) => {
-                    println!("{name}\tverified order");
-                    print_order(&order);
+                    if out.json {
+                        out.emit(&json!({ "file": file, "order": order_json(&order, &policy) }));
+                    } else {
+                        println!("{name}\tverified order");
+                        print_order(&order, &policy);
+                    }
                 }
                 Ok(None) => {
-                    failures += 1;
-                    println!("{name}\tno QR code found");
+                    exit = exit.max(Exit::Refused);
+                    if out.json {
+                        out.emit(&json!({ "file": file, "order": Value::Null }));
+                    } else {
+                        println!("{name}\tno QR code found");
+                    }
                 }
                 Err(e) => {
-                    failures += 1;
-                    println!("{name}\trefused\t{}", user_error(&e));
+                    exit = exit.max(exit_for(&e));
+                    if out.json {
+                        out.emit(&json!({ "file": file, "error": error_json(&e) }));
+                    } else {
+                        println!("{name}\trefused\t{}", user_error(&e));
+                    }
                 }
             },
         }
     }
-    if failures > 0 && args.files.len() == 1 {
-        return Err("nothing usable found".into());
-    }
-    Ok(())
+    Ok(exit)
+}
+
+/// The full public key (hex) of the trusted issuer that signed `order`, as
+/// the gateway prints it.
+fn issuer_key(order: &VerifiedOrder, policy: &TrustPolicy) -> String {
+    policy
+        .issuers
+        .iter()
+        .find(|k| k.key_id().to_string() == order.issuer_key_id)
+        .map(|k| k.to_hex())
+        .unwrap_or_else(|| order.issuer_key_id.clone())
+}
+
+/// A verified order as JSON.
+pub fn order_json(order: &VerifiedOrder, policy: &TrustPolicy) -> Value {
+    let p = &order.payload;
+    json!({
+        "order_id": p.order_id,
+        "gateway": p.gateway.as_str(),
+        "province": { "code": p.province.code(), "name_en": p.province.name_en(), "name_zh": p.province.name_zh() },
+        "subject": p.subject.name_en(),
+        "documents": p.requirements.documents.iter().map(|d| d.name_en()).collect::<Vec<_>>(),
+        "admin_photo": p.requirements.admin_photo.name_en(),
+        "in_region_verification": p.requirements.in_region_verification,
+        "phone_steps": requirements_for(u32::from(p.province.code()), p.subject).ok().map(|r| r.phone_steps),
+        "expires_at": p.expires_at,
+        "expires_at_beijing": beijing_time(p.expires_at),
+        "issuer_public_key": issuer_key(order, policy),
+    })
 }
 
 /// Prints what the phone shows once an order code is verified.
-pub fn print_order(order: &VerifiedOrder) {
+pub fn print_order(order: &VerifiedOrder, policy: &TrustPolicy) {
     let p = &order.payload;
     println!("  order        {}", p.order_id);
     println!("  gateway      {}", p.gateway);
     println!(
         "  province     {} {} ({})",
-        p.province.code(),
+        p.province.name_zh(),
         p.province.name_en(),
-        p.province.name_zh()
+        p.province.code()
     );
-    println!("  subject      {:?}", p.subject);
-    println!("  documents    {:?}", p.requirements.documents);
-    println!("  admin photo  {:?}", p.requirements.admin_photo);
-    println!("  in-region    {}", p.requirements.in_region_verification);
-    println!("  expires at   {} (Unix)", p.expires_at);
-    println!("  issuer key   {}", order.issuer_key_id);
+    println!(
+        "  subject      {} / {}",
+        p.subject.name_zh(),
+        p.subject.name_en()
+    );
+    let documents: Vec<String> = p
+        .requirements
+        .documents
+        .iter()
+        .map(|d| format!("{} / {}", d.name_zh(), d.name_en()))
+        .collect();
+    println!(
+        "  documents    {}",
+        if documents.is_empty() {
+            "none on the phone / 无需在手机上传".to_string()
+        } else {
+            documents.join("; ")
+        }
+    );
+    println!(
+        "  photo        {} / {}",
+        p.requirements.admin_photo.name_zh(),
+        p.requirements.admin_photo.name_en()
+    );
+    if let Ok(rules) = requirements_for(u32::from(p.province.code()), p.subject) {
+        println!("  on a phone   {}", on_a_phone(rules.phone_steps));
+    }
+    if p.requirements.in_region_verification {
+        println!(
+            "  in region    photos must be taken inside {} / 照片须在{}境内拍摄",
+            p.province.name_en(),
+            p.province.name_zh()
+        );
+    }
+    println!(
+        "  expires      {} (Beijing time / 北京时间)",
+        beijing_time(p.expires_at)
+    );
+    println!("  issuer key   {}", issuer_key(order, policy));
 }

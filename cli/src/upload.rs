@@ -17,11 +17,14 @@ use icp_companion::upload::UploadQueue;
 use icp_companion::user_facing::UserFacing;
 use sha2::{Digest, Sha256};
 
+use crate::check_photo::finding_json;
 use crate::dev;
 use crate::filing::{
     check_slot, evidence_at, installation_id, print_verdict, queued_slots, send_photos,
 };
-use crate::qr::{print_order, user_error};
+use crate::output::{Exit, Failure, Outcome, Output};
+use crate::qr::{order_json, print_order};
+use serde_json::json;
 
 /// `upload` options.
 #[derive(Args)]
@@ -60,10 +63,13 @@ pub struct UploadArgs {
     allow_host: Vec<String>,
 }
 
-/// Runs the command.
-pub fn run(args: UploadArgs) -> Result<(), String> {
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    runtime.block_on(flow(args))
+/// Runs the command: exit 0 when every photo is at the gateway (and the
+/// order submitted, with --submit), 1 when photos failed their checks or
+/// the gateway refused, 3 when something could not be read or reached.
+pub fn run(args: UploadArgs, out: &Output) -> Outcome {
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| Failure::could_not_judge(e.to_string()))?;
+    runtime.block_on(flow(args, out))
 }
 
 /// A photo checked and ready to queue: its slot, its normalised bytes and
@@ -79,75 +85,88 @@ struct Checked {
     evidence: Option<LocationEvidence>,
     key: Vec<u8>,
     capture_ms: i64,
+    /// Each photo's findings, as JSON.
+    reports: Vec<serde_json::Value>,
 }
 
-fn check_inputs(args: &UploadArgs) -> Result<Checked, String> {
+fn check_inputs(args: &UploadArgs, out: &Output) -> Result<Checked, Failure> {
     let now = dev::now_unix();
-    let order = parse_and_verify(
-        &args.qr,
-        &dev::trust(&args.trust_key, &args.allow_host)?,
-        now,
-    )
-    .map_err(|e| user_error(&e))?;
-    print_order(&order);
+    let policy = dev::trust(&args.trust_key, &args.allow_host)?;
+    let order = parse_and_verify(&args.qr, &policy, now)?;
+    if !out.json {
+        print_order(&order, &policy);
+    }
     let rules = requirements_for(
         u32::from(order.payload.province.code()),
         order.payload.subject,
-    )
-    .map_err(|e| user_error(&e))?;
+    )?;
     let wanted = Slot::required_by(&order.payload.requirements);
     let mut photos = Vec::new();
+    let mut reports = Vec::new();
     for spec in &args.photos {
         let (name, file) = spec.split_once('=').ok_or_else(|| {
-            format!("--photo {spec}: expected SLOT=FILE, e.g. admin_photo=me.jpg")
+            Failure::usage(format!(
+                "--photo {spec}: expected SLOT=FILE, e.g. admin_photo=me.jpg"
+            ))
         })?;
         let slot = Slot::from_wire(name).ok_or_else(|| {
-            format!(
+            Failure::usage(format!(
                 "--photo {spec}: unknown slot {name}; this order collects {}",
                 names(&wanted)
-            )
+            ))
         })?;
         let (_, check) = wanted.iter().find(|(s, _)| *s == slot).ok_or_else(|| {
-            format!(
+            Failure::usage(format!(
                 "--photo {spec}: this order does not collect {name}; it collects {}",
                 names(&wanted)
-            )
+            ))
         })?;
         if photos.iter().any(|(s, _, _): &Prepared| *s == slot) {
-            return Err(format!("--photo {spec}: {name} is given twice"));
+            return Err(Failure::usage(format!(
+                "--photo {spec}: {name} is given twice"
+            )));
         }
-        let bytes =
-            read_file_bytes(file.as_ref()).map_err(|e| format!("{file}: {}", user_error(&e)))?;
-        let image = decode_image(&bytes).map_err(|e| format!("{file}: {}", user_error(&e)))?;
-        let ok = print_verdict(slot, &check_slot(*check, &image, rules.statement_mark));
+        let bytes = read_file_bytes(file.as_ref()).map_err(|e| Failure::of(&e).about(file))?;
+        let image = decode_image(&bytes).map_err(|e| Failure::of(&e).about(file))?;
+        let findings = check_slot(*check, &image, rules.statement_mark);
+        let ok = print_verdict(out, slot, &findings);
+        reports.push(json!({
+            "slot": slot.wire_name(),
+            "file": file,
+            "verdict": if ok { "pass" } else { "fail" },
+            "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
+        }));
         drop(image);
-        let normalised =
-            normalise_for_upload(&bytes).map_err(|e| format!("{file}: {}", user_error(&e)))?;
+        let normalised = normalise_for_upload(&bytes).map_err(|e| Failure::of(&e).about(file))?;
         photos.push((slot, normalised.bytes, ok));
     }
     let capture_ms = now as i64 * 1000;
     let evidence = match &args.at {
         None if order.payload.requirements.in_region_verification => {
-            return Err(format!(
+            return Err(Failure::usage(format!(
                 "this order's photos must be taken inside {} ({}): give --at LAT,LON",
                 order.payload.province.name_en(),
                 order.payload.province.name_zh()
-            ))
+            )))
         }
         None => None,
         Some(at) => {
             let (lat, lon) = at
                 .split_once(',')
                 .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
-                .ok_or_else(|| format!("--at {at}: expected LAT,LON, e.g. 31.2304,121.4737"))?;
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--at {at}: expected LAT,LON, e.g. 31.2304,121.4737"
+                    ))
+                })?;
             let (verdict, evidence) = evidence_at((lat, lon), args.accuracy, capture_ms)?;
-            println!(
-                "location: {:?} ({})",
-                verdict.status,
-                verdict.reason.message_en()
-            );
+            out.say(format!(
+                "location: {} — {}",
+                verdict.reason.message_en(),
+                verdict.reason.message_zh()
+            ));
             if order.payload.requirements.in_region_verification {
-                evidence.ensure_inside().map_err(|e| user_error(&e))?;
+                evidence.ensure_inside()?;
             }
             Some(evidence)
         }
@@ -158,17 +177,21 @@ fn check_inputs(args: &UploadArgs) -> Result<Checked, String> {
         .map(|(slot, _, _)| slot.wire_name())
         .collect();
     if args.submit && !args.force && !failing.is_empty() {
-        return Err(format!(
-            "not submitting: {} failed the checks above; retake them, or add --force to submit anyway",
-            failing.join(", ")
-        ));
+        return Err(Failure {
+            exit: Exit::Refused,
+            text: format!(
+                "not submitting: {} failed the checks above; retake them, or add --force to submit anyway",
+                failing.join(", ")
+            ),
+            json: json!({ "code": "cli.checks_failed", "failed": failing, "photos": reports }),
+        });
     }
     let key = match &args.queue_key {
         Some(hex) => data_encoding::HEXLOWER_PERMISSIVE
             .decode(hex.as_bytes())
             .ok()
             .filter(|k| k.len() == 32)
-            .ok_or_else(|| "--queue-key: 64 hex digits".to_string())?,
+            .ok_or_else(|| Failure::usage("--queue-key: 64 hex digits"))?,
         None => Sha256::digest(b"icp-companion development queue key").to_vec(),
     };
     Ok(Checked {
@@ -177,6 +200,7 @@ fn check_inputs(args: &UploadArgs) -> Result<Checked, String> {
         evidence,
         key,
         capture_ms,
+        reports,
     })
 }
 
@@ -188,17 +212,21 @@ fn names(slots: &[(Slot, icp_companion::session::SlotCheck)]) -> String {
         .join(", ")
 }
 
-async fn flow(args: UploadArgs) -> Result<(), String> {
-    let checked = check_inputs(&args)?;
-    let queue = UploadQueue::open(&args.queue, &checked.key).map_err(|e| user_error(&e))?;
+async fn flow(args: UploadArgs, out: &Output) -> Outcome {
+    let checked = check_inputs(&args, out)?;
+    let queue = UploadQueue::open(&args.queue, &checked.key)?;
     let installation = installation_id(&args.queue)?;
     let order_id = checked.order.payload.order_id.clone();
-    let mut session = FilingSession::claim(checked.order, &installation, Timeouts::default())
-        .await
-        .map_err(|e| user_error(&e))?;
-    println!("claimed: applicant {}", session.view().applicant_masked);
+    let policy = dev::trust(&args.trust_key, &args.allow_host)?;
+    let order = order_json(&checked.order, &policy);
+    let mut session =
+        FilingSession::claim(checked.order, &installation, Timeouts::default()).await?;
+    out.say(format!(
+        "claimed: applicant {}",
+        session.view().applicant_masked
+    ));
     // What an earlier, interrupted run already sent or queued is not queued again.
-    session.refresh().await.map_err(|e| user_error(&e))?;
+    session.refresh().await?;
     let held = session.view().slots.clone();
     let queued = queued_slots(&queue, &order_id)?;
     let mut photos = Vec::new();
@@ -207,17 +235,22 @@ async fn flow(args: UploadArgs) -> Result<(), String> {
             .iter()
             .any(|s| s.slot == slot && s.received_sha256.is_some())
         {
-            println!("   {:<24} already at the gateway", slot.wire_name());
+            out.say(format!(
+                "   {:<24} already at the gateway",
+                slot.wire_name()
+            ));
         } else if queued.contains(&slot) {
-            println!(
+            out.say(format!(
                 "   {:<24} already queued by an earlier run; sending that",
                 slot.wire_name()
-            );
+            ));
         } else {
             photos.push((slot, bytes, ok));
         }
     }
-    send_photos(
+    let failing = photos.iter().filter(|(_, _, ok)| !ok).count();
+    let sent = send_photos(
+        out,
         &mut session,
         &queue,
         &photos,
@@ -225,15 +258,31 @@ async fn flow(args: UploadArgs) -> Result<(), String> {
         checked.evidence.as_ref(),
     )
     .await?;
-    session.refresh().await.map_err(|e| user_error(&e))?;
-    let missing = session.missing();
+    session.refresh().await?;
+    let missing: Vec<&str> = session.missing().iter().map(|s| s.wire_name()).collect();
     if !missing.is_empty() {
-        let names: Vec<&str> = missing.iter().map(|s| s.wire_name()).collect();
-        println!("still missing: {}", names.join(", "));
+        out.say(format!("still missing: {}", missing.join(", ")));
     }
-    if args.submit {
-        let view = session.submit().await.map_err(|e| user_error(&e))?;
-        println!("submitted: {:?}", view.status);
+    let submitted = if args.submit {
+        let view = session.submit().await?;
+        out.say(format!("submitted: {:?}", view.status));
+        true
+    } else {
+        false
+    };
+    if out.json {
+        out.emit(&json!({
+            "order": order,
+            "applicant": session.view().applicant_masked,
+            "photos": checked.reports,
+            "sent": sent,
+            "missing": missing,
+            "submitted": submitted,
+        }));
     }
-    Ok(())
+    Ok(if failing > 0 || !missing.is_empty() {
+        Exit::Refused
+    } else {
+        Exit::Ok
+    })
 }

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-#[path = "../../rust-core/tests/support/scenes.rs"]
+#[path = "../src/scenes.rs"]
 mod scenes;
 
 fn cli() -> Command {

@@ -10,6 +10,7 @@ use icp_companion::order::{
     encode, render_png, render_svg, AdminPhotoFlow, ClaimToken, DocumentKind, OrderPayload,
     Province, Requirements, SubjectType,
 };
+use icp_companion::rules::PhoneSteps;
 use icp_companion::session::OrderStatus;
 use serde::{Deserialize, Serialize};
 
@@ -37,28 +38,35 @@ fn default_validity() -> u64 {
     900
 }
 
-/// What the province and subject need: documents by subject type, the
-/// administrator photo (in-app flow where the province offers it) and
-/// Shanghai's in-region rule.
-fn requirements(province: Province, subject: SubjectType) -> Requirements {
-    let rules = icp_companion::rules::requirements_for(u32::from(province.code()), subject);
-    let mut documents = vec![DocumentKind::SubjectId, DocumentKind::AuthenticityStatement];
-    if subject == SubjectType::Organisation {
-        documents.push(DocumentKind::SubjectLicence);
-    }
-    documents.sort();
-    let (app_upload, in_region) = rules
-        .map(|r| (r.app_upload, r.in_region_verification))
-        .unwrap_or((false, false));
-    Requirements {
-        documents,
-        admin_photo: if app_upload {
-            AdminPhotoFlow::App
-        } else {
-            AdminPhotoFlow::Backdrop
+/// What the phone collects for an order of this province and subject, as
+/// the province rules' phone steps say: documents and the owner's face
+/// photo (app flow) where the provider's app takes them; the
+/// administrator's backdrop photo, taken inside the region, in Shanghai;
+/// nothing (`None`: the website takes everything) elsewhere. Returned with
+/// the phone steps, which the order view carries.
+fn requirements(province: Province, subject: SubjectType) -> Option<(PhoneSteps, Requirements)> {
+    let rules = icp_companion::rules::requirements_for(u32::from(province.code()), subject).ok()?;
+    let requirements = match rules.phone_steps {
+        PhoneSteps::DocumentsAndOwner => {
+            let mut documents = vec![DocumentKind::SubjectId, DocumentKind::AuthenticityStatement];
+            if subject == SubjectType::Organisation {
+                documents.push(DocumentKind::SubjectLicence);
+            }
+            documents.sort();
+            Requirements {
+                documents,
+                admin_photo: AdminPhotoFlow::App,
+                in_region_verification: rules.in_region_verification,
+            }
+        }
+        PhoneSteps::AdministratorInRegion => Requirements {
+            documents: vec![],
+            admin_photo: AdminPhotoFlow::Backdrop,
+            in_region_verification: rules.in_region_verification,
         },
-        in_region_verification: in_region,
-    }
+        PhoneSteps::WebsiteOnly => return None,
+    };
+    Some((rules.phone_steps, requirements))
 }
 
 /// Creates an order and its signed QR code; returns (order id, QR text)
@@ -70,6 +78,7 @@ pub(crate) fn create_order(app: &App, new: NewOrder) -> Result<(String, String),
         "organisation" => SubjectType::Organisation,
         _ => return Err("unknown_subject".into()),
     };
+    let (phone_steps, requirements) = requirements(province, subject).ok_or("no_phone_steps")?;
     let order_id = format!("ICP-{}", random_id(5).to_ascii_uppercase());
     let payload = OrderPayload {
         order_id: order_id.clone(),
@@ -78,12 +87,13 @@ pub(crate) fn create_order(app: &App, new: NewOrder) -> Result<(String, String),
         expires_at: now_unix() + new.valid_seconds.max(1),
         province,
         subject,
-        requirements: requirements(province, subject),
+        requirements,
     };
     let qr_text = encode(&payload, &app.config.issuer).map_err(|e| e.to_string())?;
     let order = Order {
         payload,
         qr_text: qr_text.clone(),
+        phone_steps,
         applicant: new.applicant,
         domains: new.domains,
         session_token: None,

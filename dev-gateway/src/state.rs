@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use icp_companion::order::{OrderPayload, SubjectType};
+use icp_companion::rules::PhoneSteps;
 use icp_companion::session::{OrderStatus, OrderView, Slot, SlotView};
 use serde::Serialize;
 
@@ -27,6 +28,8 @@ pub struct Order {
     pub payload: OrderPayload,
     /// The QR text (to show it again).
     pub qr_text: String,
+    /// What the province does on a phone, and with which app.
+    pub phone_steps: PhoneSteps,
     /// The applicant's full name (shown masked to the phone).
     pub applicant: String,
     /// Domain names filed.
@@ -68,6 +71,7 @@ impl Order {
                 SubjectType::Organisation => "organisation".into(),
             },
             status: self.status,
+            phone_steps: self.phone_steps,
             slots: self
                 .slots()
                 .into_iter()

@@ -200,18 +200,16 @@ fn client_for(session: &FilingSession) -> TusClient {
 #[tokio::test]
 async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
     let gw = gateway().await;
-    let order = new_order(&gw, 31, "organisation").await;
+    // Guangdong: the documents and the owner's photo on the phone.
+    let order = new_order(&gw, 44, "organisation").await;
     let id = order.payload.order_id.clone();
     let mut session = FilingSession::claim(order.clone(), INSTALLATION, Timeouts::default())
         .await
         .unwrap();
     let view = session.view().clone();
     assert_eq!(view.applicant_masked, "张*明");
-    assert_eq!(view.province_code, 31);
-    assert!(
-        view.slots.iter().all(|s| s.needs_location),
-        "Shanghai: in-region evidence"
-    );
+    assert_eq!(view.province_code, 44);
+    assert!(view.slots.iter().all(|s| !s.needs_location));
     let slots: Vec<Slot> = view.slots.iter().map(|s| s.slot).collect();
     assert_eq!(
         slots,
@@ -238,25 +236,19 @@ async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
     // Submitting early names what is missing.
     assert_eq!(
         session.submit().await.unwrap_err(),
-        SessionError::Incomplete(slots.clone())
+        SessionError::Incomplete {
+            missing: slots.clone()
+        }
     );
 
     let client = client_for(&session);
     assert_eq!(session.to_take(), slots);
     let queue = UploadQueue::open(&net::temp_dir("queue"), &[8u8; 32]).unwrap();
     let captured = now() as i64 * 1000;
-    let evidence = inside_evidence(captured);
     for (i, &slot) in slots.iter().enumerate() {
         let data = photo_bytes(700_000 + i * 1000, i as u64 + 10);
-        // Shanghai: a photo without evidence judged inside is refused.
-        assert_eq!(
-            session
-                .queue_photo(&queue, slot, &data, captured, "pass", None)
-                .unwrap_err(),
-            QueueError::Refused(SessionError::LocationRequired(slot))
-        );
         session
-            .queue_photo(&queue, slot, &data, captured, "pass", Some(&evidence))
+            .queue_photo(&queue, slot, &data, captured, "pass", None)
             .unwrap();
         // Queued: no longer to take, still missing until the gateway has it.
         assert_eq!(session.to_take(), slots[i + 1..]);
@@ -398,7 +390,7 @@ async fn revoked_tokens_expired_orders_and_wrong_files_stop_with_clear_errors() 
 #[tokio::test]
 async fn a_cut_mid_upload_resends_at_most_the_chunk_in_flight() {
     let gw = gateway().await;
-    let (id, session) = claimed(&gw, 11, "individual").await;
+    let (id, session) = claimed(&gw, 50, "individual").await;
     // The proxy sits between the phone and the gateway's upload endpoint.
     let proxy = Proxy::start(gw.addr, &[Fault::CutAfter((CHUNK * 5 / 2) as u64)]).await;
     let endpoint = url::Url::parse(&format!("http://{}/files", proxy.addr)).unwrap();
@@ -421,7 +413,7 @@ async fn a_cut_mid_upload_resends_at_most_the_chunk_in_flight() {
 async fn a_killed_queue_finishes_every_upload_after_restart() {
     use icp_companion::upload::{drain, DrainSettings, UploadQueue};
     let gw = gateway().await;
-    let (id, mut session) = claimed(&gw, 31, "organisation").await;
+    let (id, mut session) = claimed(&gw, 44, "organisation").await;
     let slots: Vec<Slot> = session.view().slots.iter().map(|s| s.slot).collect();
     let dir = net::temp_dir("queue");
     let key = [42u8; 32];
@@ -500,13 +492,15 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
     // The phone refuses to queue a Shanghai photo without evidence...
     assert_eq!(
         session
-            .upload_metadata(Slot::SubjectId, b"photo", 1, "pass", None)
+            .upload_metadata(Slot::AdminPhoto, b"photo", 1, "pass", None)
             .unwrap_err(),
-        SessionError::LocationRequired(Slot::SubjectId)
+        SessionError::LocationRequired {
+            slot: Slot::AdminPhoto
+        }
     );
     // ...and so does the gateway.
     let client = client_for(&session);
-    let mut bare = job(&id, Slot::SubjectId, photo_bytes(5_000, 1), None);
+    let mut bare = job(&id, Slot::AdminPhoto, photo_bytes(5_000, 1), None);
     bare.metadata.retain(|(k, _)| k != "location");
     assert!(matches!(
         send(&client, &bare).await,
@@ -516,8 +510,16 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
     // A revoked phone: the drain stops with a clear error, the photo stays.
     let dir = net::temp_dir("kept");
     let queue = UploadQueue::open(&dir, &[1u8; 32]).unwrap();
+    assert_eq!(
+        session
+            .queue_photo(&queue, Slot::AdminPhoto, b"photo", 1, "pass", None)
+            .unwrap_err(),
+        QueueError::Refused(SessionError::LocationRequired {
+            slot: Slot::AdminPhoto
+        })
+    );
     let data = photo_bytes(80_000, 2);
-    let entry = enqueue(&queue, &mut session, Slot::SubjectId, &data);
+    let entry = enqueue(&queue, &mut session, Slot::AdminPhoto, &data);
     dev(&gw, &id, "/revoke").await;
     let settings = DrainSettings {
         retry: quick(),
@@ -530,7 +532,7 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
     assert_eq!(queue.pending().unwrap().entries.len(), 1);
     assert_eq!(queue.photo(&entry).unwrap(), data, "the photo is kept");
     // An expired order likewise.
-    let (other, mut session) = claimed(&gw, 11, "individual").await;
+    let (other, mut session) = claimed(&gw, 50, "individual").await;
     enqueue(
         &queue,
         &mut session,

@@ -17,7 +17,7 @@ use image::RgbImage;
 mod counting;
 use counting::{allocations, Counting};
 
-#[path = "../tests/support/scenes.rs"]
+#[path = "../../cli/src/scenes.rs"]
 mod scenes;
 
 #[global_allocator]

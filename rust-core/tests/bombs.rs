@@ -33,12 +33,12 @@ fn bombs_are_refused_and_large_photos_reduced_within_the_budget() {
             assert!(peak <= budget_mb, "{} ({way}): {peak:.0} MB", bomb.name);
             match bomb.expect {
                 bombs::Expect::TooLarge => assert!(
-                    matches!(outcome, Err(ImageInputError::TooLarge(_))),
+                    matches!(outcome, Err(ImageInputError::TooLarge { .. })),
                     "{} ({way}): {outcome:?}",
                     bomb.name
                 ),
                 bombs::Expect::Corrupt => assert!(
-                    matches!(outcome, Err(ImageInputError::Corrupt(_))),
+                    matches!(outcome, Err(ImageInputError::Corrupt { .. })),
                     "{} ({way}): {outcome:?}",
                     bomb.name
                 ),

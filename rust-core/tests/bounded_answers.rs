@@ -69,7 +69,10 @@ fn endless_answers_are_cut_at_their_bound() {
             |_| {},
         )));
     });
-    assert_eq!(result.unwrap().unwrap_err(), UploadError::Server(500));
+    assert_eq!(
+        result.unwrap().unwrap_err(),
+        UploadError::Server { status: 500 }
+    );
     assert!(
         peak < MAX_PEAK_MB,
         "{peak:.1} MB while reading an endless error body"
@@ -113,7 +116,7 @@ fn endless_answers_are_cut_at_their_bound() {
         )));
     });
     assert!(
-        matches!(claimed.unwrap(), Err(SessionError::Gateway(ref why)) if why.contains("longer than")),
+        matches!(claimed.unwrap(), Err(SessionError::Gateway { ref detail }) if detail.contains("longer than")),
         "an endless claim answer is refused"
     );
     assert!(

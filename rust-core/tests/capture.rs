@@ -13,7 +13,7 @@ use image::{Rgb, RgbImage};
 mod common;
 use common::{sample_payload, NOW};
 
-#[path = "support/scenes.rs"]
+#[path = "../../cli/src/scenes.rs"]
 mod scenes;
 use scenes::*;
 

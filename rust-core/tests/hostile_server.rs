@@ -105,7 +105,7 @@ async fn a_creation_answer_claiming_more_than_the_file_is_not_a_finished_upload(
     .await;
     let result = send(&server, &job(None), Timeouts::default()).await;
     assert!(
-        matches!(result, Err(UploadError::Incompatible(_))),
+        matches!(result, Err(UploadError::Incompatible { .. })),
         "{result:?}"
     );
     assert_eq!(server.count("PATCH"), 0);
@@ -130,7 +130,7 @@ async fn a_head_claiming_more_than_the_file_after_a_failed_patch_is_not_a_finish
     .await;
     let result = send(&server, &job(None), Timeouts::default()).await;
     assert!(
-        matches!(result, Err(UploadError::Incompatible(_))),
+        matches!(result, Err(UploadError::Incompatible { .. })),
         "{result:?}"
     );
     // A HEAD naming another length is refused too.
@@ -150,7 +150,7 @@ async fn a_head_claiming_more_than_the_file_after_a_failed_patch_is_not_a_finish
     .await;
     let result = send(&other, &job(None), Timeouts::default()).await;
     assert!(
-        matches!(result, Err(UploadError::Incompatible(_))),
+        matches!(result, Err(UploadError::Incompatible { .. })),
         "{result:?}"
     );
 }
@@ -220,7 +220,7 @@ async fn an_upload_forgotten_after_every_last_chunk_is_sent_a_bounded_number_of_
 async fn a_forgotten_upload_the_gateway_already_holds_is_not_sent_again() {
     let sha = hex(&Sha256::digest(photo()));
     let status = format!(
-        r#"{{"order_id":"ICP-1","applicant_masked":"张*明","domains":[],"province_code":44,"subject":"individual","status":"open","slots":[{{"slot":"admin_photo","required":true,"needs_location":false,"received_sha256":"{sha}"}}]}}"#
+        r#"{{"order_id":"ICP-1","applicant_masked":"张*明","domains":[],"province_code":44,"subject":"individual","status":"open","phone_steps":"documents_and_owner","slots":[{{"slot":"admin_photo","required":true,"needs_location":false,"received_sha256":"{sha}"}}]}}"#
     );
     let server = forgetful(Some(status)).await;
     let receipt = Receipt {
@@ -236,7 +236,7 @@ async fn a_forgotten_upload_the_gateway_already_holds_is_not_sent_again() {
     assert_eq!(server.body_bytes("PATCH"), SIZE);
     // A gateway that does not hold it: the photo is sent again, boundedly.
     let denying = forgetful(Some(
-        r#"{"order_id":"ICP-1","applicant_masked":"x","domains":[],"province_code":44,"subject":"individual","status":"open","slots":[]}"#.into(),
+        r#"{"order_id":"ICP-1","applicant_masked":"x","domains":[],"province_code":44,"subject":"individual","status":"open","phone_steps":"documents_and_owner","slots":[]}"#.into(),
     ))
     .await;
     let receipt = Receipt {
@@ -260,7 +260,10 @@ async fn a_trickling_answer_ends_at_the_read_timeout() {
     };
     let result = send(&server, &job(None), timeouts).await;
     assert!(
-        matches!(result, Err(UploadError::Timeout | UploadError::Network(_))),
+        matches!(
+            result,
+            Err(UploadError::Timeout | UploadError::Network { .. })
+        ),
         "{result:?}"
     );
 }

@@ -191,7 +191,7 @@ fn untrustworthy_fixes_are_refused() {
             ..good.clone()
         });
         assert!(
-            matches!(e, LocationError::InvalidAccuracy(_)),
+            matches!(e, LocationError::InvalidAccuracy { .. }),
             "{accuracy}: {e:?}"
         );
     }
@@ -207,7 +207,7 @@ fn untrustworthy_fixes_are_refused() {
             ..good.clone()
         });
         assert!(
-            matches!(e, LocationError::InvalidCoordinates(_)),
+            matches!(e, LocationError::InvalidCoordinates { .. }),
             "{lat},{lon}: {e:?}"
         );
     }

@@ -214,15 +214,15 @@ fn bad_files_get_distinct_errors() {
     );
     assert!(matches!(
         normalise_for_upload(&jpeg[..jpeg.len() / 3]),
-        Err(ImageInputError::Corrupt(_))
+        Err(ImageInputError::Corrupt { .. })
     ));
     assert!(matches!(
         normalise_for_upload(b"BM\x36\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00"),
-        Err(ImageInputError::UnsupportedFormat(_))
+        Err(ImageInputError::UnsupportedFormat { .. })
     ));
     assert!(matches!(
         normalise_for_upload(b""),
-        Err(ImageInputError::UnsupportedFormat(_))
+        Err(ImageInputError::UnsupportedFormat { .. })
     ));
     // A JPEG header declaring 60 000 × 60 000 pixels.
     let mut bomb = jpeg.clone();
@@ -231,6 +231,6 @@ fn bad_files_get_distinct_errors() {
     bomb[sof + 7..sof + 9].copy_from_slice(&60_000u16.to_be_bytes());
     assert!(matches!(
         normalise_for_upload(&bomb),
-        Err(ImageInputError::TooLarge(_))
+        Err(ImageInputError::TooLarge { .. })
     ));
 }

@@ -76,14 +76,14 @@ fn refusals_are_distinct() {
     );
     assert_eq!(
         check(&v2, &policy(), NOW),
-        OrderError::UnsupportedVersion(2)
+        OrderError::UnsupportedVersion { version: 2 }
     );
 
     // Truncated body.
     for cut in [1, 8, 20] {
         let cut = &text[..text.len() - cut];
         assert!(
-            matches!(check(cut, &policy(), NOW), OrderError::Malformed(_)),
+            matches!(check(cut, &policy(), NOW), OrderError::Malformed { .. }),
             "{cut}"
         );
     }
@@ -92,7 +92,7 @@ fn refusals_are_distinct() {
     let forged = encode(&payload(), &stranger).unwrap();
     assert!(matches!(
         check(&forged, &policy(), NOW),
-        OrderError::UnknownIssuer(_)
+        OrderError::UnknownIssuer { .. }
     ));
 
     // Same key id, altered content: swap the gateway for an attacker's.
@@ -111,7 +111,7 @@ fn refusals_are_distinct() {
     let http = encode(&http, &key()).unwrap();
     assert!(matches!(
         check(&http, &policy(), NOW),
-        OrderError::InsecureGateway(_)
+        OrderError::InsecureGateway { .. }
     ));
 
     let mut loopback = payload();
@@ -125,7 +125,9 @@ fn refusals_are_distinct() {
     };
     assert_eq!(
         check(&text, &strict, NOW),
-        OrderError::GatewayNotAllowed("gw.beian.example.cn".into())
+        OrderError::GatewayNotAllowed {
+            host: "gw.beian.example.cn".into()
+        }
     );
 }
 
@@ -151,23 +153,23 @@ fn encode_refuses_invalid_input() {
     p.order_id = String::new();
     assert!(matches!(
         encode(&p, &key()),
-        Err(OrderError::InvalidInput(_))
+        Err(OrderError::InvalidInput { .. })
     ));
     p.order_id = "has space".into();
     assert!(matches!(
         encode(&p, &key()),
-        Err(OrderError::InvalidInput(_))
+        Err(OrderError::InvalidInput { .. })
     ));
     p.order_id = "X".repeat(33);
     assert!(matches!(
         encode(&p, &key()),
-        Err(OrderError::InvalidInput(_))
+        Err(OrderError::InvalidInput { .. })
     ));
     let mut p = payload();
     p.expires_at = u64::MAX;
     assert!(matches!(
         encode(&p, &key()),
-        Err(OrderError::InvalidInput(_))
+        Err(OrderError::InvalidInput { .. })
     ));
 }
 

@@ -1,7 +1,9 @@
 //! Every province rule of the seeds, through `requirements_for`.
 
 use icp_companion::order::{Province, SubjectType};
-use icp_companion::rules::{requirements_for, DomainListing, RulesError, StatementMark};
+use icp_companion::rules::{
+    requirements_for, DomainListing, PhoneSteps, RulesError, StatementMark,
+};
 
 const ORG: SubjectType = SubjectType::Organisation;
 const IND: SubjectType = SubjectType::Individual;
@@ -16,16 +18,24 @@ fn codes(province: u32, subject: SubjectType) -> Vec<String> {
 }
 
 #[test]
-fn app_upload_only_in_the_five_provinces() {
+fn phone_steps_follow_the_seeds() {
     let with_app = [44, 50, 21, 34, 35]; // Guangdong, Chongqing, Liaoning, Anhui, Fujian
     for province in Province::all() {
         let rules = requirements_for(province.code() as u32, ORG).unwrap();
-        assert_eq!(
-            rules.app_upload,
-            with_app.contains(&province.code()),
-            "{province:?}"
-        );
+        let expected = if with_app.contains(&province.code()) {
+            PhoneSteps::DocumentsAndOwner
+        } else if province == Province::Shanghai {
+            PhoneSteps::AdministratorInRegion
+        } else {
+            PhoneSteps::WebsiteOnly
+        };
+        assert_eq!(rules.phone_steps, expected, "{province:?}");
     }
+    assert!(codes(31, ORG).contains(&"rules.administrator_in_region".to_string()));
+    let shanghai = requirements_for(31, ORG).unwrap();
+    assert!(shanghai.notes[0].text_zh.contains("上海市通信管理局"));
+    assert!(codes(44, IND).contains(&"rules.documents_and_owner".to_string()));
+    assert!(codes(11, IND).contains(&"rules.website_only".to_string()));
 }
 
 #[test]
@@ -127,7 +137,9 @@ fn unknown_province_codes_are_errors_not_defaults() {
     for code in [0, 10, 16, 71, 81, 82, 99, 256, 4_000_000_000] {
         assert_eq!(
             requirements_for(code, ORG),
-            Err(RulesError::UnknownProvince(code)),
+            Err(RulesError::UnknownProvince {
+                province_code: code
+            }),
             "{code}"
         );
     }

@@ -241,7 +241,7 @@ fn photos_go_only_to_secure_endpoints() {
     for bad in ["http://gw.example.cn/files", "ftp://127.0.0.1/files"] {
         assert!(matches!(
             TusClient::new(Url::parse(bad).unwrap(), None, Timeouts::default()),
-            Err(UploadError::InsecureEndpoint(_))
+            Err(UploadError::InsecureEndpoint { .. })
         ));
     }
     for good in [

@@ -109,6 +109,8 @@ class BindingsTest {
         expect(expired.code == "qr.expired", expired.code)
         expect(expired.messageZh.contains("过期"), expired.messageZh)
         expect(expired.messageEn.contains("expired"), expired.messageEn)
+        expect(expired.expiredAt > 0uL && expired.expiredAt <= NOW + 600uL, "expiredAt ${expired.expiredAt}")
+        expect(!expired.transient, "an expired code stays expired")
         val other = TrustConfig(listOf(issuerPublicKey(generateIssuerSeed())), trust.allowedGatewayHosts)
         expectThrows<OrderQrException.UnknownIssuer> { orderQrParseAndVerify(text, other, NOW) }
         val strict = TrustConfig(trust.trustedIssuerKeys, listOf("gw.other.cn"))
@@ -235,9 +237,12 @@ class BindingsTest {
         expect(shanghai.inRegionVerification && shanghai.adminPhoneMustMatch, "$shanghai")
         expect(shanghai.statementMark == StatementMark.OFFICIAL_SEAL, "$shanghai")
         expect(shanghai.notes.any { it.code == "rules.in_region_verification" && it.textZh.contains("上海") }, "notes")
-        expect(requirementsFor(44u, SubjectType.INDIVIDUAL).appUpload, "Guangdong offers app upload")
+        expect(requirementsFor(44u, SubjectType.INDIVIDUAL).phoneSteps == PhoneSteps.DOCUMENTS_AND_OWNER, "Guangdong: documents and owner")
+        expect(shanghai.phoneSteps == PhoneSteps.ADMINISTRATOR_IN_REGION, "Shanghai: administrator in region")
+        expect(requirementsFor(11u, SubjectType.INDIVIDUAL).phoneSteps == PhoneSteps.WEBSITE_ONLY, "Beijing: website only")
         val unknown = expectThrows<RulesException.UnknownProvince> { requirementsFor(81u, SubjectType.INDIVIDUAL) }
-        expect(unknown.code == "rules.unknown_province", unknown.code)
+        expect(unknown.code == "rules.unknown_province" && unknown.provinceCode == 81u, unknown.code)
+        expect(!unknown.transient, "an unknown province is not worth retrying")
     }
 
     @Test
@@ -258,6 +263,7 @@ class BindingsTest {
         expect(!String(normalised.bytes, Charsets.ISO_8859_1).contains("13800000000"), "private text removed")
         val bad = expectThrows<ImageException.UnsupportedFormat> { runBlocking { normaliseForUpload("%PDF-1.7".toByteArray()) } }
         expect(bad.code == "image.unsupported_format", bad.code)
+        expect(bad.format == null && bad.messageZh.contains("不是图片"), "not an image at all: ${bad.messageZh}")
         val cut = expectThrows<ImageException.Corrupt> { runBlocking { normaliseForUpload(png.copyOfRange(0, png.size / 2)) } }
         expect(cut.code == "image.corrupt", cut.code)
     }

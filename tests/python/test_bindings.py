@@ -59,6 +59,8 @@ class OrderQr(unittest.TestCase):
             core.order_qr_parse_and_verify(text, TRUST, NOW + 601)
         self.assertEqual(caught.exception.code, "qr.expired")
         self.assertIn("过期", caught.exception.message_zh)
+        self.assertLessEqual(caught.exception.expired_at, NOW + 601)
+        self.assertFalse(caught.exception.transient)
         forged = text[:-4] + ("AAAA" if not text.endswith("AAAA") else "BBBB")
         with self.assertRaises(core.OrderQrError):
             core.order_qr_parse_and_verify(forged, TRUST, NOW)
@@ -187,8 +189,13 @@ class Location(unittest.TestCase):
             core.location_assess(
                 self.fix(31.2, 121.4, precision=core.LocationPrecision.APPROXIMATE), self.NOW_MS, None)
         self.assertEqual(caught.exception.code, "location.coarse_only")
-        with self.assertRaises(core.LocationError.StaleFix):
+        with self.assertRaises(core.LocationError.StaleFix) as stale:
             core.location_assess(self.fix(31.2, 121.4, fix_time_unix_ms=0), self.NOW_MS, None)
+        # The facts survive the FFI: how old the fix was and the limit.
+        self.assertEqual(stale.exception.age_s, self.NOW_MS // 1000)
+        self.assertGreater(stale.exception.max_s, 0)
+        self.assertTrue(stale.exception.transient, "a fresh fix cures a stale one")
+        self.assertIn(str(stale.exception.max_s), stale.exception.message_en)
         with self.assertRaises(core.LocationError.InvalidAccuracy):
             core.location_assess(self.fix(31.2, 121.4, accuracy=float("nan")), self.NOW_MS, None)
 
@@ -361,6 +368,7 @@ class Uploads(unittest.TestCase):
             session = await core.claim_order(order, core.generate_installation_id())
             view = await session.view()
             self.assertTrue(all(s.needs_location for s in view.slots))
+            self.assertEqual(view.phone_steps, core.PhoneSteps.ADMINISTRATOR_IN_REGION)
             with tempfile.TemporaryDirectory() as folder:
                 queue = core.UploadQueue(folder, bytes(32))
                 with self.assertRaises(core.QueueError.Refused) as refused:

@@ -17,6 +17,8 @@ use icp_companion::inspect::{
 use crate::check_document::{parse_marks, parse_type};
 
 use super::qr_rate::median;
+use crate::output::{Exit, Failure, Output};
+use serde_json::json;
 
 /// `check-eval` options.
 #[derive(Args)]
@@ -36,10 +38,12 @@ struct Confusion {
     tn: usize,
 }
 
-/// Runs the evaluation and prints the tables.
-pub fn run(args: CheckEvalArgs) -> Result<(), String> {
-    let labels = std::fs::read_to_string(args.dir.join("labels.tsv"))
-        .map_err(|e| format!("{}/labels.tsv: {e}", args.dir.display()))?;
+/// Runs the evaluation and prints the tables (with --json: one object per
+/// check, per case, and the summary).
+pub fn run(args: CheckEvalArgs, out: &Output) -> crate::output::Outcome {
+    let labels_path = args.dir.join("labels.tsv");
+    let labels =
+        std::fs::read_to_string(&labels_path).map_err(|e| Failure::io(&labels_path, &e))?;
     let profile = AdminPhotoProfile::default();
     let doc_profile = DocumentProfile::default();
     let mut per_code: BTreeMap<String, Confusion> = BTreeMap::new();
@@ -49,7 +53,9 @@ pub fn run(args: CheckEvalArgs) -> Result<(), String> {
     for line in labels.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         let [file, target, case, must_fail, not_judged] = cols[..] else {
-            return Err(format!("labels.tsv: bad line {line:?}"));
+            return Err(Failure::could_not_judge(format!(
+                "labels.tsv: bad line {line:?}"
+            )));
         };
         let set = |s: &str| -> BTreeSet<String> {
             s.split(',')
@@ -58,7 +64,8 @@ pub fn run(args: CheckEvalArgs) -> Result<(), String> {
                 .collect()
         };
         let (must_fail, not_judged) = (set(must_fail), set(not_judged));
-        let image = read_image_file(&args.dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let image =
+            read_image_file(&args.dir.join(file)).map_err(|e| Failure::of(&e).about(file))?;
         let started = Instant::now();
         let findings: Vec<Finding> = match target {
             "photo:backdrop" => check_admin_photo(&image, None, PhotoFlow::Backdrop, &profile),
@@ -66,11 +73,15 @@ pub fn run(args: CheckEvalArgs) -> Result<(), String> {
             other => match other.split(':').collect::<Vec<_>>()[..] {
                 ["document", doc_type, marks] => check_document(
                     &image,
-                    parse_type(doc_type)?,
-                    parse_marks(marks)?,
+                    parse_type(doc_type).map_err(Failure::could_not_judge)?,
+                    parse_marks(marks).map_err(Failure::could_not_judge)?,
                     &doc_profile,
                 ),
-                _ => return Err(format!("{file}: unknown target {other:?}")),
+                _ => {
+                    return Err(Failure::could_not_judge(format!(
+                        "{file}: unknown target {other:?}"
+                    )))
+                }
             },
         };
         ms.push(started.elapsed().as_secs_f64() * 1e3);
@@ -96,7 +107,7 @@ pub fn run(args: CheckEvalArgs) -> Result<(), String> {
             }
             if must_fail.contains(code) != failed.contains(code) {
                 all_right = false;
-                if args.verbose {
+                if args.verbose && !out.json {
                     let measured = findings
                         .iter()
                         .find(|f| &f.code == code)
@@ -133,6 +144,25 @@ pub fn run(args: CheckEvalArgs) -> Result<(), String> {
             format!("{:.1} %", 100.0 * a as f64 / b as f64)
         }
     };
+    let share = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
+    if out.json {
+        for (code, c) in &per_code {
+            let n = c.tp + c.fp + c.fn_ + c.tn;
+            out.emit(&json!({
+                "check": code, "judged": n, "must_fail": c.tp + c.fn_,
+                "precision": share(c.tp, c.tp + c.fp), "recall": share(c.tp, c.tp + c.fn_),
+                "correct": share(c.tp + c.tn, n),
+            }));
+        }
+        for (case, (n, right)) in &per_case {
+            out.emit(&json!({ "case": case, "photos": n, "all_right": share(*right, *n) }));
+        }
+        out.emit(&json!({
+            "good_photos": good, "good_rejected": good_rejected,
+            "false_rejection": share(good_rejected, good), "median_ms": median(&mut ms),
+        }));
+        return Ok(Exit::Ok);
+    }
     println!(
         "| check | photos judged | must fail | precision of fail | recall of fail | correct |"
     );
@@ -159,5 +189,5 @@ pub fn run(args: CheckEvalArgs) -> Result<(), String> {
         pct(good_rejected, good),
         median(&mut ms)
     );
-    Ok(())
+    Ok(Exit::Ok)
 }

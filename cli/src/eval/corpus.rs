@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::{photograph, Distortion};
 use crate::dev;
+use crate::output::{Exit, Failure, Outcome, Output};
 
 /// `qr make-corpus` options.
 #[derive(Args)]
@@ -56,18 +57,22 @@ pub fn random_order_code(rng: &mut ChaCha8Rng) -> String {
 }
 
 /// Writes `per_case` images for every distortion and severity.
-pub fn make_corpus(args: MakeCorpusArgs) -> Result<(), String> {
-    std::fs::create_dir_all(&args.dir).map_err(|e| format!("{}: {e}", args.dir.display()))?;
-    let mut labels =
-        std::fs::File::create(args.dir.join("labels.tsv")).map_err(|e| e.to_string())?;
-    writeln!(labels, "file\tdistortion\tseverity\ttext").map_err(|e| e.to_string())?;
+pub fn make_corpus(args: MakeCorpusArgs, out: &Output) -> Outcome {
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |e: std::io::Error| Failure::io(&path, &e)
+    };
+    std::fs::create_dir_all(&args.dir).map_err(io(&args.dir))?;
+    let labels_path = args.dir.join("labels.tsv");
+    let mut labels = std::fs::File::create(&labels_path).map_err(io(&labels_path))?;
+    writeln!(labels, "file\tdistortion\tseverity\ttext").map_err(io(&labels_path))?;
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let mut count = 0;
     for kind in Distortion::ALL {
         for severity in 1..=3u8 {
             for i in 0..args.per_case {
                 let text = random_order_code(&mut rng);
-                let code = QrMatrix::new(&text).map_err(|e| e.to_string())?;
+                let code = QrMatrix::new(&text)?;
                 let (w, h) = if kind == Distortion::Small {
                     (1920, 1440)
                 } else {
@@ -75,21 +80,25 @@ pub fn make_corpus(args: MakeCorpusArgs) -> Result<(), String> {
                 };
                 let photo = photograph(&code, kind, severity, w, h, &mut rng);
                 let file = format!("{}-{severity}-{i:02}.jpg", kind.name());
-                let mut out = std::io::BufWriter::new(
-                    std::fs::File::create(args.dir.join(&file)).map_err(|e| e.to_string())?,
-                );
-                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88)
+                let path = args.dir.join(&file);
+                let mut writer =
+                    std::io::BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?);
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut writer, 88)
                     .encode_image(&photo)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| Failure::could_not_judge(format!("{}: {e}", path.display())))?;
                 writeln!(labels, "{file}\t{}\t{severity}\t{text}", kind.name())
-                    .map_err(|e| e.to_string())?;
+                    .map_err(io(&labels_path))?;
                 count += 1;
             }
         }
     }
-    println!(
-        "wrote {count} images and labels.tsv to {}",
-        args.dir.display()
-    );
-    Ok(())
+    if out.json {
+        out.emit(&serde_json::json!({ "dir": args.dir, "images": count, "labels": labels_path }));
+    } else {
+        println!(
+            "wrote {count} images and labels.tsv to {}",
+            args.dir.display()
+        );
+    }
+    Ok(Exit::Ok)
 }

@@ -9,7 +9,9 @@ use icp_companion::location::{
     assess, Crs, LatLon, LocationFix, LocationPolicy, LocationPrecision, LocationProvider, Region,
     RegionStatus,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
+
+use crate::output::{Exit, Failure, Outcome, Output};
 
 const PLACES: &str = include_str!("../../../rust-core/tests/data/shanghai-places.tsv");
 const LAND_REFERENCE: &str = "jinke_shanghai_land_clipped.geojson";
@@ -29,34 +31,36 @@ pub struct LocationEvalArgs {
     step: f64,
 }
 
-pub fn run(args: LocationEvalArgs) -> Result<(), String> {
+/// Runs the evaluation: the places table (with --json one object per place)
+/// and the boundary's distance from the reference.
+pub fn run(args: LocationEvalArgs, out: &Output) -> Outcome {
     let started = Instant::now();
-    let shipped = Region::parse_shanghai().map_err(|e| e.to_string())?;
-    println!(
+    let shipped = Region::parse_shanghai()?;
+    out.say(format!(
         "shipped boundary {} ({} segments), parsed in {:.2} ms",
         shipped.version(),
         shipped.segment_count(),
         started.elapsed().as_secs_f64() * 1e3
-    );
+    ));
     let reference = load_reference(&args.reference);
     if let Err(why) = &reference {
-        println!("reference not used: {why}");
+        out.say(format!("reference not used: {why}"));
     }
 
-    println!("\n| place | expected | verdict (10 m fix) | border m | reference |");
-    println!("|---|---|---|---|---|");
+    out.say(
+        "\n| place | expected | verdict (10 m fix) | border m | reference |\n|---|---|---|---|---|",
+    );
     let (mut agree, mut total) = (0, 0);
     let policy = LocationPolicy::default();
     for line in PLACES.lines().filter(|l| !l.starts_with('#')).skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
+        let bad = || Failure::could_not_judge(format!("bad places line: {line}"));
         let [name, lat, lon, expected] = f[..] else {
-            return Err(format!("bad places line: {line}"));
+            return Err(bad());
         };
         let p = LatLon {
-            lat: lat.parse().map_err(|_| format!("bad latitude in {line}"))?,
-            lon: lon
-                .parse()
-                .map_err(|_| format!("bad longitude in {line}"))?,
+            lat: lat.parse().map_err(|_| bad())?,
+            lon: lon.parse().map_err(|_| bad())?,
         };
         let fix = LocationFix {
             latitude: p.lat,
@@ -68,7 +72,7 @@ pub fn run(args: LocationEvalArgs) -> Result<(), String> {
             provider: LocationProvider::Gps,
             precision: LocationPrecision::Precise,
         };
-        let v = assess(&shipped, &fix, 0, &policy).map_err(|e| e.to_string())?;
+        let v = assess(&shipped, &fix, 0, &policy)?;
         let status = match v.status {
             RegionStatus::Inside => "inside",
             RegionStatus::Outside => "outside",
@@ -85,15 +89,28 @@ pub fn run(args: LocationEvalArgs) -> Result<(), String> {
             .to_string(),
             Err(_) => "-".into(),
         };
-        println!(
-            "| {name} | {expected} | {status} | {:.0} | {by_reference} |",
-            v.distance_to_border_m
-        );
+        if out.json {
+            out.emit(&json!({
+                "place": name, "expected": expected, "verdict": status,
+                "border_m": v.distance_to_border_m, "reference": by_reference,
+            }));
+        } else {
+            println!(
+                "| {name} | {expected} | {status} | {:.0} | {by_reference} |",
+                v.distance_to_border_m
+            );
+        }
     }
-    println!("\n{agree}/{total} places get their expected verdict.");
+    out.say(format!(
+        "\n{agree}/{total} places get their expected verdict."
+    ));
 
     let Ok((land, admin)) = reference else {
-        return Ok(());
+        return Ok(if agree == total {
+            Exit::Ok
+        } else {
+            Exit::Refused
+        });
     };
     let samples = shipped.border_samples(args.step);
     let (mut all, mut land_border) = (Vec::new(), Vec::new());
@@ -104,12 +121,10 @@ pub fn run(args: LocationEvalArgs) -> Result<(), String> {
             land_border.push(d);
         }
     }
-    println!(
-        "\nShipped border vs OpenStreetMap r913067 clipped to land (sampled every {} m):\n",
+    out.say(format!(
+        "\nShipped border vs OpenStreetMap r913067 clipped to land (sampled every {} m):\n\n| part of the border | samples | median m | 90th percentile m | within 100 m |\n|---|---|---|---|---|",
         args.step
-    );
-    println!("| part of the border | samples | median m | 90th percentile m | within 100 m |");
-    println!("|---|---|---|---|---|");
+    ));
     for (label, mut d) in [
         ("land border (Jiangsu, Zhejiang)", land_border),
         ("whole border incl. coastline", all),
@@ -117,14 +132,25 @@ pub fn run(args: LocationEvalArgs) -> Result<(), String> {
         d.sort_by(f64::total_cmp);
         let q = |f: f64| d[((d.len() - 1) as f64 * f) as usize];
         let within = d.iter().filter(|&&x| x <= 100.0).count() as f64 / d.len() as f64 * 100.0;
-        println!(
-            "| {label} | {} | {:.0} | {:.0} | {within:.1} % |",
-            d.len(),
-            q(0.5),
-            q(0.9)
-        );
+        if out.json {
+            out.emit(&json!({
+                "border": label, "samples": d.len(), "median_m": q(0.5),
+                "p90_m": q(0.9), "within_100_m": within / 100.0,
+            }));
+        } else {
+            println!(
+                "| {label} | {} | {:.0} | {:.0} | {within:.1} % |",
+                d.len(),
+                q(0.5),
+                q(0.9)
+            );
+        }
     }
-    Ok(())
+    Ok(if agree == total {
+        Exit::Ok
+    } else {
+        Exit::Refused
+    })
 }
 
 /// The land-clipped and the administrative reference regions.

@@ -11,6 +11,8 @@ use clap::Args;
 use icp_companion::imaging::read_luma_file;
 use icp_companion::scan::{decode_raw_rqrr, Effort, QrDecoder};
 
+use crate::output::{Exit, Failure, Outcome, Output};
+
 /// `qr eval` options.
 #[derive(Args)]
 pub struct EvalArgs {
@@ -44,14 +46,15 @@ pub fn median(v: &mut [f64]) -> f64 {
     v[v.len() / 2]
 }
 
-/// Runs the evaluation and prints the table.
-pub fn evaluate(args: EvalArgs) -> Result<(), String> {
-    let labels = std::fs::read_to_string(args.dir.join("labels.tsv"))
-        .map_err(|e| format!("{}/labels.tsv: {e}", args.dir.display()))?;
+/// Runs the evaluation and prints the table (with --json one object per row).
+pub fn evaluate(args: EvalArgs, out: &Output) -> Outcome {
+    let labels_path = args.dir.join("labels.tsv");
+    let labels =
+        std::fs::read_to_string(&labels_path).map_err(|e| Failure::io(&labels_path, &e))?;
     let other: HashMap<String, (bool, f64)> = match &args.compare {
         None => HashMap::new(),
         Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?
+            .map_err(|e| Failure::io(path, &e))?
             .lines()
             .filter_map(|l| {
                 let mut f = l.split('\t');
@@ -70,7 +73,7 @@ pub fn evaluate(args: EvalArgs) -> Result<(), String> {
         let [file, kind, _severity, text] = fields[..] else {
             continue;
         };
-        let luma = read_luma_file(&args.dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let luma = read_luma_file(&args.dir.join(file)).map_err(|e| Failure::of(&e).about(file))?;
 
         let t = Instant::now();
         let raw_ok = decode_raw_rqrr(&luma).iter().any(|t| t == text);
@@ -96,6 +99,22 @@ pub fn evaluate(args: EvalArgs) -> Result<(), String> {
     }
     let with_other = !other.is_empty();
     let name = &args.compare_name;
+    if out.json {
+        for (kind, t) in tallies
+            .iter_mut()
+            .chain(std::iter::once((&"ALL".to_string(), &mut total)))
+        {
+            let n = t.n.max(1) as f64;
+            out.emit(&serde_json::json!({
+                "distortion": kind, "n": t.n,
+                "raw_rqrr": t.raw_ok as f64 / n, "ours": t.ours_ok as f64 / n,
+                "raw_median_ms": median(&mut t.raw_ms), "ours_median_ms": median(&mut t.ours_ms),
+                "other": with_other.then(|| t.other_ok as f64 / t.other_ms.len().max(1) as f64),
+                "other_median_ms": with_other.then(|| median(&mut t.other_ms)),
+            }));
+        }
+        return Ok(Exit::Ok);
+    }
     print!("| distortion | n | raw rqrr | ours |");
     if with_other {
         print!(" {name} |");
@@ -130,5 +149,5 @@ pub fn evaluate(args: EvalArgs) -> Result<(), String> {
         }
         println!();
     }
-    Ok(())
+    Ok(Exit::Ok)
 }

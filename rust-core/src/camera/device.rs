@@ -71,7 +71,7 @@ impl CameraStream {
             return Err(CameraError::NoCamera);
         }
         if !known.iter().any(|c| c.index == index) {
-            return Err(CameraError::NotFound(index));
+            return Err(CameraError::NotFound { index });
         }
         let request = match purpose {
             StreamPurpose::Preview => RequestedFormatType::Closest(CameraFormat::new(
@@ -102,10 +102,9 @@ impl CameraStream {
     /// Waits for the next frame and runs `f` on it. MJPEG and BGR frames
     /// are decoded to RGB first (desktop webcams only; phones push frames).
     pub fn next_frame<R>(&mut self, f: impl FnOnce(&Frame<'_>) -> R) -> Result<R, CameraError> {
-        let buffer = self
-            .camera
-            .frame()
-            .map_err(|e| CameraError::StreamFailed(e.to_string()))?;
+        let buffer = self.camera.frame().map_err(|e| CameraError::StreamFailed {
+            detail: e.to_string(),
+        })?;
         let (width, height) = (buffer.resolution().width(), buffer.resolution().height());
         let native = match buffer.source_frame_format() {
             FrameFormat::YUYV => Some((PixelFormat::Yuyv, width * 2, 2)),
@@ -118,9 +117,12 @@ impl CameraStream {
         let (format, data, row_stride, pixel_stride) = match native {
             Some((format, row, px)) => (format, buffer.buffer(), row, px),
             None => {
-                decoded = buffer
-                    .decode_image::<RgbFormat>()
-                    .map_err(|e| CameraError::StreamFailed(e.to_string()))?;
+                decoded =
+                    buffer
+                        .decode_image::<RgbFormat>()
+                        .map_err(|e| CameraError::StreamFailed {
+                            detail: e.to_string(),
+                        })?;
                 (PixelFormat::Rgb8, decoded.as_raw().as_slice(), width * 3, 3)
             }
         };
@@ -156,6 +158,6 @@ fn open_error(error: &NokhwaError) -> CameraError {
     if lower.contains("permission") || lower.contains("os error 13") || lower.contains("denied") {
         CameraError::PermissionDenied
     } else {
-        CameraError::OpenFailed(text)
+        CameraError::OpenFailed { detail: text }
     }
 }

@@ -13,36 +13,51 @@ pub enum CameraError {
     #[error("No camera was found.")]
     NoCamera,
     /// The camera with this index does not exist.
-    #[error("There is no camera number {0}.")]
-    NotFound(u32),
+    #[error("There is no camera number {index}.")]
+    NotFound {
+        /// The index asked for.
+        index: u32,
+    },
     /// The system refused access to the camera.
     #[error("Camera access was denied. Allow this app to use the camera in the system settings.")]
     PermissionDenied,
     /// The camera exists but could not be opened or configured.
-    #[error("The camera could not be opened: {0}.")]
-    OpenFailed(String),
+    #[error("The camera could not be opened. Close other apps that use it and try again.")]
+    OpenFailed {
+        /// What the camera driver said (for logs).
+        detail: String,
+    },
     /// The camera stopped delivering frames.
-    #[error("The camera stopped delivering pictures: {0}.")]
-    StreamFailed(String),
+    #[error("The camera stopped delivering pictures. Try again.")]
+    StreamFailed {
+        /// What the camera driver said (for logs).
+        detail: String,
+    },
     /// This build has no camera backend (built without the `camera` feature).
     #[error(
         "This build cannot use a camera directly; pass frames from the app or replay a folder."
     )]
     Unavailable,
     /// The replay folder holds no image.
-    #[error("The folder {0} holds no JPEG, PNG or GIF image to replay.")]
-    ReplayEmpty(PathBuf),
+    #[error("The folder {} holds no JPEG, PNG or GIF image to replay.", .folder.display())]
+    ReplayEmpty {
+        /// The folder.
+        folder: PathBuf,
+    },
     /// A replayed image could not be read.
-    #[error("Cannot replay {path}: {error}")]
+    #[error("Cannot replay {}: {cause}", .file.display())]
     ReplayUnreadable {
-        /// The image file.
-        path: PathBuf,
+        /// The image file (or the folder).
+        file: PathBuf,
         /// Why it could not be read.
-        error: ImageInputError,
+        cause: ImageInputError,
     },
     /// The captured still could not be encoded for upload.
-    #[error("The photo could not be encoded: {0}")]
-    StillEncoding(ImageInputError),
+    #[error("The photo could not be encoded: {cause}")]
+    StillEncoding {
+        /// Why.
+        cause: ImageInputError,
+    },
     /// A frame did not describe its buffers correctly.
     #[error(transparent)]
     Frame(#[from] FrameError),
@@ -52,14 +67,14 @@ impl UserFacing for CameraError {
     fn code(&self) -> &'static str {
         match self {
             CameraError::NoCamera => "camera.none",
-            CameraError::NotFound(_) => "camera.not_found",
+            CameraError::NotFound { .. } => "camera.not_found",
             CameraError::PermissionDenied => "camera.permission_denied",
-            CameraError::OpenFailed(_) => "camera.open_failed",
-            CameraError::StreamFailed(_) => "camera.stream_failed",
+            CameraError::OpenFailed { .. } => "camera.open_failed",
+            CameraError::StreamFailed { .. } => "camera.stream_failed",
             CameraError::Unavailable => "camera.unavailable",
-            CameraError::ReplayEmpty(_) => "replay.empty",
+            CameraError::ReplayEmpty { .. } => "replay.empty",
             CameraError::ReplayUnreadable { .. } => "replay.unreadable",
-            CameraError::StillEncoding(_) => "camera.still_encoding",
+            CameraError::StillEncoding { .. } => "camera.still_encoding",
             CameraError::Frame(e) => e.code(),
         }
     }
@@ -67,26 +82,44 @@ impl UserFacing for CameraError {
     fn message_zh(&self) -> String {
         match self {
             CameraError::NoCamera => "未找到相机。".into(),
-            CameraError::NotFound(i) => format!("没有编号为 {i} 的相机。"),
+            CameraError::NotFound { index } => format!("没有编号为 {index} 的相机。"),
             CameraError::PermissionDenied => {
                 "相机权限被拒绝。请在系统设置中允许本应用使用相机。".into()
             }
-            CameraError::OpenFailed(d) => format!("无法打开相机：{d}。"),
-            CameraError::StreamFailed(d) => format!("相机停止输出画面：{d}。"),
+            CameraError::OpenFailed { .. } => {
+                "无法打开相机。请关闭正在使用相机的其他应用后重试。".into()
+            }
+            CameraError::StreamFailed { .. } => "相机停止输出画面，请重试。".into(),
             CameraError::Unavailable => {
                 "此版本不能直接使用相机；请由应用传入画面，或回放图片文件夹。".into()
             }
-            CameraError::ReplayEmpty(p) => {
-                format!(
-                    "文件夹 {} 中没有可回放的 JPEG、PNG 或 GIF 图片。",
-                    p.display()
-                )
+            CameraError::ReplayEmpty { folder } => format!(
+                "文件夹 {} 中没有可回放的 JPEG、PNG 或 GIF 图片。",
+                folder.display()
+            ),
+            CameraError::ReplayUnreadable { file, cause } => {
+                format!("无法回放 {}：{}", file.display(), cause.message_zh())
             }
-            CameraError::ReplayUnreadable { path, error } => {
-                format!("无法回放 {}：{}", path.display(), error.message_zh())
+            CameraError::StillEncoding { cause } => {
+                format!("照片无法编码：{}", cause.message_zh())
             }
-            CameraError::StillEncoding(e) => format!("照片无法编码：{}", e.message_zh()),
             CameraError::Frame(e) => e.message_zh(),
         }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            CameraError::OpenFailed { detail } | CameraError::StreamFailed { detail } => {
+                Some(detail.clone())
+            }
+            CameraError::ReplayUnreadable { cause, .. } | CameraError::StillEncoding { cause } => {
+                cause.detail()
+            }
+            _ => None,
+        }
+    }
+
+    fn is_transient(&self) -> bool {
+        matches!(self, CameraError::StreamFailed { .. })
     }
 }

@@ -49,6 +49,21 @@ struct PlaneShape {
 }
 
 impl PixelFormat {
+    /// The format's name as the platforms call it, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            PixelFormat::Luma8 => "grey (8-bit)",
+            PixelFormat::Rgb8 => "RGB",
+            PixelFormat::Rgba8 => "RGBA",
+            PixelFormat::Bgra8 => "BGRA",
+            PixelFormat::Nv21 => "NV21",
+            PixelFormat::Nv12 => "NV12",
+            PixelFormat::Nv12VideoRange => "NV12 (video range)",
+            PixelFormat::Yuv420 => "YUV_420_888",
+            PixelFormat::Yuyv => "YUYV",
+        }
+    }
+
     /// The planes the format has when each is passed separately.
     fn planes(self) -> &'static [PlaneShape] {
         const Y: PlaneShape = PlaneShape {
@@ -127,7 +142,7 @@ impl Rotation {
             90 => Ok(Rotation::R90),
             180 => Ok(Rotation::R180),
             270 => Ok(Rotation::R270),
-            other => Err(FrameError::BadRotation(other)),
+            other => Err(FrameError::BadRotation { degrees: other }),
         }
     }
 
@@ -151,10 +166,15 @@ impl Rotation {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameError {
     /// Zero or oversized width/height.
-    #[error("Invalid frame size {0}×{1}.")]
-    BadDimensions(u32, u32),
+    #[error("Invalid frame size {width}×{height}.")]
+    BadDimensions {
+        /// Width given, pixels.
+        width: u32,
+        /// Height given, pixels.
+        height: u32,
+    },
     /// The format needs another number of planes.
-    #[error("{format:?} frames have {expected} planes, not {got}.")]
+    #[error("{} frames have {expected} planes, not {got}.", .format.name())]
     PlaneCount {
         /// The frame's format.
         format: PixelFormat,
@@ -194,30 +214,38 @@ pub enum FrameError {
         got: u64,
     },
     /// Rotation is not 0, 90, 180 or 270 degrees.
-    #[error("Rotation {0}° is not 0, 90, 180 or 270.")]
-    BadRotation(u32),
+    #[error("Rotation {degrees}° is not 0, 90, 180 or 270.")]
+    BadRotation {
+        /// The rotation given.
+        degrees: u32,
+    },
 }
 
 impl UserFacing for FrameError {
     fn code(&self) -> &'static str {
         match self {
-            FrameError::BadDimensions(..) => "frame.bad_dimensions",
+            FrameError::BadDimensions { .. } => "frame.bad_dimensions",
             FrameError::PlaneCount { .. } => "frame.plane_count",
             FrameError::BadPixelStride { .. } => "frame.bad_pixel_stride",
             FrameError::BadStride { .. } => "frame.bad_stride",
             FrameError::BufferTooSmall { .. } => "frame.buffer_too_small",
-            FrameError::BadRotation(_) => "frame.bad_rotation",
+            FrameError::BadRotation { .. } => "frame.bad_rotation",
         }
     }
 
     fn message_zh(&self) -> String {
         match self {
-            FrameError::BadDimensions(w, h) => format!("相机画面尺寸无效：{w}×{h}。"),
+            FrameError::BadDimensions { width, height } => {
+                format!("相机画面尺寸无效：{width}×{height}。")
+            }
             FrameError::PlaneCount {
                 format,
                 expected,
                 got,
-            } => format!("{format:?} 格式的画面应有 {expected} 个平面，实际为 {got} 个。"),
+            } => format!(
+                "{} 格式的画面应有 {expected} 个平面，实际为 {got} 个。",
+                format.name()
+            ),
             FrameError::BadPixelStride { plane, stride, min } => {
                 format!("第 {plane} 个平面的像素跨度 {stride} 小于一个采样所需的 {min} 字节。")
             }
@@ -227,7 +255,9 @@ impl UserFacing for FrameError {
             FrameError::BufferTooSmall { plane, need, got } => {
                 format!("第 {plane} 个平面的缓冲区只有 {got} 字节，需要 {need} 字节。")
             }
-            FrameError::BadRotation(d) => format!("旋转角度 {d}° 无效，只能是 0、90、180 或 270。"),
+            FrameError::BadRotation { degrees } => {
+                format!("旋转角度 {degrees}° 无效，只能是 0、90、180 或 270。")
+            }
         }
     }
 }
@@ -277,7 +307,10 @@ impl<'a> Frame<'a> {
     pub(super) fn checked(&self) -> Result<[Checked<'a>; 3], FrameError> {
         let (w, h) = (self.width, self.height);
         if w == 0 || h == 0 || w > MAX_FRAME_SIDE || h > MAX_FRAME_SIDE {
-            return Err(FrameError::BadDimensions(w, h));
+            return Err(FrameError::BadDimensions {
+                width: w,
+                height: h,
+            });
         }
         let shapes = self.format.planes();
         let empty = Plane {
@@ -475,13 +508,22 @@ mod tests {
             width: 0,
             ..frame(PixelFormat::Luma8, &one)
         };
-        assert_eq!(err(zero), FrameError::BadDimensions(0, 3));
+        assert_eq!(
+            err(zero),
+            FrameError::BadDimensions {
+                width: 0,
+                height: 3
+            }
+        );
         let huge = Frame {
             height: MAX_FRAME_SIDE + 1,
             ..frame(PixelFormat::Luma8, &one)
         };
-        assert!(matches!(err(huge), FrameError::BadDimensions(..)));
-        assert_eq!(Rotation::from_degrees(45), Err(FrameError::BadRotation(45)));
+        assert!(matches!(err(huge), FrameError::BadDimensions { .. }));
+        assert_eq!(
+            Rotation::from_degrees(45),
+            Err(FrameError::BadRotation { degrees: 45 })
+        );
         for e in [err(zero), err(frame(PixelFormat::Yuv420, &one))] {
             assert!(e.code().starts_with("frame.") && !e.message_zh().is_empty());
         }

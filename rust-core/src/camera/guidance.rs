@@ -133,11 +133,11 @@ impl Hint {
             ),
             Hint::BackdropNotFilling => (
                 "Stand so that the backdrop fills the whole background.",
-                "请调整位置，使背景布充满整个背景。",
+                "请调整位置，使幕布充满整个背景。",
             ),
             Hint::BackdropTextHidden => (
                 "The characters on the backdrop must show: move aside or step back.",
-                "背景布上的文字须清晰可见，请侧移或后退。",
+                "幕布上的文字须清晰可见，请侧移或后退。",
             ),
             Hint::RedClothing => (
                 "Red clothing is not allowed: change into black, grey or white.",
@@ -215,18 +215,17 @@ fn hints_of(findings: &[Finding], hint_of: impl Fn(&Finding) -> Option<Hint>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inspect::{Finding, Outcome};
+    use crate::inspect::finding::{finding, Finding, Measure, MeasureUnit, Outcome};
 
     fn failing(code: &str, measured: f64) -> Finding {
-        Finding {
-            code: code.into(),
-            outcome: Outcome::Fail,
-            measured,
-            threshold: 0.0,
-            region: None,
-            message_en: String::new(),
-            message_zh: String::new(),
-        }
+        finding(
+            code,
+            Outcome::Fail,
+            Measure::at_most(measured, MeasureUnit::Score, 0.0),
+            None,
+            "",
+            "",
+        )
     }
 
     #[test]

@@ -19,8 +19,10 @@ impl ReplaySource {
     /// The images in `dir`, sorted by file name, delivered in `layout`.
     pub fn open(dir: &Path, layout: NativeLayout) -> Result<ReplaySource, CameraError> {
         let unreadable = |e: std::io::Error| CameraError::ReplayUnreadable {
-            path: dir.to_path_buf(),
-            error: crate::imaging::ImageInputError::Io(e.to_string()),
+            file: dir.to_path_buf(),
+            cause: crate::imaging::ImageInputError::Io {
+                problem: crate::imaging::ReadProblem::of(&e),
+            },
         };
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(unreadable)?
@@ -32,7 +34,9 @@ impl ReplaySource {
             })
             .collect();
         if files.is_empty() {
-            return Err(CameraError::ReplayEmpty(dir.to_path_buf()));
+            return Err(CameraError::ReplayEmpty {
+                folder: dir.to_path_buf(),
+            });
         }
         files.sort();
         Ok(ReplaySource {
@@ -67,7 +71,7 @@ impl Iterator for ReplaySource {
         Some(
             read_image_file(&path)
                 .map(|image| NativeFrame::from_upright(&image.to_rgb8(), self.layout))
-                .map_err(|error| CameraError::ReplayUnreadable { path, error }),
+                .map_err(|cause| CameraError::ReplayUnreadable { file: path, cause }),
         )
     }
 }

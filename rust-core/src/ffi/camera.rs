@@ -264,7 +264,8 @@ impl TryFrom<Still> for CapturedStill {
 
     fn try_from(still: Still) -> Result<Self, Self::Error> {
         Ok(CapturedStill {
-            photo: encode_for_upload(still.image).map_err(DomainError::StillEncoding)?,
+            photo: encode_for_upload(still.image)
+                .map_err(|cause| DomainError::StillEncoding { cause })?,
             findings: still.findings,
             passed: still.passed,
             automatic: still.automatic,
@@ -541,7 +542,7 @@ mod tests {
         bad_rotation.rotation_degrees = 45;
         assert_eq!(
             bad_rotation.view(|_| ()).unwrap_err(),
-            FrameError::BadRotation(45)
+            FrameError::BadRotation { degrees: 45 }
         );
     }
 }

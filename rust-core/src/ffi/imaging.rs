@@ -16,7 +16,7 @@ pub async fn normalise_for_upload(bytes: Vec<u8>) -> Result<NormalisedImage, Ima
 }
 
 /// Puts several document photos (JPEG, PNG or GIF bytes) on one sheet, as
-/// the seed requires for documents that must share an image (e.g. the
+/// the filing rules require for documents that must share an image (e.g. the
 /// letter of authorisation with the owner's ID), ready to upload; off the
 /// caller's thread.
 #[uniffi::export(async_runtime = "tokio")]

@@ -50,6 +50,6 @@ uniffi::custom_type!(Gateway, String, {
 uniffi::custom_type!(ClaimToken, Vec<u8>, {
     lower: |token| token.0.to_vec(),
     try_lift: |bytes| Ok(ClaimToken(bytes.try_into().map_err(|_| {
-        crate::order::OrderError::InvalidInput("a claim token is 16 bytes".into())
+        crate::order::OrderError::invalid("a claim token is 16 bytes", "领取令牌应为 16 字节")
     })?)),
 });

@@ -12,6 +12,7 @@ use crate::session::{OrderView, SessionState, Slot};
 use crate::upload::DrainSettings;
 use crate::user_facing::UserFacing;
 
+use super::errors::Common;
 use super::{SessionError, UploadError};
 
 /// A claimed order (see `claimOrder`).
@@ -92,6 +93,8 @@ pub struct QueueFailure {
     pub message_en: String,
     /// Simplified Chinese message.
     pub message_zh: String,
+    /// Whether the next drain may send it (a cut, a busy server).
+    pub transient: bool,
 }
 
 /// An entry set aside because it cannot be read on the phone (damaged);
@@ -129,6 +132,10 @@ pub enum QueueError {
         message_en: String,
         /// Simplified Chinese message.
         message_zh: String,
+        /// Whether trying again later may succeed.
+        transient: bool,
+        /// The technical cause, for logs.
+        detail: Option<String>,
     },
     /// The queue could not store it (`upload.*`).
     #[error("{message_en}")]
@@ -139,22 +146,36 @@ pub enum QueueError {
         message_en: String,
         /// Simplified Chinese message.
         message_zh: String,
+        /// Whether trying again later may succeed.
+        transient: bool,
+        /// The technical cause, for logs.
+        detail: Option<String>,
     },
 }
 
 impl From<crate::session::QueueError> for QueueError {
     fn from(e: crate::session::QueueError) -> Self {
-        let (code, message_en, message_zh) = (e.code().to_string(), e.message_en(), e.message_zh());
+        let Common {
+            code,
+            message_en,
+            message_zh,
+            transient,
+            detail,
+        } = Common::of(&e);
         match e {
             crate::session::QueueError::Refused(_) => QueueError::Refused {
                 code,
                 message_en,
                 message_zh,
+                transient,
+                detail,
             },
             crate::session::QueueError::Storage(_) => QueueError::Storage {
                 code,
                 message_en,
                 message_zh,
+                transient,
+                detail,
             },
         }
     }
@@ -238,6 +259,7 @@ impl UploadQueue {
                     code: error.code().to_string(),
                     message_en: error.message_en(),
                     message_zh: error.message_zh(),
+                    transient: error.is_transient(),
                 })
                 .collect(),
             quarantined: drained

@@ -1,4 +1,4 @@
-//! Several documents on one image, as the seed asks for the documents that
+//! Several documents on one image, as the filing rules ask for the documents that
 //! "must be in the same image" (e.g. the letter of authorisation with the
 //! website owner's ID, a name-change certificate with the licence).
 
@@ -21,7 +21,9 @@ const MAX_SHEET_SIDE: u32 = 4096;
 /// and encodes it like any upload (metadata-free, within 4 MB).
 pub fn compose_documents(photos: &[Vec<u8>]) -> Result<NormalisedImage, ImageInputError> {
     if photos.len() < 2 {
-        return Err(ImageInputError::NothingToCompose(photos.len()));
+        return Err(ImageInputError::NothingToCompose {
+            count: photos.len(),
+        });
     }
     // Each part is brought within the sheet's size as soon as it is decoded,
     // so composing many photos holds one full-size decode at a time.
@@ -149,11 +151,11 @@ mod tests {
     fn refusals() {
         assert_eq!(
             compose_documents(&[png(10, 10, [0, 0, 0])]),
-            Err(ImageInputError::NothingToCompose(1))
+            Err(ImageInputError::NothingToCompose { count: 1 })
         );
         assert!(matches!(
             compose_documents(&[png(10, 10, [0, 0, 0]), b"not an image".to_vec()]),
-            Err(ImageInputError::UnsupportedFormat(_))
+            Err(ImageInputError::UnsupportedFormat { .. })
         ));
         // A huge sheet is scaled down to the sheet limit, not refused.
         let wide = png(3000, 400, [10, 10, 10]);

@@ -82,13 +82,14 @@ fn encode_piece(
     let mut out = Vec::with_capacity(pixels.len() / 8);
     let mut encoder = Encoder::new(&mut out, quality);
     encoder.set_sampling_factor(SamplingFactor::F_2_2);
+    let too_large = || ImageInputError::too_large(width, rows, 3.0);
     let (w, h) = (
-        u16::try_from(width).map_err(|_| ImageInputError::TooLarge("width".into()))?,
-        u16::try_from(rows).map_err(|_| ImageInputError::TooLarge("height".into()))?,
+        u16::try_from(width).map_err(|_| too_large())?,
+        u16::try_from(rows).map_err(|_| too_large())?,
     );
     encoder
         .encode(pixels, w, h, ColorType::Rgb)
-        .map_err(|e| ImageInputError::Corrupt(e.to_string()))?;
+        .map_err(ImageInputError::corrupt)?;
     Ok(out)
 }
 
@@ -97,7 +98,7 @@ fn encode_piece(
 /// interval of one piece, then each piece's entropy-coded data, a restart
 /// marker between two.
 fn join(pieces: &[Vec<u8>], height: u32, interval: u16) -> Result<Vec<u8>, ImageInputError> {
-    let damaged = || ImageInputError::Corrupt("a JPEG strip could not be joined".into());
+    let damaged = || ImageInputError::corrupt("a JPEG strip could not be joined");
     let first = jpeg::layout(&pieces[0]).ok_or_else(damaged)?;
     let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum::<usize>() + 64);
     out.extend_from_slice(&[0xFF, 0xD8]);

@@ -184,8 +184,8 @@ pub(crate) fn decode(
     channels: Channels,
 ) -> Result<DecodedJpeg, ImageInputError> {
     if !layout.complete {
-        return Err(ImageInputError::Corrupt(
-            "the file ends before the picture does".into(),
+        return Err(ImageInputError::corrupt(
+            "the file ends before the picture does",
         ));
     }
     if layout.width > MAX_SIDE_PX || layout.height > MAX_SIDE_PX {
@@ -196,7 +196,7 @@ pub(crate) fn decode(
         .find(|&scale| fits(decode_peak(bytes.len() as u64, layout, channels, scale)))
         .ok_or_else(|| too_large(layout))?;
     if ((bytes.len() - layout.first_scan) as u64) < layout.min_scan_bytes {
-        return Err(ImageInputError::Corrupt(format!(
+        return Err(ImageInputError::corrupt(format!(
             "the file is too short for the {} × {} picture it declares",
             layout.width, layout.height
         )));
@@ -210,16 +210,14 @@ pub(crate) fn decode(
 }
 
 fn too_large(layout: &Layout) -> ImageInputError {
-    ImageInputError::TooLarge(format!(
-        "{} × {} pixels{}",
-        layout.width,
-        layout.height,
-        if layout.progressive {
-            ", progressive"
-        } else {
-            ""
-        }
-    ))
+    // At ⅛ scale the pixels cost little; what stays is a progressive
+    // frame's coefficients (two bytes a sample).
+    let per_pixel = if layout.progressive {
+        2.0 * layout.samples_per_pixel
+    } else {
+        0.0
+    };
+    ImageInputError::too_large(layout.width, layout.height, per_pixel)
 }
 
 /// The peak memory of decoding at `scale`: the file, a progressive frame's
@@ -263,14 +261,14 @@ fn full_size(bytes: &[u8], channels: Channels) -> Result<DecodedJpeg, ImageInput
     let orientation = orientation_of(decoder.exif().map(Vec::as_slice));
     let (width, height) = decoder
         .dimensions()
-        .ok_or_else(|| ImageInputError::Corrupt("no frame header".into()))?;
+        .ok_or_else(|| ImageInputError::corrupt("no frame header"))?;
     let pixels = decoder.decode().map_err(zune_refusal)?;
     let (width, height) = (width as u32, height as u32);
     let image = match channels {
         Channels::Luma => GrayImage::from_raw(width, height, pixels).map(DynamicImage::ImageLuma8),
         Channels::Rgb => RgbImage::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8),
     }
-    .ok_or_else(|| ImageInputError::Corrupt("fewer pixels than the frame declares".into()))?;
+    .ok_or_else(|| ImageInputError::corrupt("fewer pixels than the frame declares"))?;
     Ok(DecodedJpeg {
         image,
         scale: 1,
@@ -280,13 +278,10 @@ fn full_size(bytes: &[u8], channels: Channels) -> Result<DecodedJpeg, ImageInput
 
 fn zune_refusal(e: zune_jpeg::errors::DecodeErrors) -> ImageInputError {
     match e {
-        zune_jpeg::errors::DecodeErrors::Unsupported(what) => {
-            ImageInputError::UnsupportedFormat(format!("JPEG {what:?}"))
-        }
-        zune_jpeg::errors::DecodeErrors::LargeDimensions(_) => {
-            ImageInputError::TooLarge("JPEG dimensions".into())
-        }
-        other => ImageInputError::Corrupt(other.to_string()),
+        zune_jpeg::errors::DecodeErrors::Unsupported(what) => ImageInputError::UnsupportedJpeg {
+            detail: format!("{what:?}"),
+        },
+        other => ImageInputError::corrupt(other),
     }
 }
 
@@ -296,7 +291,7 @@ fn reduced(bytes: &[u8], channels: Channels, scale: u32) -> Result<DecodedJpeg, 
     decoder.read_info().map_err(jpeg_decoder_refusal)?;
     let info = decoder
         .info()
-        .ok_or_else(|| ImageInputError::Corrupt("no frame header".into()))?;
+        .ok_or_else(|| ImageInputError::corrupt("no frame header"))?;
     let wanted = (
         u16::try_from(u32::from(info.width).div_ceil(scale)).unwrap_or(u16::MAX),
         u16::try_from(u32::from(info.height).div_ceil(scale)).unwrap_or(u16::MAX),
@@ -327,7 +322,7 @@ fn reduced(bytes: &[u8], channels: Channels, scale: u32) -> Result<DecodedJpeg, 
                 .map(DynamicImage::ImageLuma8)
         }
     }
-    .ok_or_else(|| ImageInputError::Corrupt("fewer pixels than the frame declares".into()))?;
+    .ok_or_else(|| ImageInputError::corrupt("fewer pixels than the frame declares"))?;
     let image = match channels {
         Channels::Luma => DynamicImage::ImageLuma8(image.into_luma8()),
         Channels::Rgb => DynamicImage::ImageRgb8(image.into_rgb8()),
@@ -341,10 +336,10 @@ fn reduced(bytes: &[u8], channels: Channels, scale: u32) -> Result<DecodedJpeg, 
 
 fn jpeg_decoder_refusal(e: jpeg_decoder::Error) -> ImageInputError {
     match e {
-        jpeg_decoder::Error::Unsupported(what) => {
-            ImageInputError::UnsupportedFormat(format!("JPEG {what:?}"))
-        }
-        other => ImageInputError::Corrupt(other.to_string()),
+        jpeg_decoder::Error::Unsupported(what) => ImageInputError::UnsupportedJpeg {
+            detail: format!("{what:?}"),
+        },
+        other => ImageInputError::corrupt(other),
     }
 }
 

@@ -10,6 +10,7 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::budget::{fits, peak, Channels, DECODE_BUDGET_BYTES};
+use super::error::ReadProblem;
 use super::jpeg;
 use super::ImageInputError;
 
@@ -35,8 +36,21 @@ pub fn sniff_format(bytes: &[u8]) -> Result<AcceptedFormat, ImageInputError> {
         Ok(ImageFormat::Jpeg) => Ok(AcceptedFormat::Jpeg),
         Ok(ImageFormat::Png) => Ok(AcceptedFormat::Png),
         Ok(ImageFormat::Gif) => Ok(AcceptedFormat::Gif),
-        Ok(other) => Err(ImageInputError::UnsupportedFormat(format!("{other:?}"))),
-        Err(_) => Err(ImageInputError::UnsupportedFormat("not an image".into())),
+        Ok(other) => Err(ImageInputError::UnsupportedFormat {
+            format: Some(format_name(other)),
+        }),
+        Err(_) => Err(ImageInputError::UnsupportedFormat { format: None }),
+    }
+}
+
+/// A format's usual name (`WebP`, `BMP`, `TIFF`, …).
+fn format_name(format: ImageFormat) -> String {
+    match format {
+        ImageFormat::WebP => "WebP".into(),
+        ImageFormat::Avif => "AVIF".into(),
+        ImageFormat::OpenExr => "OpenEXR".into(),
+        ImageFormat::Farbfeld => "Farbfeld".into(),
+        other => format!("{other:?}").to_ascii_uppercase(),
     }
 }
 
@@ -67,7 +81,7 @@ pub fn decode_upright(bytes: &[u8], channels: Channels) -> Result<Decoded, Image
     let (image, orientation, scale) = match format {
         AcceptedFormat::Jpeg => {
             let layout = jpeg::layout(bytes).ok_or_else(|| {
-                ImageInputError::Corrupt("the JPEG's markers are damaged or cut short".into())
+                ImageInputError::corrupt("the JPEG's markers are damaged or cut short")
             })?;
             let decoded = jpeg::decode(bytes, &layout, channels)?;
             (decoded.image, decoded.orientation, decoded.scale)
@@ -103,28 +117,28 @@ fn decode_with_image(
         AcceptedFormat::Jpeg => ImageFormat::Jpeg,
     };
     let reader = ImageReader::with_format(Cursor::new(bytes), image_format);
-    let mut decoder = reader.into_decoder().map_err(refusal)?;
+    let mut decoder = reader.into_decoder().map_err(|e| refusal(e, (0, 0, 0.0)))?;
     let (width, height) = decoder.dimensions();
-    if width > MAX_SIDE_PX || height > MAX_SIDE_PX {
-        return Err(ImageInputError::TooLarge(format!(
-            "{width} × {height} pixels"
-        )));
-    }
     let decoded = decoder.total_bytes();
-    let kept = u64::from(width) * u64::from(height) * channels.bytes();
+    let pixels = (u64::from(width) * u64::from(height)).max(1);
+    let per_pixel = decoded as f64 / pixels as f64;
+    let cost = per_pixel + per_pixel.max(channels.bytes() as f64);
+    let size = (width, height, cost);
+    if width > MAX_SIDE_PX || height > MAX_SIDE_PX {
+        return Err(ImageInputError::too_large(width, height, cost));
+    }
+    let kept = pixels * channels.bytes();
     let needed = peak(bytes.len() as u64, 0, decoded, kept);
     if !fits(needed) {
-        return Err(ImageInputError::TooLarge(format!(
-            "{width} × {height} pixels"
-        )));
+        return Err(ImageInputError::too_large(width, height, cost));
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE_PX);
     limits.max_image_height = Some(MAX_SIDE_PX);
     limits.max_alloc = Some(DECODE_BUDGET_BYTES - needed);
-    decoder.set_limits(limits).map_err(refusal)?;
+    decoder.set_limits(limits).map_err(|e| refusal(e, size))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let image = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| refusal(e, size))?;
     let image = match channels {
         Channels::Rgb => DynamicImage::ImageRgb8(flatten_on_white(image)),
         Channels::Luma => {
@@ -148,28 +162,40 @@ fn flatten_on_white(image: DynamicImage) -> image::RgbImage {
     })
 }
 
-/// Maps a decoder failure to the refusal the user sees.
-fn refusal(e: image::ImageError) -> ImageInputError {
+/// Maps a decoder failure to the refusal the user sees; `size` is the
+/// picture's declared (width, height, peak bytes per pixel).
+fn refusal(e: image::ImageError, (width, height, cost): (u32, u32, f64)) -> ImageInputError {
     match e {
-        image::ImageError::Limits(l) => ImageInputError::TooLarge(l.to_string()),
-        image::ImageError::Unsupported(u) => ImageInputError::UnsupportedFormat(u.to_string()),
-        image::ImageError::IoError(io) => ImageInputError::Corrupt(io.to_string()),
-        other => ImageInputError::Corrupt(other.to_string()),
+        image::ImageError::Limits(_) => ImageInputError::too_large(width, height, cost),
+        other => ImageInputError::corrupt(other),
     }
 }
 
 /// The bytes of a file of at most [`MAX_FILE_BYTES`].
 pub fn read_file_bytes(path: &Path) -> Result<Vec<u8>, ImageInputError> {
-    let file = std::fs::File::open(path).map_err(|e| ImageInputError::Io(e.kind().to_string()))?;
+    let io = |e: std::io::Error| ImageInputError::Io {
+        problem: ReadProblem::of(&e),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if file.metadata().map_err(io)?.is_dir() {
+        return Err(ImageInputError::Io {
+            problem: ReadProblem::IsFolder,
+        });
+    }
+    let too_large = |size: u64| ImageInputError::FileTooLarge {
+        size_mb: size.div_ceil(1024 * 1024),
+        max_mb: MAX_FILE_BYTES / (1024 * 1024),
+    };
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(size));
+    }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| ImageInputError::Io(e.kind().to_string()))?;
+        .map_err(io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ImageInputError::TooLarge(format!(
-            "file larger than {} MB",
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
+        return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
 }
@@ -231,19 +257,19 @@ mod tests {
     fn refuses_other_formats_and_non_images() {
         let bmp = b"BM\x36\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00";
         assert!(
-            matches!(decode_image(bmp), Err(ImageInputError::UnsupportedFormat(f)) if f == "Bmp")
+            matches!(decode_image(bmp), Err(ImageInputError::UnsupportedFormat { format: Some(format) }) if format == "BMP")
         );
         let webp = b"RIFF\x24\x00\x00\x00WEBPVP8 ";
         assert!(
-            matches!(decode_image(webp), Err(ImageInputError::UnsupportedFormat(f)) if f == "WebP")
+            matches!(decode_image(webp), Err(ImageInputError::UnsupportedFormat { format: Some(format) }) if format == "WebP")
         );
         assert!(matches!(
             decode_image(b"%PDF-1.7 not an image"),
-            Err(ImageInputError::UnsupportedFormat(_))
+            Err(ImageInputError::UnsupportedFormat { .. })
         ));
         assert!(matches!(
             decode_image(&[]),
-            Err(ImageInputError::UnsupportedFormat(_))
+            Err(ImageInputError::UnsupportedFormat { .. })
         ));
     }
 
@@ -254,7 +280,7 @@ mod tests {
             for keep in [0.1, 0.5, 0.9] {
                 let cut = &bytes[..(bytes.len() as f64 * keep) as usize];
                 assert!(
-                    matches!(decode_image(cut), Err(ImageInputError::Corrupt(_))),
+                    matches!(decode_image(cut), Err(ImageInputError::Corrupt { .. })),
                     "{format:?} cut to {keep}"
                 );
             }
@@ -277,7 +303,7 @@ mod tests {
         bomb[29..33].copy_from_slice(&crc.to_be_bytes());
         assert!(matches!(
             decode_image(&bomb),
-            Err(ImageInputError::TooLarge(_))
+            Err(ImageInputError::TooLarge { .. })
         ));
     }
 
@@ -285,7 +311,9 @@ mod tests {
     fn missing_file_is_io_error() {
         assert!(matches!(
             read_image_file(Path::new("/nonexistent/photo.jpg")),
-            Err(ImageInputError::Io(_))
+            Err(ImageInputError::Io {
+                problem: ReadProblem::NotFound
+            })
         ));
     }
 

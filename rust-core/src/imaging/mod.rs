@@ -13,7 +13,7 @@ mod resize;
 
 pub use budget::{Channels, DECODE_BUDGET_BYTES};
 pub use compose::compose_documents;
-pub use error::ImageInputError;
+pub use error::{ImageInputError, ReadProblem};
 pub use load::{
     decode_image, decode_upright, read_file_bytes, read_image_file, read_luma_file, sniff_format,
     AcceptedFormat, Decoded, MAX_FILE_BYTES, MAX_SIDE_PX,

@@ -87,7 +87,7 @@ pub fn normalise_for_upload(bytes: &[u8]) -> Result<NormalisedImage, ImageInputE
         decoded
             .image
             .write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
-            .map_err(|e| ImageInputError::Corrupt(e.to_string()))?;
+            .map_err(ImageInputError::corrupt)?;
         if png.len() <= MAX_UPLOAD_BYTES {
             let (width, height) = decoded.image.dimensions();
             return Ok(NormalisedImage {

@@ -1,4 +1,4 @@
-//! The administrator photo's rules, all of the seed's: one person, centred,
+//! The administrator photo's rules, as the filing provider states them: one person, centred,
 //! the whole head in the frame at a sensible size, sharp and well exposed;
 //! the backdrop (blue with its characters visible, or white in the app flow)
 //! is the entire background; no red or blue clothing.
@@ -10,7 +10,9 @@ use super::backdrop::{measure_backdrop, PhotoFlow};
 use super::clothing::{measure_clothing, skin_colour};
 use super::colour::{is_blue, is_white};
 use super::face::{FaceBox, FaceDetector, FaceDetectorSettings};
-use super::finding::{at_least, at_most, finding, Finding, Outcome, PixelRect};
+use super::finding::{
+    at_least, at_most, finding, Finding, Limit, Measure, MeasureUnit, Outcome, PixelRect,
+};
 use super::silhouette::{Silhouette, HEAD_ABOVE_BOX};
 use super::working::Working;
 use crate::imaging::{resize_luma, Resample};
@@ -225,8 +227,7 @@ fn check_surroundings(
             profile.backdrop_warn,
             profile.backdrop_fail,
         ),
-        backdrop.coverage,
-        profile.backdrop_fail,
+        Measure::at_least(backdrop.coverage, MeasureUnit::Share, profile.backdrop_fail),
         None,
         en,
         zh,
@@ -239,8 +240,7 @@ fn check_surroundings(
                 profile.backdrop_text_warn,
                 profile.backdrop_text_fail,
             ),
-            backdrop.text_share,
-            profile.backdrop_text_fail,
+            Measure::at_least(backdrop.text_share, MeasureUnit::Share, profile.backdrop_text_fail),
             backdrop.text_box.map(to_original),
             "The characters on the backdrop must be clearly visible: do not cover them, avoid glare, and keep the backdrop in focus (no portrait mode).",
             "幕布上的文字须清晰可见：不要遮挡，避免反光，并保持幕布清晰（不要使用人像模式）。",
@@ -275,8 +275,11 @@ fn check_surroundings(
                 profile.clothing_warn,
                 profile.clothing_fail,
             ),
-            clothing.red_share,
-            profile.clothing_fail,
+            Measure::at_most(
+                clothing.red_share,
+                MeasureUnit::Share,
+                profile.clothing_fail,
+            ),
             area,
             "Do not wear red: change into dark or neutral clothes (black, grey, white).",
             "请勿穿红色衣服：请换深色或中性色衣服（黑、灰、白）。",
@@ -284,8 +287,7 @@ fn check_surroundings(
         findings.push(finding(
             "photo.clothing_blue",
             at_most(clothing.blue_share, profile.clothing_warn, profile.clothing_fail),
-            clothing.blue_share,
-            profile.clothing_fail,
+            Measure::at_most(clothing.blue_share, MeasureUnit::Share, profile.clothing_fail),
             area,
             "Do not wear blue (navy included): change into dark or neutral clothes (black, grey, white).",
             "请勿穿蓝色衣服（包括藏青色）：请换深色或中性色衣服（黑、灰、白）。",
@@ -321,8 +323,12 @@ pub fn check_framing_and_quality(
     findings.push(finding(
         "photo.face_count",
         outcome,
-        count,
-        1.0,
+        Measure {
+            value: count,
+            unit: MeasureUnit::Count,
+            threshold: 1.0,
+            limit: Limit::Exactly,
+        },
         None,
         en,
         zh,
@@ -347,8 +353,7 @@ pub fn check_framing_and_quality(
     findings.push(finding(
         "photo.off_centre",
         at_most(offset, profile.centre_warn, profile.centre_fail),
-        offset,
-        profile.centre_fail,
+        Measure::at_most(offset, MeasureUnit::Share, profile.centre_fail),
         Some(region),
         "Stand in the middle of the backdrop, facing the camera.",
         "请站在幕布正中间，面向镜头。",
@@ -366,8 +371,7 @@ pub fn check_framing_and_quality(
     findings.push(finding(
         "photo.head_cut",
         outcome,
-        top_margin,
-        0.0,
+        Measure::at_least(top_margin, MeasureUnit::Share, 0.0),
         Some(region),
         "Your whole head, with some space above it, and your shoulders must be in the photo.",
         "照片须包含完整的头部（上方留有空间）和肩部。",
@@ -400,8 +404,15 @@ pub fn check_framing_and_quality(
     findings.push(finding(
         "photo.head_size",
         outcome,
-        head,
-        threshold,
+        Measure {
+            value: head,
+            unit: MeasureUnit::Share,
+            threshold,
+            limit: Limit::Within {
+                low: profile.head_height_min_fail,
+                high: profile.head_height_max_fail,
+            },
+        },
         Some(region),
         en,
         zh,
@@ -428,8 +439,7 @@ pub fn check_framing_and_quality(
     findings.push(finding(
         "photo.too_dark",
         at_least(lit, profile.dark_warn, profile.dark_fail),
-        lit,
-        profile.dark_fail,
+        Measure::at_least(lit, MeasureUnit::Level, profile.dark_fail),
         Some(region),
         "Your face is too dark. Turn towards the light or add light.",
         "脸部太暗。请面向光源或增加照明。",
@@ -437,8 +447,7 @@ pub fn check_framing_and_quality(
     findings.push(finding(
         "photo.overexposed",
         at_most(clipped, profile.clipped_warn, profile.clipped_fail),
-        clipped,
-        profile.clipped_fail,
+        Measure::at_most(clipped, MeasureUnit::Share, profile.clipped_fail),
         Some(region),
         "Your face is overexposed. Avoid direct light or flash on the face.",
         "脸部过曝。请避免强光或闪光灯直射面部。",
@@ -447,8 +456,7 @@ pub fn check_framing_and_quality(
     findings.push(finding(
         "photo.blurry",
         at_least(sharp, profile.sharpness_warn, profile.sharpness_fail),
-        sharp,
-        profile.sharpness_fail,
+        Measure::at_least(sharp, MeasureUnit::Score, profile.sharpness_fail),
         Some(region),
         "The photo is blurred. Hold the phone still and tap to focus on the face.",
         "照片模糊。请拿稳手机并点击人脸对焦。",

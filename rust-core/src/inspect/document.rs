@@ -12,7 +12,9 @@ use imageproc::region_labelling::{connected_components, Connectivity};
 use super::admin_photo::sharpness_at;
 use super::backdrop::median;
 use super::colour::{chroma, hue, luma, saturation};
-use super::finding::{at_least, at_most, finding, Finding, Outcome, PixelRect};
+use super::finding::{
+    at_least, at_most, finding, Finding, Measure, MeasureUnit, Outcome, PixelRect,
+};
 use super::morphology;
 use super::working::Working;
 
@@ -161,8 +163,7 @@ pub fn check_document(
         findings.push(finding(
             "document.not_found",
             Outcome::Fail,
-            0.0,
-            MIN_DOCUMENT_AREA,
+            Measure::at_least(0.0, MeasureUnit::Share, MIN_DOCUMENT_AREA),
             None,
             "No document found. Lay the whole document on a plain surface of another colour, with a little space all round.",
             "未找到证件。请将整份证件放在颜色不同的纯色平面上，四周留出空隙。",
@@ -188,8 +189,7 @@ pub fn check_document(
         } else {
             Outcome::Pass
         },
-        doc.touches_edge,
-        0.01,
+        Measure::at_most(doc.touches_edge, MeasureUnit::Share, 0.01),
         Some(region),
         "Part of the document is outside the photo. Move back until all four corners show, with a margin.",
         "证件有部分在照片之外。请后退，使四个角完整可见并留有边距。",
@@ -205,8 +205,7 @@ pub fn check_document(
     findings.push(finding(
         "document.resolution",
         at_least(long_px, warn, fail),
-        long_px,
-        fail,
+        Measure::at_least(long_px, MeasureUnit::Pixels, fail),
         Some(region),
         "The document is too small in the photo. Move closer so that it fills most of the frame.",
         "证件在照片中太小。请靠近拍摄，使证件占满大部分画面。",
@@ -225,8 +224,7 @@ pub fn check_document(
         findings.push(finding(
             "document.colour",
             at_least(coloured, profile.colour_warn, profile.colour_fail),
-            coloured,
-            profile.colour_fail,
+            Measure::at_least(coloured, MeasureUnit::Share, profile.colour_fail),
             Some(region),
             "Photograph the original document in colour, not a black-and-white copy.",
             "请拍摄证件原件的彩色照片，不要使用黑白复印件。",
@@ -236,8 +234,7 @@ pub fn check_document(
     findings.push(finding(
         "document.glare",
         at_most(glare, profile.glare_warn, profile.glare_fail),
-        glare,
-        profile.glare_fail,
+        Measure::at_most(glare, MeasureUnit::Share, profile.glare_fail),
         Some(region),
         "Light is reflecting off the document. Tilt it or move away from the lamp or window.",
         "证件反光。请调整角度，或远离灯光或窗户。",
@@ -246,8 +243,7 @@ pub fn check_document(
     findings.push(finding(
         "document.blurry",
         at_least(sharp, profile.sharpness_warn, profile.sharpness_fail),
-        sharp,
-        profile.sharpness_fail,
+        Measure::at_least(sharp, MeasureUnit::Score, profile.sharpness_fail),
         Some(region),
         "The document is blurred. Hold the phone still and tap to focus on the text.",
         "证件照片模糊。请拿稳手机并点击文字对焦。",
@@ -267,8 +263,7 @@ pub fn check_document(
             findings.push(finding(
                 "document.seal",
                 at_least(size, profile.seal_min_size, profile.seal_min_size),
-                size,
-                profile.seal_min_size,
+                Measure::at_least(size, MeasureUnit::Share, profile.seal_min_size),
                 Some(region),
                 "The organisation's red official seal must be stamped on the form.",
                 "表格上须加盖单位红色公章。",
@@ -283,8 +278,7 @@ pub fn check_document(
                     profile.fingerprint_min_size,
                     profile.fingerprint_min_size,
                 ),
-                size,
-                profile.fingerprint_min_size,
+                Measure::at_least(size, MeasureUnit::Share, profile.fingerprint_min_size),
                 Some(region),
                 "Sign the form and press your red fingerprint on it.",
                 "请在表格上签名并按上红色指印。",

@@ -9,7 +9,7 @@ mod cnn;
 mod colour;
 mod document;
 mod face;
-mod finding;
+pub(crate) mod finding;
 mod morphology;
 mod silhouette;
 mod working;
@@ -21,4 +21,4 @@ pub use admin_photo::{
 pub use backdrop::PhotoFlow;
 pub use document::{check_document, DocumentProfile, DocumentType, RequiredMarks};
 pub use face::{FaceBox, FaceDetector, FaceDetectorSettings};
-pub use finding::{Finding, Outcome, PixelRect};
+pub use finding::{Finding, Limit, MeasureUnit, Outcome, PixelRect};

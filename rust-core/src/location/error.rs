@@ -7,11 +7,19 @@ use crate::user_facing::UserFacing;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LocationError {
     /// Latitude/longitude missing, not finite or out of range.
-    #[error("The location is invalid ({0}).")]
-    InvalidCoordinates(String),
+    #[error("The location is invalid (latitude {latitude}, longitude {longitude}).")]
+    InvalidCoordinates {
+        /// The latitude given, degrees.
+        latitude: f64,
+        /// The longitude given, degrees.
+        longitude: f64,
+    },
     /// The accuracy radius is missing, not finite, zero or negative.
-    #[error("The location has no valid accuracy ({0}).")]
-    InvalidAccuracy(String),
+    #[error("The location has no valid accuracy ({accuracy_m} m).")]
+    InvalidAccuracy {
+        /// The accuracy given, metres.
+        accuracy_m: f64,
+    },
     /// The platform marked the fix as mock or simulated.
     #[error("The location comes from a mock or simulated provider and cannot be used.")]
     MockFix,
@@ -49,18 +57,18 @@ pub enum LocationError {
     #[error("It is not certain the photo was taken inside Shanghai. Wait for a better location fix or move away from the border, then retake it.")]
     Uncertain,
     /// The boundary data does not load (a build defect, not a user error).
-    #[error("The boundary data is damaged: {why}.")]
+    #[error("{}", crate::user_facing::INTERNAL_EN)]
     BoundaryData {
-        /// What is wrong with it.
-        why: String,
+        /// What is wrong with it (for the report).
+        detail: String,
     },
 }
 
 impl UserFacing for LocationError {
     fn code(&self) -> &'static str {
         match self {
-            LocationError::InvalidCoordinates(_) => "location.invalid_coordinates",
-            LocationError::InvalidAccuracy(_) => "location.invalid_accuracy",
+            LocationError::InvalidCoordinates { .. } => "location.invalid_coordinates",
+            LocationError::InvalidAccuracy { .. } => "location.invalid_accuracy",
             LocationError::MockFix => "location.mock_fix",
             LocationError::CoarseOnly => "location.coarse_only",
             LocationError::StaleFix { .. } => "location.stale_fix",
@@ -74,8 +82,13 @@ impl UserFacing for LocationError {
 
     fn message_zh(&self) -> String {
         match self {
-            LocationError::InvalidCoordinates(why) => format!("位置信息无效（{why}）。"),
-            LocationError::InvalidAccuracy(why) => format!("位置信息缺少有效的精度（{why}）。"),
+            LocationError::InvalidCoordinates {
+                latitude,
+                longitude,
+            } => format!("位置信息无效（纬度 {latitude}，经度 {longitude}）。"),
+            LocationError::InvalidAccuracy { accuracy_m } => {
+                format!("位置信息缺少有效的精度（{accuracy_m} 米）。")
+            }
             LocationError::MockFix => "位置来自模拟定位，无法使用。".into(),
             LocationError::CoarseOnly => "仅允许了大致位置。请为本应用开启精确位置权限。".into(),
             LocationError::StaleFix { age_s, max_s } => {
@@ -93,7 +106,26 @@ impl UserFacing for LocationError {
             LocationError::Uncertain => {
                 "无法确定照片是否在上海境内拍摄。请等待更精确的定位或远离边界后重新拍照。".into()
             }
-            LocationError::BoundaryData { why } => format!("边界数据损坏：{why}。"),
+            LocationError::BoundaryData { .. } => crate::user_facing::INTERNAL_ZH.into(),
         }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            LocationError::BoundaryData { detail } => Some(format!("boundary data: {detail}")),
+            _ => None,
+        }
+    }
+
+    fn is_internal(&self) -> bool {
+        matches!(self, LocationError::BoundaryData { .. })
+    }
+
+    /// A stale fix or an uncertain one is cured by waiting for the next fix.
+    fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            LocationError::StaleFix { .. } | LocationError::Uncertain
+        )
     }
 }

@@ -82,7 +82,7 @@ impl Region {
     /// Parses a boundary file (`datum` GCJ-02 or WGS-84, rings of
     /// micro-degree `lon, lat` pairs) and converts it to WGS-84.
     pub fn from_boundary_json(text: &str) -> Result<Region, LocationError> {
-        let bad = |why: String| LocationError::BoundaryData { why };
+        let bad = |detail: String| LocationError::BoundaryData { detail };
         let file: BoundaryFile = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
         let crs = match file.datum.as_str() {
             "GCJ-02" => Crs::Gcj02,
@@ -136,7 +136,7 @@ impl Region {
         for p in all {
             if !(p.lat.is_finite() && p.lon.is_finite()) {
                 return Err(LocationError::BoundaryData {
-                    why: "a vertex is not a number".into(),
+                    detail: "a vertex is not a number".into(),
                 });
             }
             lo = LatLon {
@@ -150,7 +150,7 @@ impl Region {
         }
         if polygons.is_empty() || lo.lat > hi.lat {
             return Err(LocationError::BoundaryData {
-                why: "no polygons".into(),
+                detail: "no polygons".into(),
             });
         }
         let origin = LatLon {
@@ -165,7 +165,7 @@ impl Region {
         for ring in polygons.iter().flatten() {
             if ring.len() < 3 {
                 return Err(LocationError::BoundaryData {
-                    why: "a ring of fewer than three points".into(),
+                    detail: "a ring of fewer than three points".into(),
                 });
             }
             let coords: Vec<[f64; 2]> = ring

@@ -97,14 +97,16 @@ pub fn assess(
 ) -> Result<Verdict, LocationError> {
     // Range checks also reject NaN and infinities.
     if !(-90.0..=90.0).contains(&fix.latitude) || !(-180.0..=180.0).contains(&fix.longitude) {
-        return Err(LocationError::InvalidCoordinates(format!(
-            "latitude {}, longitude {}",
-            fix.latitude, fix.longitude
-        )));
+        return Err(LocationError::InvalidCoordinates {
+            latitude: fix.latitude,
+            longitude: fix.longitude,
+        });
     }
     let accuracy = fix.horizontal_accuracy_m;
     if !(accuracy.is_finite() && accuracy > 0.0) {
-        return Err(LocationError::InvalidAccuracy(format!("{accuracy} m")));
+        return Err(LocationError::InvalidAccuracy {
+            accuracy_m: accuracy,
+        });
     }
     if fix.is_mock {
         return Err(LocationError::MockFix);

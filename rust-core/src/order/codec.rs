@@ -49,9 +49,9 @@ pub(super) struct Decoded {
 /// Builds and signs the order code text; refuses invalid fields and payloads
 /// that would need a QR code above version 10 at level M.
 pub fn encode(payload: &OrderPayload, key: &IssuerSigningKey) -> Result<String, OrderError> {
-    check_order_id(&payload.order_id).map_err(OrderError::InvalidInput)?;
+    check_order_id(&payload.order_id).map_err(|(en, zh)| OrderError::invalid(en, zh))?;
     let expires = u32::try_from(payload.expires_at)
-        .map_err(|_| OrderError::InvalidInput("expiry is after 2106".into()))?;
+        .map_err(|_| OrderError::invalid("the expiry is after 2106", "有效期晚于 2106 年"))?;
     let mut body = Vec::with_capacity(HEADER_LEN + 1 + payload.order_id.len() + SIGNATURE_LEN);
     body.push(FORMAT_VERSION);
     body.extend_from_slice(&key.public_key().key_id().0);
@@ -67,10 +67,10 @@ pub fn encode(payload: &OrderPayload, key: &IssuerSigningKey) -> Result<String, 
 
     let text = format!("{}{}{}", payload.gateway, MARK, BASE32_NOPAD.encode(&body));
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| OrderError::TooLarge(e.to_string()))?;
+        .map_err(|_| OrderError::TooLarge { bytes: text.len() })?;
     match code.version() {
         qrcode::Version::Normal(v) if v <= MAX_QR_VERSION => Ok(text),
-        version => Err(OrderError::TooLarge(format!("{version:?}"))),
+        _ => Err(OrderError::TooLarge { bytes: text.len() }),
     }
 }
 
@@ -92,7 +92,7 @@ pub(super) fn decode(text: &str) -> Result<Decoded, OrderError> {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b));
         if ours {
-            OrderError::Malformed("incomplete".into())
+            OrderError::malformed("incomplete")
         } else {
             OrderError::NotAnOrderCode
         }
@@ -100,9 +100,9 @@ pub(super) fn decode(text: &str) -> Result<Decoded, OrderError> {
     match body.first() {
         None => return Err(OrderError::NotAnOrderCode),
         Some(&FORMAT_VERSION) => {}
-        Some(&other) => return Err(OrderError::UnsupportedVersion(other)),
+        Some(&other) => return Err(OrderError::UnsupportedVersion { version: other }),
     }
-    let malformed = |why: &str| OrderError::Malformed(why.to_string());
+    let malformed = OrderError::malformed;
     if body.len() < HEADER_LEN + 1 + SIGNATURE_LEN {
         return Err(malformed("too short"));
     }
@@ -113,7 +113,7 @@ pub(super) fn decode(text: &str) -> Result<Decoded, OrderError> {
     }
     let order_id = String::from_utf8(body[HEADER_LEN + 1..id_end].to_vec())
         .map_err(|_| malformed("order id is not text"))?;
-    check_order_id(&order_id).map_err(OrderError::Malformed)?;
+    check_order_id(&order_id).map_err(|(en, _)| OrderError::malformed(en))?;
     let gateway = Gateway::parse(gateway_text).map_err(|_| malformed("gateway URL is invalid"))?;
     if gateway.as_str() != gateway_text {
         return Err(malformed("gateway URL is not in canonical form"));
@@ -157,15 +157,22 @@ fn signed_message(gateway: &Gateway, body: &[u8]) -> Vec<u8> {
     msg
 }
 
-fn check_order_id(id: &str) -> Result<(), String> {
+/// Checks an order id's form; what is wrong, in English and Chinese.
+fn check_order_id(id: &str) -> Result<(), (String, String)> {
     if id.is_empty() || id.len() > MAX_ORDER_ID_LEN {
-        return Err(format!("order id must be 1–{MAX_ORDER_ID_LEN} characters"));
+        return Err((
+            format!("the order id must be 1–{MAX_ORDER_ID_LEN} characters"),
+            format!("订单号应为 1–{MAX_ORDER_ID_LEN} 个字符"),
+        ));
     }
     if !id
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err("order id may contain only A–Z, a–z, 0–9, - and _".into());
+        return Err((
+            "the order id may contain only A–Z, a–z, 0–9, - and _".into(),
+            "订单号只能包含 A–Z、a–z、0–9、- 和 _".into(),
+        ));
     }
     Ok(())
 }

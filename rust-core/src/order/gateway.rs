@@ -22,20 +22,28 @@ pub struct Gateway {
 impl Gateway {
     /// Parses and canonicalises a gateway base URL.
     pub fn parse(text: &str) -> Result<Gateway, OrderError> {
-        let invalid = |why: &str| OrderError::InvalidInput(format!("gateway URL {why}"));
-        let url = Url::parse(text).map_err(|_| invalid("is not a URL"))?;
+        let invalid = |en: &str, zh: &str| {
+            OrderError::invalid(format!("the gateway address {en}"), format!("网关地址{zh}"))
+        };
+        let url = Url::parse(text).map_err(|_| invalid("is not a web address", "不是网址"))?;
         if url.cannot_be_a_base() || url.host().is_none() {
-            return Err(invalid("has no host"));
+            return Err(invalid("has no host", "缺少主机名"));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid("must not contain user info"));
+            return Err(invalid(
+                "must not contain a user name or password",
+                "不得包含用户名或密码",
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid("must not contain a query or fragment"));
+            return Err(invalid(
+                "must not contain a query or fragment",
+                "不得包含查询参数或片段",
+            ));
         }
         let mut canonical = url.as_str().trim_end_matches('/').to_string();
         if canonical.len() > MAX_GATEWAY_LEN {
-            return Err(invalid("is longer than 64 bytes"));
+            return Err(invalid("is longer than 64 bytes", "超过 64 字节"));
         }
         canonical.shrink_to_fit();
         Ok(Gateway { canonical, url })
@@ -77,7 +85,11 @@ impl Gateway {
         match self.url.scheme() {
             "https" => {}
             "http" if self.is_loopback() => {}
-            _ => return Err(OrderError::InsecureGateway(self.canonical.clone())),
+            _ => {
+                return Err(OrderError::InsecureGateway {
+                    url: self.canonical.clone(),
+                })
+            }
         }
         let host = self.host();
         let allowed = allowed_hosts.iter().any(|entry| {
@@ -92,7 +104,7 @@ impl Gateway {
         if allowed {
             Ok(())
         } else {
-            Err(OrderError::GatewayNotAllowed(host))
+            Err(OrderError::GatewayNotAllowed { host })
         }
     }
 }
@@ -129,7 +141,7 @@ mod tests {
             "https://gw.example.cn/#x",
         ] {
             assert!(
-                matches!(Gateway::parse(bad), Err(OrderError::InvalidInput(_))),
+                matches!(Gateway::parse(bad), Err(OrderError::InvalidInput { .. })),
                 "{bad}"
             );
         }
@@ -148,7 +160,7 @@ mod tests {
             Gateway::parse("http://gw.example.cn")
                 .unwrap()
                 .check_policy(&list),
-            Err(OrderError::InsecureGateway(_))
+            Err(OrderError::InsecureGateway { .. })
         ));
         for ok in [
             "http://127.0.0.1:8080",
@@ -164,14 +176,14 @@ mod tests {
             Gateway::parse("ftp://gw.example.cn")
                 .unwrap()
                 .check_policy(&list),
-            Err(OrderError::InsecureGateway(_))
+            Err(OrderError::InsecureGateway { .. })
         ));
         // 127.1.2.3 is loopback too, but still has to be allow-listed.
         assert!(matches!(
             Gateway::parse("http://127.1.2.3")
                 .unwrap()
                 .check_policy(&list),
-            Err(OrderError::GatewayNotAllowed(_))
+            Err(OrderError::GatewayNotAllowed { .. })
         ));
     }
 
@@ -184,21 +196,21 @@ mod tests {
         assert!(check("https://EXACT.test").is_ok());
         assert!(matches!(
             check("https://example.cn"),
-            Err(OrderError::GatewayNotAllowed(_))
+            Err(OrderError::GatewayNotAllowed { .. })
         ));
         assert!(matches!(
             check("https://evilexample.cn"),
-            Err(OrderError::GatewayNotAllowed(_))
+            Err(OrderError::GatewayNotAllowed { .. })
         ));
         assert!(matches!(
             check("https://exact.test.evil.cn"),
-            Err(OrderError::GatewayNotAllowed(_))
+            Err(OrderError::GatewayNotAllowed { .. })
         ));
         assert!(matches!(
             Gateway::parse("https://gw.example.cn")
                 .unwrap()
                 .check_policy(&[]),
-            Err(OrderError::GatewayNotAllowed(_))
+            Err(OrderError::GatewayNotAllowed { .. })
         ));
     }
 }

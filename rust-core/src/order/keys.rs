@@ -24,19 +24,29 @@ pub struct IssuerPublicKey(VerifyingKey);
 impl IssuerPublicKey {
     /// From the 32 raw key bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, OrderError> {
-        let raw: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| OrderError::InvalidInput("an Ed25519 public key is 32 bytes".into()))?;
+        let raw: [u8; 32] = bytes.try_into().map_err(|_| {
+            OrderError::invalid("an issuer public key is 32 bytes", "签发方公钥应为 32 字节")
+        })?;
         VerifyingKey::from_bytes(&raw)
             .map(IssuerPublicKey)
-            .map_err(|_| OrderError::InvalidInput("not a valid Ed25519 public key".into()))
+            .map_err(|_| {
+                OrderError::invalid(
+                    "this is not a valid issuer public key",
+                    "不是有效的签发方公钥",
+                )
+            })
     }
 
     /// From 64 hex digits, the form used in app configuration.
     pub fn from_hex(hex: &str) -> Result<Self, OrderError> {
         let bytes = data_encoding::HEXLOWER_PERMISSIVE
             .decode(hex.trim().as_bytes())
-            .map_err(|_| OrderError::InvalidInput("a public key is 64 hex digits".into()))?;
+            .map_err(|_| {
+                OrderError::invalid(
+                    "an issuer public key is 64 hex digits",
+                    "签发方公钥应为 64 位十六进制数",
+                )
+            })?;
         Self::from_bytes(&bytes)
     }
 
@@ -70,9 +80,12 @@ pub struct IssuerSigningKey(SigningKey);
 impl IssuerSigningKey {
     /// From a 32-byte secret seed.
     pub fn from_seed(seed: &[u8]) -> Result<Self, OrderError> {
-        let raw: [u8; 32] = seed
-            .try_into()
-            .map_err(|_| OrderError::InvalidInput("an Ed25519 seed is 32 bytes".into()))?;
+        let raw: [u8; 32] = seed.try_into().map_err(|_| {
+            OrderError::invalid(
+                "an issuer seed is 32 bytes (64 hex digits)",
+                "签发方种子应为 32 字节（64 位十六进制数）",
+            )
+        })?;
         Ok(IssuerSigningKey(SigningKey::from_bytes(&raw)))
     }
 

@@ -12,6 +12,24 @@ pub enum SubjectType {
     Organisation,
 }
 
+impl SubjectType {
+    /// The subject type as the applicant reads it, in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            SubjectType::Individual => "individual",
+            SubjectType::Organisation => "organisation",
+        }
+    }
+
+    /// The same in Simplified Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            SubjectType::Individual => "个人",
+            SubjectType::Organisation => "单位",
+        }
+    }
+}
+
 /// A document photo the order needs (seed: "Document upload requirements").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
@@ -37,6 +55,28 @@ impl DocumentKind {
         DocumentKind::AuthenticityStatement,
         DocumentKind::DomainCertificate,
     ];
+
+    /// The document as the applicant reads it, in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            DocumentKind::SubjectId => "contact person's ID document",
+            DocumentKind::OwnerId => "website owner's ID document",
+            DocumentKind::SubjectLicence => "applicant's licence",
+            DocumentKind::AuthenticityStatement => "authenticity statement",
+            DocumentKind::DomainCertificate => "domain name certificate",
+        }
+    }
+
+    /// The same in Simplified Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            DocumentKind::SubjectId => "主体负责人证件",
+            DocumentKind::OwnerId => "网站负责人证件",
+            DocumentKind::SubjectLicence => "主体证件（营业执照等）",
+            DocumentKind::AuthenticityStatement => "真实性核验单",
+            DocumentKind::DomainCertificate => "域名证书",
+        }
+    }
 }
 
 /// How the website administrator's photo is taken.
@@ -49,6 +89,26 @@ pub enum AdminPhotoFlow {
     Backdrop,
     /// Face verification in the app, on a white backdrop.
     App,
+}
+
+impl AdminPhotoFlow {
+    /// The flow as the applicant reads it, in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            AdminPhotoFlow::None => "no administrator photo",
+            AdminPhotoFlow::Backdrop => "administrator photo in front of the blue photo backdrop",
+            AdminPhotoFlow::App => "administrator face photo in the app, on a white background",
+        }
+    }
+
+    /// The same in Simplified Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            AdminPhotoFlow::None => "无需网站负责人照片",
+            AdminPhotoFlow::Backdrop => "网站负责人在蓝色幕布前的照片",
+            AdminPhotoFlow::App => "在应用中拍摄网站负责人人脸照片（白色背景）",
+        }
+    }
 }
 
 /// The verification an order needs.

@@ -21,7 +21,7 @@ impl QrMatrix {
     /// Encodes `text` at level M with the smallest version that fits.
     pub fn new(text: &str) -> Result<QrMatrix, OrderError> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-            .map_err(|e| OrderError::TooLarge(e.to_string()))?;
+            .map_err(|_| OrderError::TooLarge { bytes: text.len() })?;
         let version = match code.version() {
             qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
         };
@@ -54,9 +54,10 @@ impl QrMatrix {
     /// A greyscale image with `module_px` pixels per module and the quiet zone.
     pub fn to_image(&self, module_px: u32) -> Result<GrayImage, OrderError> {
         if module_px == 0 || module_px > MAX_MODULE_PX {
-            return Err(OrderError::InvalidInput(format!(
-                "module size must be 1–{MAX_MODULE_PX} pixels"
-            )));
+            return Err(OrderError::invalid(
+                format!("the module size must be 1–{MAX_MODULE_PX} pixels"),
+                format!("模块大小应为 1–{MAX_MODULE_PX} 像素"),
+            ));
         }
         let side = (self.width as u32 + 2 * QUIET_ZONE) * module_px;
         Ok(GrayImage::from_fn(side, side, |x, y| {
@@ -76,14 +77,14 @@ pub fn render_png(text: &str, module_px: u32) -> Result<Vec<u8>, OrderError> {
     let mut png = Vec::new();
     image
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .map_err(|e| OrderError::InvalidInput(format!("PNG encoding failed: {e}")))?;
+        .map_err(|e| OrderError::malformed(format!("PNG encoding failed: {e}")))?;
     Ok(png)
 }
 
 /// SVG text of `text` as a QR code; scales without loss on any screen.
 pub fn render_svg(text: &str) -> Result<String, OrderError> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| OrderError::TooLarge(e.to_string()))?;
+        .map_err(|_| OrderError::TooLarge { bytes: text.len() })?;
     Ok(code
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(256, 256)

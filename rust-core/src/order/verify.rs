@@ -36,7 +36,9 @@ pub fn parse_and_verify(
         .issuers
         .iter()
         .find(|key| key.key_id() == decoded.key_id)
-        .ok_or_else(|| OrderError::UnknownIssuer(decoded.key_id.to_string()))?;
+        .ok_or_else(|| OrderError::UnknownIssuer {
+            key_id: decoded.key_id.to_string(),
+        })?;
     if !issuer.verifies(&decoded.signed_message, &decoded.signature) {
         return Err(OrderError::BadSignature);
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::RulesError;
 use crate::order::{Province, SubjectType};
@@ -36,6 +36,38 @@ pub enum DomainListing {
     AttachedList,
 }
 
+/// What an applicant in a province does on a phone, and with which app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneSteps {
+    /// Upload the documents and verify the website owner with the filing
+    /// provider's app (Guangdong, Chongqing, Liaoning, Anhui, Fujian).
+    DocumentsAndOwner,
+    /// Verify the website administrator with the Shanghai Communications
+    /// Administration app, inside Shanghai; documents on the website.
+    AdministratorInRegion,
+    /// Nothing yet: everything on the filing website.
+    WebsiteOnly,
+}
+
+impl PhoneSteps {
+    /// Which app does the phone steps, in English and Chinese (`None` when
+    /// there are none).
+    pub fn app(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            PhoneSteps::DocumentsAndOwner => {
+                Some(("the filing provider's app", "备案服务商的应用"))
+            }
+            PhoneSteps::AdministratorInRegion => Some((
+                "the Shanghai Communications Administration app",
+                "上海市通信管理局 App",
+            )),
+            PhoneSteps::WebsiteOnly => None,
+        }
+    }
+}
+
 /// One rule that applies, as guidance the app can show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
@@ -56,8 +88,8 @@ pub struct FilingRules {
     pub province: Province,
     /// Individual or organisation.
     pub subject: SubjectType,
-    /// Documents can be uploaded and the owner verified with the mobile app.
-    pub app_upload: bool,
+    /// What the applicant does on a phone, and with which app.
+    pub phone_steps: PhoneSteps,
     /// Verification photos must be taken inside the province (Shanghai).
     pub in_region_verification: bool,
     /// The verifying phone number must be the administrator's filed number.
@@ -79,8 +111,12 @@ pub struct FilingRules {
 /// The rules that apply in `province` (GB/T 2260 code) for `subject`.
 /// Unknown province codes are an error, never a default.
 pub fn requirements_for(province: u32, subject: SubjectType) -> Result<FilingRules, RulesError> {
-    let code = u8::try_from(province).map_err(|_| RulesError::UnknownProvince(province))?;
-    let province = Province::from_code(code).ok_or(RulesError::UnknownProvince(province))?;
+    let code = u8::try_from(province).map_err(|_| RulesError::UnknownProvince {
+        province_code: province,
+    })?;
+    let province = Province::from_code(code).ok_or(RulesError::UnknownProvince {
+        province_code: province,
+    })?;
     let table = table()?;
     let rule = table.rules[&province.code()];
     let statement_mark = match subject {
@@ -88,10 +124,10 @@ pub fn requirements_for(province: u32, subject: SubjectType) -> Result<FilingRul
         SubjectType::Individual => rule.individual_statement_mark,
     };
     let statement_declaration = subject == SubjectType::Individual && rule.individual_declaration;
-    let mut keys = vec![if rule.app_upload {
-        "app_upload"
-    } else {
-        "web_upload_only"
+    let mut keys = vec![match rule.phone_steps {
+        PhoneSteps::DocumentsAndOwner => "documents_and_owner",
+        PhoneSteps::AdministratorInRegion => "administrator_in_region",
+        PhoneSteps::WebsiteOnly => "website_only",
     }];
     if rule.in_region_verification {
         keys.push("in_region_verification");
@@ -126,7 +162,7 @@ pub fn requirements_for(province: u32, subject: SubjectType) -> Result<FilingRul
     Ok(FilingRules {
         province,
         subject,
-        app_upload: rule.app_upload,
+        phone_steps: rule.phone_steps,
         in_region_verification: rule.in_region_verification,
         admin_phone_must_match: rule.admin_phone_must_match,
         statement_mark,
@@ -148,9 +184,10 @@ fn mark_key(mark: StatementMark) -> &'static str {
 }
 
 /// Every text key the rules can produce; the table must define each.
-const TEXT_KEYS: [&str; 13] = [
-    "app_upload",
-    "web_upload_only",
+const TEXT_KEYS: [&str; 14] = [
+    "documents_and_owner",
+    "administrator_in_region",
+    "website_only",
     "in_region_verification",
     "admin_phone_must_match",
     "official_seal",
@@ -168,7 +205,7 @@ const TEXT_KEYS: [&str; 13] = [
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Rule {
-    app_upload: bool,
+    phone_steps: PhoneSteps,
     in_region_verification: bool,
     admin_phone_must_match: bool,
     organisation_statement_mark: StatementMark,
@@ -208,7 +245,7 @@ impl Table {
     /// Parses and validates the table, resolving each province's rule (its
     /// overrides laid over the defaults; unknown keys and values refused).
     fn parse(text: &str) -> Result<Table, RulesError> {
-        let invalid = RulesError::TableInvalid;
+        let invalid = |detail: String| RulesError::TableInvalid { detail };
         let file: TableFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         for key in file.provinces.keys() {
             let known = key.parse::<u8>().ok().and_then(Province::from_code);
@@ -271,8 +308,14 @@ mod tests {
     fn broken_tables_are_refused() {
         let good = TABLE_TOML;
         for (from, to) in [
-            ("[provinces]\n", "[provinces]\n99 = { app_upload = true }\n"),
-            ("app_upload = false", "app_upload = \"no\""),
+            (
+                "[provinces]\n",
+                "[provinces]\n99 = { phone_steps = \"documents_and_owner\" }\n",
+            ),
+            (
+                "phone_steps = \"website_only\"",
+                "phone_steps = \"carrier_pigeon\"",
+            ),
             (
                 "[texts.signature]",
                 "[texts.unused]\nen = \"x\"\nzh = \"x\"\n[texts.signature]",
@@ -286,7 +329,7 @@ mod tests {
             let broken = good.replacen(from, to, 1);
             assert_ne!(broken, good, "{from}");
             assert!(
-                matches!(Table::parse(&broken), Err(RulesError::TableInvalid(_))),
+                matches!(Table::parse(&broken), Err(RulesError::TableInvalid { .. })),
                 "{to}"
             );
         }

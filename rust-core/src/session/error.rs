@@ -4,7 +4,7 @@ use crate::user_facing::UserFacing;
 
 use super::Slot;
 
-/// A failed session step. Each variant has a stable code.
+/// A failed session step. Each variant has a stable code and keeps its facts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SessionError {
     /// Another phone already claimed the order with this code.
@@ -22,34 +22,61 @@ pub enum SessionError {
     #[error("The order is closed (expired or already submitted).")]
     OrderClosed,
     /// The gateway does not know the order.
-    #[error("The gateway does not know this order.")]
+    #[error("The filing gateway does not know this order.")]
     UnknownOrder,
     /// Submit before every required photo was uploaded.
-    #[error("Some required photos are missing: {}.", names(.0))]
-    Incomplete(Vec<Slot>),
+    #[error("Some required photos are missing: {}.", names_en(.missing))]
+    Incomplete {
+        /// The slots still missing.
+        missing: Vec<Slot>,
+    },
     /// A photo of an in-region order lacks location evidence judged inside
     /// and bound to its capture.
-    #[error("The {} photo must be taken inside the order's region, with location on.", .0.wire_name())]
-    LocationRequired(Slot),
+    #[error("The {} must be taken inside the order's region, with location on.", .slot.name_en())]
+    LocationRequired {
+        /// The slot of the photo.
+        slot: Slot,
+    },
     /// The gateway could not be reached.
-    #[error("The filing gateway could not be reached ({0}). Try again.")]
-    Network(String),
+    #[error("The filing gateway could not be reached{}. Check the connection and try again.", if *.timed_out { " in time" } else { "" })]
+    Network {
+        /// The wait ran out (rather than the connection failing).
+        timed_out: bool,
+    },
     /// The gateway answered with a server error (5xx): try again later.
-    #[error("The filing gateway is unavailable (HTTP {0}). Try again later.")]
-    Unavailable(u16),
-    /// The gateway failed or answered something unexpected.
-    #[error("The filing gateway failed ({0}). Try again later.")]
-    Gateway(String),
+    #[error("The filing gateway is unavailable (HTTP {status}). Try again later.")]
+    Unavailable {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The app passed an installation id that is not 8–128 visible ASCII
+    /// characters (or none could be made).
+    #[error(
+        "This app's installation id is invalid (it must be 8 to 128 visible ASCII characters)."
+    )]
+    BadInstallationId,
+    /// The gateway answered something this app cannot use.
+    #[error("The filing gateway gave an answer this app cannot use. Try again later, or update the app.")]
+    Gateway {
+        /// What was wrong with the answer (for logs).
+        detail: String,
+    },
 }
 
-impl SessionError {
-    /// Whether trying the same step again later may succeed.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            SessionError::Network(_) | SessionError::Unavailable(_)
-        )
-    }
+fn names_en(slots: &[Slot]) -> String {
+    slots
+        .iter()
+        .map(|s| s.name_en())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn names_zh(slots: &[Slot]) -> String {
+    slots
+        .iter()
+        .map(|s| s.name_zh())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// Why a photo could not be queued: the session refused it (e.g. in-region
@@ -78,14 +105,13 @@ impl UserFacing for QueueError {
             QueueError::Storage(e) => e.message_zh(),
         }
     }
-}
 
-fn names(slots: &[Slot]) -> String {
-    slots
-        .iter()
-        .map(|s| s.wire_name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    fn detail(&self) -> Option<String> {
+        match self {
+            QueueError::Refused(e) => e.detail(),
+            QueueError::Storage(e) => e.detail(),
+        }
+    }
 }
 
 impl UserFacing for SessionError {
@@ -96,11 +122,12 @@ impl UserFacing for SessionError {
             SessionError::Unauthorized => "session.unauthorized",
             SessionError::OrderClosed => "session.order_closed",
             SessionError::UnknownOrder => "session.unknown_order",
-            SessionError::Incomplete(_) => "session.incomplete",
-            SessionError::LocationRequired(_) => "session.location_required",
-            SessionError::Network(_) => "session.network",
-            SessionError::Unavailable(_) => "session.unavailable",
-            SessionError::Gateway(_) => "session.gateway_error",
+            SessionError::Incomplete { .. } => "session.incomplete",
+            SessionError::LocationRequired { .. } => "session.location_required",
+            SessionError::Network { .. } => "session.network",
+            SessionError::Unavailable { .. } => "session.unavailable",
+            SessionError::BadInstallationId => "session.bad_installation_id",
+            SessionError::Gateway { .. } => "session.gateway_error",
         }
     }
 
@@ -114,19 +141,42 @@ impl UserFacing for SessionError {
             }
             SessionError::Unauthorized => "本手机已无权处理该订单。请重新扫描订单二维码。".into(),
             SessionError::OrderClosed => "订单已关闭（已过期或已提交）。".into(),
-            SessionError::UnknownOrder => "网关中不存在该订单。".into(),
-            SessionError::Incomplete(slots) => format!("仍缺少必需的照片：{}。", names(slots)),
-            SessionError::LocationRequired(slot) => {
-                format!(
-                    "{} 照片须在订单所属地区内拍摄，并开启定位。",
-                    slot.wire_name()
-                )
+            SessionError::UnknownOrder => "备案网关中不存在该订单。".into(),
+            SessionError::Incomplete { missing } => {
+                format!("仍缺少必需的照片：{}。", names_zh(missing))
             }
-            SessionError::Network(_) => "无法连接备案网关，请重试。".into(),
-            SessionError::Unavailable(status) => {
+            SessionError::LocationRequired { slot } => {
+                format!("{}须在订单所属地区内拍摄，并开启定位。", slot.name_zh())
+            }
+            SessionError::Network { timed_out: true } => {
+                "备案网关响应超时。请检查网络后重试。".into()
+            }
+            SessionError::Network { timed_out: false } => {
+                "无法连接备案网关。请检查网络后重试。".into()
+            }
+            SessionError::Unavailable { status } => {
                 format!("备案网关暂时不可用（HTTP {status}），请稍后重试。")
             }
-            SessionError::Gateway(_) => "备案网关出错，请稍后重试。".into(),
+            SessionError::BadInstallationId => {
+                "本应用的安装标识无效（须为 8 到 128 个英文字母、数字或符号）。".into()
+            }
+            SessionError::Gateway { .. } => {
+                "备案网关返回了本应用无法处理的应答。请稍后重试，或升级应用。".into()
+            }
         }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            SessionError::Gateway { detail } => Some(detail.clone()),
+            _ => None,
+        }
+    }
+
+    fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            SessionError::Network { .. } | SessionError::Unavailable { .. }
+        )
     }
 }

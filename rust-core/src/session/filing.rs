@@ -14,6 +14,7 @@ use crate::http::{is_secure, read_capped, BodyError, Timeouts, MAX_ANSWER_BYTES}
 use crate::location::LocationEvidence;
 use crate::order::VerifiedOrder;
 use crate::upload::{Entry, Receipt, UploadQueue};
+use crate::user_facing::UserFacing;
 
 /// Claim attempts when the answer is lost (the claim is idempotent for the
 /// same installation), and the wait before the first retry (doubling).
@@ -24,8 +25,7 @@ const CLAIM_FIRST_RETRY: std::time::Duration = std::time::Duration::from_millis(
 /// [`FilingSession::claim`]: made once, kept in the app's private storage.
 pub fn new_installation_id() -> Result<String, SessionError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|_| SessionError::Gateway("no random source on this device".into()))?;
+    getrandom::fill(&mut bytes).map_err(|_| SessionError::BadInstallationId)?;
     Ok(crate::upload::hex(&bytes))
 }
 
@@ -90,13 +90,14 @@ impl FilingSession {
             || installation.len() > 128
             || !installation.bytes().all(|b| b.is_ascii_graphic())
         {
-            return Err(SessionError::Gateway(
-                "the installation id must be 8 to 128 visible ASCII characters".into(),
-            ));
+            return Err(SessionError::BadInstallationId);
         }
         let base = api_base(&order)?;
-        let http = crate::http::client(&timeouts, base.scheme() == "https")
-            .map_err(|e| SessionError::Network(e.to_string()))?;
+        let http = crate::http::client(&timeouts, base.scheme() == "https").map_err(|e| {
+            SessionError::Gateway {
+                detail: format!("no HTTP client: {e}"),
+            }
+        })?;
         let url = join(
             &base,
             &format!("api/orders/{}/claim", order.payload.order_id),
@@ -122,7 +123,9 @@ impl FilingSession {
             }
         };
         if claimed.order.order_id != order.payload.order_id {
-            return Err(SessionError::Gateway("answer for another order".into()));
+            return Err(SessionError::Gateway {
+                detail: "answer for another order".into(),
+            });
         }
         tracing::info!("order claimed");
         Ok(FilingSession {
@@ -258,12 +261,12 @@ impl FilingSession {
             .any(|s| s.slot == slot && s.needs_location);
         if needs_location {
             match location {
-                None => return Err(SessionError::LocationRequired(slot)),
+                None => return Err(SessionError::LocationRequired { slot }),
                 Some(evidence) => {
                     if evidence.ensure_inside().is_err()
                         || evidence.capture_time_unix_ms != captured_at_unix_ms
                     {
-                        return Err(SessionError::LocationRequired(slot));
+                        return Err(SessionError::LocationRequired { slot });
                     }
                 }
             }
@@ -321,7 +324,7 @@ impl FilingSession {
         self.ensure_open()?;
         let missing = self.missing();
         if !missing.is_empty() {
-            return Err(SessionError::Incomplete(missing));
+            return Err(SessionError::Incomplete { missing });
         }
         self.view = self.call(Method::POST, "/submit").await?;
         tracing::info!("order submitted");
@@ -350,25 +353,29 @@ impl FilingSession {
 
 /// The gateway's base URL, refused unless secure (HTTPS, or loopback HTTP).
 fn api_base(order: &VerifiedOrder) -> Result<Url, SessionError> {
-    let base = Url::parse(&format!("{}/", order.payload.gateway.as_str()))
-        .map_err(|_| SessionError::Gateway("bad gateway URL".into()))?;
+    let base = Url::parse(&format!("{}/", order.payload.gateway.as_str())).map_err(|_| {
+        SessionError::Gateway {
+            detail: "bad gateway URL".into(),
+        }
+    })?;
     if !is_secure(&base) {
-        return Err(SessionError::Gateway("insecure gateway".into()));
+        return Err(SessionError::Gateway {
+            detail: "insecure gateway".into(),
+        });
     }
     Ok(base)
 }
 
 fn join(base: &Url, path: &str) -> Result<Url, SessionError> {
-    base.join(path)
-        .map_err(|_| SessionError::Gateway(format!("bad path {path}")))
+    base.join(path).map_err(|_| SessionError::Gateway {
+        detail: format!("bad path {path}"),
+    })
 }
 
 fn network(e: reqwest::Error) -> SessionError {
-    SessionError::Network(if e.is_timeout() {
-        "timed out".into()
-    } else {
-        "connection failed".into()
-    })
+    SessionError::Network {
+        timed_out: e.is_timeout(),
+    }
 }
 
 /// The JSON body of a success, or the error the status and body mean; at
@@ -380,27 +387,30 @@ async fn parse<T: serde::de::DeserializeOwned>(
     let bytes = read_capped(response, MAX_ANSWER_BYTES)
         .await
         .map_err(|e| match e {
-            BodyError::TooLong(max) => {
-                SessionError::Gateway(format!("an answer longer than {max} bytes"))
-            }
+            BodyError::TooLong(max) => SessionError::Gateway {
+                detail: format!("an answer longer than {max} bytes"),
+            },
             BodyError::Transport(e) => network(e),
         })?;
     if status.is_success() {
-        return serde_json::from_slice(&bytes)
-            .map_err(|e| SessionError::Gateway(format!("unreadable answer: {e}")));
+        return serde_json::from_slice(&bytes).map_err(|e| SessionError::Gateway {
+            detail: format!("unreadable answer: {e}"),
+        });
     }
     let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
     let code = body.as_ref().map(|b| b.code.as_str()).unwrap_or("");
     Err(match (status, code) {
         (StatusCode::CONFLICT, "already_claimed") => SessionError::AlreadyClaimed,
-        (StatusCode::CONFLICT, "incomplete") => {
-            SessionError::Incomplete(body.map(|b| b.missing).unwrap_or_default())
-        }
+        (StatusCode::CONFLICT, "incomplete") => SessionError::Incomplete {
+            missing: body.map(|b| b.missing).unwrap_or_default(),
+        },
         (StatusCode::FORBIDDEN, "claim_refused") => SessionError::ClaimRefused,
         (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => SessionError::Unauthorized,
         (StatusCode::GONE, _) => SessionError::OrderClosed,
         (StatusCode::NOT_FOUND, _) => SessionError::UnknownOrder,
-        (s, _) if s.is_server_error() => SessionError::Unavailable(s.as_u16()),
-        _ => SessionError::Gateway(format!("HTTP {}", status.as_u16())),
+        (s, _) if s.is_server_error() => SessionError::Unavailable { status: s.as_u16() },
+        _ => SessionError::Gateway {
+            detail: format!("HTTP {}", status.as_u16()),
+        },
     })
 }

@@ -48,6 +48,25 @@ impl Slot {
         }
     }
 
+    /// The document kind the slot holds (none for the administrator photo).
+    pub fn document(self) -> Option<DocumentKind> {
+        DocumentKind::ALL
+            .into_iter()
+            .find(|&kind| Slot::of_document(kind) == self)
+    }
+
+    /// The slot's name as the applicant reads it, in English.
+    pub fn name_en(self) -> &'static str {
+        self.document()
+            .map_or("administrator photo", DocumentKind::name_en)
+    }
+
+    /// The slot's name as the applicant reads it, in Simplified Chinese.
+    pub fn name_zh(self) -> &'static str {
+        self.document()
+            .map_or("网站负责人核验照片", DocumentKind::name_zh)
+    }
+
     /// The slot named `name` on the wire.
     pub fn from_wire(name: &str) -> Option<Slot> {
         Slot::ALL.into_iter().find(|s| s.wire_name() == name)

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Slot;
+use crate::rules::PhoneSteps;
 
 /// `POST {gateway}/api/orders/{id}/claim` body.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +87,9 @@ pub struct OrderView {
     pub subject: String,
     /// Where the order stands.
     pub status: OrderStatus,
+    /// Which steps this province does on a phone, and with which app (the
+    /// province rules' phone steps the order was filed under).
+    pub phone_steps: PhoneSteps,
     /// The photos it collects.
     pub slots: Vec<SlotView>,
 }

@@ -104,7 +104,7 @@ const KEY_CHECK: (&str, &str) = ("queue", "key");
 const KEY_CHECK_TEXT: &[u8] = b"icp-companion upload queue";
 
 fn storage(e: impl std::fmt::Display) -> UploadError {
-    UploadError::Storage(e.to_string())
+    UploadError::storage(e)
 }
 
 impl UploadQueue {
@@ -113,9 +113,7 @@ impl UploadQueue {
     /// whose state was never written (their enqueue did not finish).
     pub fn open(dir: &Path, key: &[u8]) -> Result<UploadQueue, UploadError> {
         if key.len() != 32 {
-            return Err(UploadError::Storage(
-                "the queue key must be 32 bytes".into(),
-            ));
+            return Err(UploadError::storage("the queue key must be 32 bytes"));
         }
         std::fs::create_dir_all(dir).map_err(storage)?;
         let queue = UploadQueue {
@@ -136,8 +134,8 @@ impl UploadQueue {
         }
         match self.read(id, kind) {
             Ok(text) if text == KEY_CHECK_TEXT => Ok(()),
-            _ => Err(UploadError::Storage(
-                "this queue was made with another key (or its key check is damaged)".into(),
+            _ => Err(UploadError::storage(
+                "this queue was made with another key (or its key check is damaged)",
             )),
         }
     }
@@ -239,7 +237,7 @@ impl UploadQueue {
             }
         }
         let reason = match why {
-            UploadError::Storage(detail) => detail.clone(),
+            UploadError::Storage { detail } => detail.clone(),
             other => other.to_string(),
         };
         tracing::warn!(
@@ -289,7 +287,7 @@ impl UploadQueue {
                     aad: aad.as_bytes(),
                 },
             )
-            .map_err(|_| UploadError::Storage("encryption failed".into()))?;
+            .map_err(|_| UploadError::storage("encryption failed"))?;
         let tmp = self.path(id, &format!("{kind}.{TMP}"));
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&sealed);
@@ -300,7 +298,7 @@ impl UploadQueue {
     fn read(&self, id: &str, kind: &str) -> Result<Vec<u8>, UploadError> {
         let bytes = std::fs::read(self.path(id, kind)).map_err(storage)?;
         if bytes.len() < 24 {
-            return Err(UploadError::Storage(format!("{id}.{kind} is damaged")));
+            return Err(UploadError::storage(format!("{id}.{kind} is damaged")));
         }
         let aad = format!("{id}.{kind}");
         self.cipher
@@ -312,7 +310,7 @@ impl UploadQueue {
                 },
             )
             .map_err(|_| {
-                UploadError::Storage(format!(
+                UploadError::storage(format!(
                     "{id}.{kind} cannot be decrypted (another key, or damaged)"
                 ))
             })
@@ -365,7 +363,7 @@ mod tests {
         // Another key cannot open it, and says so (nothing is quarantined).
         assert!(matches!(
             UploadQueue::open(&d, &[1u8; 32]),
-            Err(UploadError::Storage(_))
+            Err(UploadError::Storage { .. })
         ));
         assert!(UploadQueue::open(&d, &[1u8; 16]).is_err());
         assert_eq!(again.pending().unwrap().entries, vec![entry.clone()]);
@@ -388,16 +386,16 @@ mod tests {
             .unwrap();
         // Swapping two photos is detected (each is bound to its id).
         std::fs::copy(q.path(&a.id, PHOTO), q.path(&b.id, PHOTO)).unwrap();
-        assert!(matches!(q.photo(&b.id), Err(UploadError::Storage(_))));
+        assert!(matches!(q.photo(&b.id), Err(UploadError::Storage { .. })));
         // A flipped bit too.
         let path = q.path(&a.id, PHOTO);
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         std::fs::write(&path, bytes).unwrap();
-        assert!(matches!(q.photo(&a.id), Err(UploadError::Storage(_))));
+        assert!(matches!(q.photo(&a.id), Err(UploadError::Storage { .. })));
         std::fs::write(&path, b"short").unwrap();
-        assert!(matches!(q.photo(&a.id), Err(UploadError::Storage(_))));
+        assert!(matches!(q.photo(&a.id), Err(UploadError::Storage { .. })));
     }
 
     #[test]
@@ -430,11 +428,7 @@ mod tests {
         assert!(again.quarantined.is_empty());
         // A damaged photo is set aside with its slot, which the state still knows.
         let set_aside = q
-            .quarantine(
-                &good.id,
-                good.slot(),
-                &UploadError::Storage("damaged".into()),
-            )
+            .quarantine(&good.id, good.slot(), &UploadError::storage("damaged"))
             .unwrap();
         assert_eq!(set_aside.slot.as_deref(), Some("owner_id"));
         assert!(q.pending().unwrap().entries.is_empty());

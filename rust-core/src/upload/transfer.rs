@@ -10,6 +10,7 @@ use url::Url;
 
 use super::tus::{Capabilities, Remote, TusClient};
 use super::{Receipt, UploadError};
+use crate::user_facing::UserFacing;
 
 /// How failures are retried, and how much one photo may cost before the
 /// upload stops for now (it stays queued for a later drain).
@@ -207,7 +208,7 @@ pub async fn upload<F: FnMut(u64, u64)>(
                 // After a failure the next round resumes from the server's count.
                 let offset = result?;
                 if offset <= current.offset || offset > total {
-                    return Err(UploadError::Incompatible(format!(
+                    return Err(UploadError::incompatible(format!(
                         "offset went from {} to {offset}",
                         current.offset
                     )));
@@ -263,7 +264,7 @@ pub async fn upload<F: FnMut(u64, u64)>(
                 }
                 let wait = policy.delay(failures);
                 tracing::info!(
-                    code = %crate::user_facing::UserFacing::code(&e),
+                    code = e.code(),
                     failures,
                     rounds,
                     wait_ms = wait.as_millis() as u64,

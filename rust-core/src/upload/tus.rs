@@ -75,7 +75,9 @@ impl TusClient {
         timeouts: Timeouts,
     ) -> Result<TusClient, UploadError> {
         if !is_secure(&endpoint) {
-            return Err(UploadError::InsecureEndpoint(endpoint.to_string()));
+            return Err(UploadError::InsecureEndpoint {
+                url: endpoint.to_string(),
+            });
         }
         let token = token
             .map(|t| {
@@ -86,7 +88,7 @@ impl TusClient {
             })
             .transpose()?;
         let http = crate::http::client(&timeouts, endpoint.scheme() == "https")
-            .map_err(|e| UploadError::Network(e.to_string()))?;
+            .map_err(|e| UploadError::network(e.to_string()))?;
         Ok(TusClient {
             http,
             endpoint,
@@ -124,7 +126,7 @@ impl TusClient {
         };
         let versions = list("Tus-Version");
         if !versions.is_empty() && !versions.iter().any(|v| v == TUS_VERSION) {
-            return Err(UploadError::Incompatible(format!(
+            return Err(UploadError::incompatible(format!(
                 "tus versions {}",
                 versions.join(", ")
             )));
@@ -152,11 +154,11 @@ impl TusClient {
             .header("Upload-Metadata", encoded.join(","));
         let response = expect(send(request).await?, &[StatusCode::CREATED]).await?;
         let location = header(&response, LOCATION.as_str())
-            .ok_or_else(|| UploadError::Incompatible("no Location for the new upload".into()))?;
+            .ok_or_else(|| UploadError::incompatible("no Location for the new upload"))?;
         let url = self
             .endpoint
             .join(&location)
-            .map_err(|_| UploadError::Incompatible(format!("bad Location {location}")))?;
+            .map_err(|_| UploadError::incompatible(format!("bad Location {location}")))?;
         self.check_same_origin(&url)?;
         let offset = match header(&response, "Upload-Offset") {
             None => 0,
@@ -181,11 +183,11 @@ impl TusClient {
         }
         let response = expect(response, &[StatusCode::OK, StatusCode::NO_CONTENT]).await?;
         let offset = header(&response, "Upload-Offset")
-            .ok_or_else(|| UploadError::Incompatible("HEAD without Upload-Offset".into()))?;
+            .ok_or_else(|| UploadError::incompatible("HEAD without Upload-Offset"))?;
         let offset = in_range(&offset, length)?;
         if let Some(declared) = header(&response, "Upload-Length") {
             if declared.parse::<u64>().ok() != Some(length) {
-                return Err(UploadError::Incompatible(format!(
+                return Err(UploadError::incompatible(format!(
                     "the server holds an upload of {declared} bytes, not {length}"
                 )));
             }
@@ -225,7 +227,7 @@ impl TusClient {
         let response = expect(response, &[StatusCode::NO_CONTENT, StatusCode::OK]).await?;
         header(&response, "Upload-Offset")
             .and_then(|v| v.parse().ok())
-            .ok_or_else(|| UploadError::Incompatible("PATCH without Upload-Offset".into()))
+            .ok_or_else(|| UploadError::incompatible("PATCH without Upload-Offset"))
     }
 
     /// Whether the gateway holds and has verified the photo `receipt`
@@ -238,7 +240,7 @@ impl TusClient {
             .await
             .map_err(body_error)?;
         let view: OrderView = serde_json::from_slice(&body)
-            .map_err(|_| UploadError::Incompatible("unreadable order status".into()))?;
+            .map_err(|_| UploadError::incompatible("unreadable order status"))?;
         Ok(view.slots.iter().any(|s| {
             s.slot.wire_name() == receipt.slot
                 && s.received_sha256.as_deref() == Some(receipt.sha256.as_str())
@@ -262,7 +264,9 @@ impl TusClient {
         if url.origin() == self.endpoint.origin() {
             Ok(())
         } else {
-            Err(UploadError::InsecureEndpoint(url.to_string()))
+            Err(UploadError::InsecureEndpoint {
+                url: url.to_string(),
+            })
         }
     }
 }
@@ -272,7 +276,7 @@ impl TusClient {
 fn in_range(value: &str, length: u64) -> Result<u64, UploadError> {
     match value.parse::<u64>() {
         Ok(offset) if offset <= length => Ok(offset),
-        _ => Err(UploadError::Incompatible(format!(
+        _ => Err(UploadError::incompatible(format!(
             "the server claims {value} bytes of a {length}-byte upload"
         ))),
     }
@@ -281,10 +285,10 @@ fn in_range(value: &str, length: u64) -> Result<u64, UploadError> {
 fn body_error(e: BodyError) -> UploadError {
     match e {
         BodyError::TooLong(max) => {
-            UploadError::Incompatible(format!("an answer longer than {max} bytes"))
+            UploadError::incompatible(format!("an answer longer than {max} bytes"))
         }
         BodyError::Transport(e) if e.is_timeout() => UploadError::Timeout,
-        BodyError::Transport(e) => UploadError::Network(short(&e)),
+        BodyError::Transport(e) => UploadError::network(short(&e)),
     }
 }
 
@@ -303,7 +307,7 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Response, UploadError>
         if e.is_timeout() {
             UploadError::Timeout
         } else {
-            UploadError::Network(short(&e))
+            UploadError::network(short(&e))
         }
     })
 }
@@ -324,8 +328,8 @@ async fn expect(response: Response, ok: &[StatusCode]) -> Result<Response, Uploa
         401 | 403 => UploadError::Unauthorized,
         410 | 423 => UploadError::OrderClosed,
         413 => UploadError::TooLarge { size: 0, max: 0 },
-        408 | 429 => UploadError::Server(code),
-        500..=599 => UploadError::Server(code),
+        408 | 429 => UploadError::Server { status: code },
+        500..=599 => UploadError::Server { status: code },
         _ => UploadError::Rejected {
             status: code,
             detail: detail.trim().to_string(),
@@ -363,7 +367,7 @@ mod tests {
         ] {
             assert!(matches!(
                 client.check_same_origin(&Url::parse(elsewhere).unwrap()),
-                Err(UploadError::InsecureEndpoint(_))
+                Err(UploadError::InsecureEndpoint { .. })
             ));
         }
     }
