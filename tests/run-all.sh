@@ -11,6 +11,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 started=$(date +%s)
 step() { echo "== $(date +%T) (+$(($(date +%s) - started)) s) $*"; }
+# A suite builds everything once: incremental caches would only double the
+# disk it needs (see the README, Tests).
+export CARGO_INCREMENTAL=0
 
 step "setup: system and registry packages"
 bash tests/setup-deps.sh

@@ -101,6 +101,6 @@ fi
 echo "== $(date +%T) Python, pytest"
 cp "$lib" "$out/python/"
 PYTHONPATH="$out/python" "$PYTEST" -p no:cacheprovider -v --junitxml="$reports/python/TEST-python.xml" \
-  tests/python/test_bindings.py || status=1
+  tests/python/test_bindings.py tests/python/test_parity.py || status=1
 
 exit $status

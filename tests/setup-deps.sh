@@ -7,7 +7,8 @@
 #     JUnit Platform console (JUnit 5) for the Kotlin tests;
 #   Rust targets aarch64-linux-android and aarch64-unknown-linux-gnu (rustup);
 #   the Kotlin compiler (npm kotlin-compiler), kotlinx-coroutines-core (from the
-#     PyPI wheel kotlin-jupyter-kernel, Apache-2.0), pytest (PyPI, in a venv);
+#     PyPI wheel kotlin-jupyter-kernel, Apache-2.0), pytest (PyPI, in a venv),
+#     the reference TensorFlow Lite runtime (PyPI tflite-runtime, in a venv);
 #   photos of people for the face tests (npm @vladmandic/face-api, PyPI
 #     scikit-image) and a stock tus server (npm @tus/server, from a lock file).
 # Every download is pinned by version and checked against its sha256 (npm
@@ -119,6 +120,25 @@ if [ ! -x "$deps/venv/bin/pytest" ]; then
     "$deps/venv/bin/python" -m pip install --require-hashes --no-deps -r "$root/tests/python/requirements.txt"
 fi
 
+# The reference TensorFlow Lite runtime (PyPI tflite-runtime 2.14.0 with
+# numpy 1.26.4, Apache-2.0 / BSD-3) in a venv of its own: the CNN's golden
+# test runs BlazeFace through it on the same inputs (x86_64 wheels; the
+# aarch64 run calls the same x86_64 Python from under qemu).
+if [ ! -x "$deps/tflite/bin/python" ]; then
+  echo "setup: installing tflite-runtime (PyPI) into target/test-deps/tflite"
+  tmp=$(mktemp -d)
+  pip_fetch tflite-runtime==2.14.0 195ab752e7e57329a68e54dd3dd5439fad888b9bff1be0f0dc042a3237a90e4d \
+    --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.11 --implementation cp --abi cp311
+  pip_fetch numpy==1.26.4 666dbfb6ec68962c033a450943ded891bed2d54e6755e35e5835d63f4f6931d5 \
+    --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.11 --implementation cp --abi cp311
+  rm -rf "$deps/tflite.part"
+  quietly "a Python venv (python3 -m venv)" venv-tflite python3 -m venv "$deps/tflite.part"
+  quietly "the tflite-runtime and numpy wheels" pip-tflite \
+    "$deps/tflite.part/bin/python" -m pip install --no-deps --no-index "$tmp"/*.whl
+  rm -rf "$deps/tflite" && mv "$deps/tflite.part" "$deps/tflite"
+  rm -rf "$tmp"
+fi
+
 # Photos of people (and none) for the face-detection tests: the demo photos
 # of npm @vladmandic/face-api 1.7.15 (MIT) and scikit-image's bundled
 # astronaut, coffee and chelsea (BSD-3 / public domain). Never committed.
@@ -160,6 +180,7 @@ export JUNIT_JARS=/usr/share/java/junit4.jar:/usr/share/java/hamcrest-core.jar
 export JUNIT_CONSOLE=/usr/share/java/junit-platform-console-standalone.jar
 export COROUTINES_JAR=$deps/kotlinx-coroutines.jar
 export PYTEST=$deps/venv/bin/pytest
+export ICP_TFLITE_PYTHON=$deps/tflite/bin/python
 export ICP_TEST_DEPS_READY=1
 EOF
 echo "setup: ready (target/test-deps/env.sh)"

@@ -22,7 +22,7 @@ use crate::output::{user_error, Failure, Output};
 
 /// The findings of a slot's photo, checked as the slot's inspection says.
 pub fn check_slot(check: SlotCheck, image: &DynamicImage, mark: StatementMark) -> Vec<Finding> {
-    match check.inspection(mark) {
+    match icp_companion::session::inspection(check, mark) {
         Inspection::Document { kind, marks } => {
             check_document(image, kind, marks, &DocumentProfile::default())
         }

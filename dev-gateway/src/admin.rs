@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
-use icp_companion::order::{
+use icp_protocol::order::{
     encode, render_png, render_svg, AdminPhotoFlow, ClaimToken, DocumentKind, OrderPayload,
     Province, Requirements, SubjectType,
 };
-use icp_companion::rules::PhoneSteps;
-use icp_companion::session::OrderStatus;
+use icp_protocol::rules::PhoneSteps;
+use icp_protocol::wire::OrderStatus;
 use serde::{Deserialize, Serialize};
 
 use crate::api::error;
@@ -45,7 +45,7 @@ fn default_validity() -> u64 {
 /// nothing (`None`: the website takes everything) elsewhere. Returned with
 /// the phone steps, which the order view carries.
 fn requirements(province: Province, subject: SubjectType) -> Option<(PhoneSteps, Requirements)> {
-    let rules = icp_companion::rules::requirements_for(u32::from(province.code()), subject).ok()?;
+    let rules = icp_protocol::rules::requirements_for(u32::from(province.code()), subject).ok()?;
     let requirements = match rules.phone_steps {
         PhoneSteps::DocumentsAndOwner => {
             let mut documents = vec![DocumentKind::SubjectId, DocumentKind::AuthenticityStatement];

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_encoding::BASE32_NOPAD;
-use icp_companion::session::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, Slot};
+use icp_protocol::wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, Slot};
 
 use crate::state::{random_id, Order};
 use crate::{bearer, now_unix, App};

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::routing::{get, post};
 use axum::Router;
-use icp_companion::order::{Gateway, IssuerSigningKey};
+use icp_protocol::order::{Gateway, IssuerSigningKey};
 
 pub use admin::NewOrder;
 pub use state::mask;

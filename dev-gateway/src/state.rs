@@ -3,9 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use icp_companion::order::{OrderPayload, SubjectType};
-use icp_companion::rules::PhoneSteps;
-use icp_companion::session::{OrderStatus, OrderView, Slot, SlotView};
+use icp_protocol::order::{OrderPayload, SubjectType};
+use icp_protocol::rules::PhoneSteps;
+use icp_protocol::wire::{OrderStatus, OrderView, Slot, SlotView};
 use serde::Serialize;
 
 /// A photo the gateway holds for a slot, its sha256 verified.

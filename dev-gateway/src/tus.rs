@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use data_encoding::{BASE64, HEXLOWER};
 use futures_util::StreamExt;
-use icp_companion::session::Slot;
+use icp_protocol::wire::Slot;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 

@@ -7,6 +7,8 @@
 //! administrator scene uses the astronaut photo fetched by
 //! tests/setup-deps.sh (ICP_FACE_PHOTOS).
 
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use icp_companion::camera::*;
 use icp_companion::inspect::*;

@@ -4,6 +4,8 @@
 //! astronaut photo fetched by tests/setup-deps.sh (ICP_FACE_PHOTOS); prints
 //! the peak heap the checks allocate, counted by a wrapping allocator.
 
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{

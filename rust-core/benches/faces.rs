@@ -3,6 +3,8 @@
 //! thorough SeetaFace search and the fast path (BlazeFace, then SeetaFace
 //! on a crop around each face).
 
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{FaceDetector, FaceDetectorSettings};

@@ -2,6 +2,8 @@
 //! WGS-84 conversion of every vertex, index build) and one verdict.
 //! Targets: load ≤ 5 ms, verdict ≤ 5 µs.
 
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use icp_companion::location::{
     assess, from_wgs84, Crs, LatLon, LocationFix, LocationPolicy, LocationPrecision,

@@ -2,6 +2,8 @@
 //! view (targets: ≤ 10 ms with a code, ≤ 3 ms without, one core), and the
 //! frame conversion alone.
 
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use icp_companion::camera::{convert_luma, Frame, PixelFormat, Plane, Rotation};
 use icp_companion::order::*;

@@ -10,12 +10,13 @@ pub mod imaging;
 pub mod inspect;
 pub mod location;
 pub mod logging;
-pub mod order;
-pub mod rules;
 pub mod scan;
 pub mod session;
 pub mod upload;
-pub mod user_facing;
+
+/// The order QR code, the province rules and the user-facing error trait,
+/// shared with the gateway (crate `icp-companion-protocol`).
+pub use icp_protocol::{order, rules, user_facing};
 
 #[cfg(feature = "ffi")]
 pub mod ffi;

@@ -62,7 +62,7 @@ class RecordingObserver : CaptureObserver {
 
 class BindingsTest {
     companion object {
-        val logger = CollectingLogger().also { installLogger(it, LogLevel.DEBUG) }
+        val logger = CollectingLogger().also { check(installLogger(it, LogLevel.INFO, listOf(LogTarget("icp_companion", LogLevel.DEBUG)))) { "the core logs through this logger" } }
 
         val seed = generateIssuerSeed()
         val publicKey = issuerPublicKey(seed)

@@ -23,7 +23,7 @@ class Collector(core.Logger):
 
 
 LOGGER = Collector()
-core.install_logger(LOGGER, core.LogLevel.DEBUG)
+assert core.install_logger(LOGGER, core.LogLevel.INFO, [core.LogTarget(target="icp_companion", level=core.LogLevel.DEBUG)])
 SEED = core.generate_issuer_seed()
 TRUST = core.TrustConfig(
     trusted_issuer_keys=[core.issuer_public_key(SEED)],

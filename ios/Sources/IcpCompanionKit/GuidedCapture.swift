@@ -13,7 +13,9 @@ public enum CaptureResult: Sendable {
 
 /// A capture session for `target`: push camera frames from the capture
 /// queue, show `guidance`, await `result()`. Frames pushed while one is
-/// analysed are dropped, never queued.
+/// analysed are dropped, never queued. The same surface as Kotlin's
+/// `GuidedCapture` (checked by tests/python/test_parity.py); the native
+/// session is freed when this is released (Kotlin: `close()`).
 public final class GuidedCapture: @unchecked Sendable {
     /// The hints to show, most important first, each time they change.
     public let guidance: AsyncStream<[GuidanceHint]>
@@ -43,8 +45,24 @@ public final class GuidedCapture: @unchecked Sendable {
     /// Presses the shutter: the next analysed frame is taken whatever the checks say.
     public func shutter() { session.requestCapture() }
 
+    /// Takes `frame` (e.g. a full-resolution `AVCapturePhoto`'s pixels) as
+    /// the still now, off the caller's actor.
+    public func capture(_ frame: CameraFrame) async throws -> CapturedStill {
+        let session = self.session
+        let still = try await Task.detached { try session.captureFrame(frame: frame) }.value
+        observer.onCaptured(still: still)
+        return still
+    }
+
     /// Waits for the order or the still.
     public func result() async -> CaptureResult { await observer.result() }
+
+    /// Starts over for another shot of the same kind; `guidance` keeps
+    /// streaming.
+    public func restart() {
+        session.restart()
+        observer.reset()
+    }
 
     /// Frames analysed and dropped so far.
     public func stats() -> CaptureStats { session.stats() }
@@ -79,13 +97,23 @@ private final class Observer: CaptureObserver, @unchecked Sendable {
         }
     }
 
+    /// Forgets the last result and refusal (a restarted session).
+    func reset() {
+        lock.lock()
+        finished = nil
+        refused = nil
+        lock.unlock()
+        guidance.yield([])
+    }
+
+    /// The first result of a round wins, as in Kotlin's `CompletableDeferred`.
     private func finish(_ result: CaptureResult) {
         lock.lock()
+        if finished != nil { lock.unlock(); return }
         finished = result
         let resumed = waiting
         waiting = []
         lock.unlock()
         resumed.forEach { $0.resume(returning: result) }
-        guidance.finish()
     }
 }

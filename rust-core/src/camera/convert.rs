@@ -209,8 +209,8 @@ fn block_means(
     mut each: impl FnMut(usize, u8),
 ) {
     if s == 1 {
-        let row = &p.data[y0 * p.row..];
-        for (bx, &v) in row.iter().step_by(p.px).take(blocks).enumerate() {
+        let row = &p.data[y0 * p.row_stride..];
+        for (bx, &v) in row.iter().step_by(p.pixel_stride).take(blocks).enumerate() {
             each(bx, v);
         }
         return;
@@ -221,13 +221,13 @@ fn block_means(
         sums.clear();
         sums.resize(width, 0);
         for i in 0..s {
-            let row = &p.data[(y0 + i) * p.row..];
-            if p.px == 1 {
+            let row = &p.data[(y0 + i) * p.row_stride..];
+            if p.pixel_stride == 1 {
                 for (a, &v) in sums.iter_mut().zip(&row[..width]) {
                     *a += v as u32;
                 }
             } else {
-                for (a, &v) in sums.iter_mut().zip(row.iter().step_by(p.px)) {
+                for (a, &v) in sums.iter_mut().zip(row.iter().step_by(p.pixel_stride)) {
                     *a += v as u32;
                 }
             }
@@ -363,10 +363,10 @@ impl<'a> Source<'a> {
                 })
             }),
             Source::Packed(p, [r, g, b]) => {
-                let base = y0 * p.row;
+                let base = y0 * p.row_stride;
                 if s == 1 {
                     let row = &p.data[base..];
-                    for (o, px) in out.chunks_exact_mut(3).zip(row.chunks(p.px)) {
+                    for (o, px) in out.chunks_exact_mut(3).zip(row.chunks(p.pixel_stride)) {
                         put(o, [px[*r], px[*g], px[*b]]);
                     }
                     return;
@@ -379,8 +379,8 @@ impl<'a> Source<'a> {
                     sums.clear();
                     sums.resize(width * 3, 0);
                     for i in 0..s {
-                        let row = &p.data[base + i * p.row..];
-                        for (a, px) in sums.chunks_exact_mut(3).zip(row.chunks(p.px)) {
+                        let row = &p.data[base + i * p.row_stride..];
+                        for (a, px) in sums.chunks_exact_mut(3).zip(row.chunks(p.pixel_stride)) {
                             for c in 0..3 {
                                 a[c] += px[rgb[c]] as u32;
                             }
@@ -404,15 +404,18 @@ impl<'a> Source<'a> {
                 // contiguous rows.
                 let cy = (y0 + s / 2) / 2;
                 let (up, vp) = (&u.0, &v.0);
-                let urow = &up.data[cy * up.row + u.1..];
-                let vrow = &vp.data[cy * vp.row + v.1..];
+                let urow = &up.data[cy * up.row_stride + u.1..];
+                let vrow = &vp.data[cy * vp.row_stride + v.1..];
                 // A local copy: byte stores into `out` could alias `*k`,
                 // which would reload the coefficients for every pixel.
                 let k = *k;
-                let (us, vs) = (urow.iter().step_by(up.px), vrow.iter().step_by(vp.px));
-                if s == 1 && y.px == 1 {
+                let (us, vs) = (
+                    urow.iter().step_by(up.pixel_stride),
+                    vrow.iter().step_by(vp.pixel_stride),
+                );
+                if s == 1 && y.pixel_stride == 1 {
                     // Full size: two pixels share each chroma sample.
-                    let luma = &y.data[y0 * y.row..y0 * y.row + blocks];
+                    let luma = &y.data[y0 * y.row_stride..y0 * y.row_stride + blocks];
                     let mut chroma = us.zip(vs);
                     let pairs = out.chunks_exact_mut(6).zip(luma.chunks_exact(2));
                     for ((o, l), (&cu, &cv)) in pairs.zip(chroma.by_ref()) {
@@ -437,8 +440,8 @@ impl<'a> Source<'a> {
                     let (cus, cvs) = (&mut rows.u[..blocks], &mut rows.v[..blocks]);
                     for (bx, (cu, cv)) in cus.iter_mut().zip(cvs.iter_mut()).enumerate() {
                         let c = (bx * s + s / 2) / 2;
-                        *cu = urow[c * up.px];
-                        *cv = vrow[c * vp.px];
+                        *cu = urow[c * up.pixel_stride];
+                        *cv = vrow[c * vp.pixel_stride];
                     }
                     let pixels = out.chunks_exact_mut(3).zip(&*luma);
                     for (((o, &l), &cu), &cv) in pixels.zip(&*cus).zip(&*cvs) {
@@ -449,7 +452,8 @@ impl<'a> Source<'a> {
             Source::Yuyv(p) => {
                 for (bx, o) in out.chunks_exact_mut(3).enumerate() {
                     let (x0, luma) = (bx * s, self.yuyv_luma(p, bx, y0, s));
-                    let pair = &p.data[(y0 + s / 2) * p.row + ((x0 + s / 2) / 2) * 2 * p.px..];
+                    let pair = &p.data
+                        [(y0 + s / 2) * p.row_stride + ((x0 + s / 2) / 2) * 2 * p.pixel_stride..];
                     put(o, FULL_RANGE.rgb(luma, pair[1], pair[3]));
                 }
             }
@@ -461,8 +465,8 @@ impl<'a> Source<'a> {
         let y0 = by * s;
         match self {
             Source::Grey(p) | Source::Planar420 { y: p, .. } => {
-                let base = y0 * p.row;
-                if s == 1 && p.px == 1 {
+                let base = y0 * p.row_stride;
+                if s == 1 && p.pixel_stride == 1 {
                     out.copy_from_slice(&p.data[base..base + out.len()]);
                     return;
                 }
@@ -496,7 +500,8 @@ impl<'a> Source<'a> {
         let mut sum = 0u32;
         for row in y0..y0 + s {
             for col in bx * s..(bx + 1) * s {
-                sum += p.data[row * p.row + (col / 2) * 2 * p.px + (col % 2) * 2] as u32;
+                sum += p.data[row * p.row_stride + (col / 2) * 2 * p.pixel_stride + (col % 2) * 2]
+                    as u32;
             }
         }
         Mean::of(s * s).apply(sum)

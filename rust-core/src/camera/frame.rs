@@ -295,9 +295,12 @@ pub struct Frame<'a> {
 /// A validated plane: its bytes and strides as `usize`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Checked<'a> {
+    /// The plane's bytes, long enough for every pixel its strides address.
     pub data: &'a [u8],
-    pub row: usize,
-    pub px: usize,
+    /// Bytes from one row's start to the next.
+    pub row_stride: usize,
+    /// Bytes from one pixel's sample to the next pixel's in a row.
+    pub pixel_stride: usize,
 }
 
 impl<'a> Frame<'a> {
@@ -347,8 +350,8 @@ impl<'a> Frame<'a> {
         }
         let mut out = [Checked {
             data: &[],
-            row: 0,
-            px: 0,
+            row_stride: 0,
+            pixel_stride: 0,
         }; 3];
         for (i, (plane, shape)) in planes.iter().zip(shapes).enumerate() {
             let cols = w.div_ceil(shape.subsampling.0) as u64;
@@ -384,8 +387,8 @@ impl<'a> Frame<'a> {
             }
             out[i] = Checked {
                 data: plane.data,
-                row: plane.row_stride as usize,
-                px: plane.pixel_stride as usize,
+                row_stride: plane.row_stride as usize,
+                pixel_stride: plane.pixel_stride as usize,
             };
         }
         Ok(out)

@@ -44,7 +44,14 @@ impl LiveCapture {
         let mut session = match self.session.try_lock() {
             Ok(session) => session,
             Err(TryLockError::WouldBlock) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
+                let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+                tracing::trace!(
+                    dropped,
+                    "frame dropped: the previous one is still being analysed"
+                );
+                if dropped % 100 == 0 {
+                    tracing::debug!(dropped, "frames dropped while busy");
+                }
                 return Ok(Offer::Dropped);
             }
             Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),

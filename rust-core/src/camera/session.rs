@@ -273,9 +273,15 @@ impl CaptureSession {
             if still.automatic && !still.passed {
                 // The preview passed but the full-resolution still does
                 // not (fine detail, resolution): keep guiding.
+                tracing::debug!("the preview passed but the full-resolution still did not");
                 self.steady = 0;
                 hints = self.hints_of(&still.findings);
             } else {
+                tracing::info!(
+                    automatic = still.automatic,
+                    passed = still.passed,
+                    "still captured"
+                );
                 events.push(CaptureEvent::Captured(Box::new(still)));
                 self.finished = true;
             }

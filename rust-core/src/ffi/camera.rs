@@ -207,17 +207,19 @@ pub fn capture_target_for_slot(
     Ok(Slot::required_by(&payload.requirements)
         .into_iter()
         .find(|(s, _)| *s == slot)
-        .map(|(_, check)| match check.inspection(rules.statement_mark) {
-            Inspection::Document { kind, marks } => CaptureTarget::Document {
-                kind,
-                marks,
-                profile: None,
+        .map(
+            |(_, check)| match crate::session::inspection(check, rules.statement_mark) {
+                Inspection::Document { kind, marks } => CaptureTarget::Document {
+                    kind,
+                    marks,
+                    profile: None,
+                },
+                Inspection::AdminPhoto(flow) => CaptureTarget::AdminPhoto {
+                    flow,
+                    profile: None,
+                },
             },
-            Inspection::AdminPhoto(flow) => CaptureTarget::AdminPhoto {
-                flow,
-                profile: None,
-            },
-        }))
+        ))
 }
 
 /// A hint with its code and texts, ready to show.

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use tracing::Level;
 
+use crate::logging::LogFilter;
+
 /// Severity of a log record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum LogLevel {
@@ -56,16 +58,40 @@ impl crate::logging::LogSink for Forward {
     }
 }
 
-/// Sends the core's log records at `max_level` and above to `logger`,
-/// replacing any earlier logger.
+/// A module whose records are wanted at another level than the rest.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LogTarget {
+    /// A module path, e.g. `icp_companion::upload` (its submodules included).
+    pub target: String,
+    /// The lowest severity sent from it.
+    pub level: LogLevel,
+}
+
+/// Sends the core's log records at `max_level` and above (and, for each of
+/// `targets`, at its own level) to `logger`, replacing any earlier logger
+/// and levels. Records nobody asked for cost nothing. Returns false when
+/// the process already had another `tracing` subscriber, which then keeps
+/// the records.
 #[uniffi::export]
-pub fn install_logger(logger: Arc<dyn Logger>, max_level: LogLevel) {
-    let level = match max_level {
+pub fn install_logger(
+    logger: Arc<dyn Logger>,
+    max_level: LogLevel,
+    targets: Vec<LogTarget>,
+) -> bool {
+    let filter = targets
+        .into_iter()
+        .fold(LogFilter::at(level(max_level)), |filter, t| {
+            filter.with_target(t.target, level(t.level))
+        });
+    crate::logging::install(Arc::new(Forward(logger)), filter)
+}
+
+fn level(level: LogLevel) -> Level {
+    match level {
         LogLevel::Error => Level::ERROR,
         LogLevel::Warn => Level::WARN,
         LogLevel::Info => Level::INFO,
         LogLevel::Debug => Level::DEBUG,
         LogLevel::Trace => Level::TRACE,
-    };
-    crate::logging::install(Arc::new(Forward(logger)), level);
+    }
 }

@@ -9,6 +9,7 @@ mod imaging;
 mod location;
 mod logging;
 mod order;
+mod protocol;
 mod rules;
 mod scanner;
 mod upload;
@@ -28,7 +29,7 @@ pub use location::{
     location_assess, location_bind_evidence, location_default_policy,
     location_evidence_ensure_inside, location_to_wgs84, Coordinates, LocationVerdict,
 };
-pub use logging::{install_logger, LogLevel, LogRecord, Logger};
+pub use logging::{install_logger, LogLevel, LogRecord, LogTarget, Logger};
 pub use order::{
     generate_issuer_seed, issuer_public_key, order_qr_encode, order_qr_parse_and_verify,
     order_qr_render_png, order_qr_render_svg, TrustConfig,
@@ -39,17 +40,3 @@ pub use upload::{
     claim_order, generate_installation_id, DrainSummary, FilingSession, QueueError, QueueFailure,
     QueueQuarantined, UploadProgress, UploadQueue,
 };
-
-use crate::order::{ClaimToken, Gateway};
-
-uniffi::custom_type!(Gateway, String, {
-    lower: |gateway| gateway.as_str().to_string(),
-    try_lift: |text| Ok(Gateway::parse(&text)?),
-});
-
-uniffi::custom_type!(ClaimToken, Vec<u8>, {
-    lower: |token| token.0.to_vec(),
-    try_lift: |bytes| Ok(ClaimToken(bytes.try_into().map_err(|_| {
-        crate::order::OrderError::invalid("a claim token is 16 bytes", "领取令牌应为 16 字节")
-    })?)),
-});

@@ -4,12 +4,14 @@
 //! every answer read with a bound so that a hostile or broken server cannot
 //! exhaust the phone's memory.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use url::Url;
 
 /// Time limits of every request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Timeouts {
     /// Connecting (TCP and TLS).
     pub connect: Duration,
@@ -50,17 +52,30 @@ pub fn is_secure(url: &Url) -> bool {
     }
 }
 
-/// A client with the core's rules: `timeouts`, no redirects, HTTPS only
-/// when `https_only`.
+/// The client with the core's rules — `timeouts`, no redirects, HTTPS only
+/// when `https_only` — shared by the filing session and the uploads: one
+/// connection pool (and one TLS configuration) per set of rules for the
+/// whole process, so the claim, the status checks and the uploads to a
+/// gateway reuse their connections.
 pub fn client(timeouts: &Timeouts, https_only: bool) -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
+    static CLIENTS: OnceLock<Mutex<HashMap<(Timeouts, bool), reqwest::Client>>> = OnceLock::new();
+    let mut clients = CLIENTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(client) = clients.get(&(*timeouts, https_only)) {
+        return Ok(client.clone());
+    }
+    let client = reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
         .read_timeout(timeouts.read)
         .timeout(timeouts.request)
         .https_only(https_only)
         // Photos and tokens never follow a redirect to another server.
         .redirect(reqwest::redirect::Policy::none())
-        .build()
+        .build()?;
+    clients.insert((*timeouts, https_only), client.clone());
+    Ok(client)
 }
 
 /// Why an answer's body could not be read.

@@ -9,6 +9,7 @@ mod error;
 mod jpeg;
 mod load;
 mod normalise;
+mod rect;
 mod resize;
 
 pub use budget::{Channels, DECODE_BUDGET_BYTES};
@@ -21,4 +22,5 @@ pub use load::{
 pub use normalise::{
     encode_for_upload, normalise_for_upload, NormalisedImage, UploadFormat, MAX_UPLOAD_BYTES,
 };
-pub use resize::{resize_luma, resize_rgb, Region, Resample};
+pub use rect::PixelRect;
+pub use resize::{resize_luma, resize_rgb, Resample};

@@ -10,6 +10,8 @@ use fast_image_resize::pixels::{U8x3, U8};
 use fast_image_resize::{FilterType, PixelTrait, ResizeAlg, ResizeOptions, Resizer};
 use image::{GrayImage, ImageBuffer, Pixel, RgbImage};
 
+use super::PixelRect;
+
 /// How pixels are combined when an image is made smaller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resample {
@@ -19,13 +21,10 @@ pub enum Resample {
     Linear,
 }
 
-/// The part of an image to resample: left, top, width, height in pixels.
-pub type Region = (u32, u32, u32, u32);
-
 /// `src` (or its `region`) resampled to `width` × `height`.
 pub fn resize_rgb(
     src: &RgbImage,
-    region: Option<Region>,
+    region: Option<PixelRect>,
     (width, height): (u32, u32),
     how: Resample,
 ) -> RgbImage {
@@ -41,16 +40,19 @@ pub fn resize_luma(src: &GrayImage, (width, height): (u32, u32), how: Resample) 
 /// `fast_image_resize` pixel with the same layout as `P`.
 fn resize<P: Pixel<Subpixel = u8>, Q: PixelTrait>(
     src: &ImageBuffer<P, Vec<u8>>,
-    region: Option<Region>,
+    region: Option<PixelRect>,
     (width, height): (u32, u32),
     how: Resample,
 ) -> ImageBuffer<P, Vec<u8>> {
     let (sw, sh) = src.dimensions();
-    let (left, top, cw, ch) = region.unwrap_or((0, 0, sw, sh));
-    let (cw, ch) = (
-        cw.min(sw.saturating_sub(left)),
-        ch.min(sh.saturating_sub(top)),
-    );
+    let PixelRect {
+        x: left,
+        y: top,
+        width: cw,
+        height: ch,
+    } = region
+        .unwrap_or(PixelRect::from_edges(0, 0, sw, sh))
+        .within(sw, sh);
     if width == 0 || height == 0 || cw == 0 || ch == 0 {
         return ImageBuffer::new(width, height);
     }
@@ -86,10 +88,25 @@ mod tests {
         assert_eq!(half.get_pixel(0, 0), &Rgb([0; 3]));
         assert_eq!(half.get_pixel(3, 1), &Rgb([200; 3]));
         // The right half alone is uniformly white.
-        let right = resize_rgb(&img, Some((4, 0, 4, 4)), (2, 2), Resample::Area);
+        let right = resize_rgb(
+            &img,
+            Some(PixelRect::from_edges(4, 0, 8, 4)),
+            (2, 2),
+            Resample::Area,
+        );
         assert!(right.pixels().all(|p| p == &Rgb([200; 3])), "{right:?}");
         let grey = RgbImage::from_pixel(30, 20, Rgb([90, 100, 110]));
-        let smooth = resize_rgb(&grey, Some((3, 2, 20, 15)), (7, 5), Resample::Linear);
+        let smooth = resize_rgb(
+            &grey,
+            Some(PixelRect {
+                x: 3,
+                y: 2,
+                width: 20,
+                height: 15,
+            }),
+            (7, 5),
+            Resample::Linear,
+        );
         assert!(smooth.pixels().all(|p| p == &Rgb([90, 100, 110])));
         // A 2 × 2 checkerboard of 0 and 100 averages to 50.
         let board = GrayImage::from_fn(2, 2, |x, y| Luma([if (x + y) % 2 == 0 { 0 } else { 100 }]));
@@ -106,7 +123,17 @@ mod tests {
             resize_rgb(&img, None, (0, 5), Resample::Area).dimensions(),
             (0, 5)
         );
-        let outside = resize_rgb(&img, Some((20, 20, 5, 5)), (3, 3), Resample::Area);
+        let outside = resize_rgb(
+            &img,
+            Some(PixelRect {
+                x: 20,
+                y: 20,
+                width: 5,
+                height: 5,
+            }),
+            (3, 3),
+            Resample::Area,
+        );
         assert_eq!(outside.dimensions(), (3, 3));
         assert_eq!(
             resize_luma(&GrayImage::new(0, 0), (4, 4), Resample::Linear).dimensions(),

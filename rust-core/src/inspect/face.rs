@@ -8,12 +8,12 @@ use std::sync::OnceLock;
 use image::{DynamicImage, GrayImage, RgbImage};
 
 use super::cnn;
-use crate::imaging::{resize_luma, resize_rgb, Resample};
+use crate::imaging::{resize_luma, resize_rgb, PixelRect, Resample};
 use rustface::{ImageData, Model};
 
 /// The SeetaFace frontal model (BSD-2, see `rust-core/data/LICENSE-seetaface-model.txt`),
-/// copied from the `rustface` package by `build.rs`.
-const MODEL_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/seeta_fd_frontal_v1.0.bin"));
+/// copied from the `rustface` crate by `rust-core/data/extract_seetaface_model.sh`.
+const MODEL_BYTES: &[u8] = include_bytes!("../../data/seeta_fd_frontal_v1.0.bin");
 
 /// The cascade's window: the smallest face it finds at the scale it is given.
 const WINDOW_PX: f64 = 40.0;
@@ -153,7 +153,7 @@ impl FaceDetector {
         );
         let crop = resize_rgb(
             rgb,
-            Some((x0, y0, x1 - x0, y1 - y0)),
+            Some(PixelRect::from_edges(x0, y0, x1, y1)),
             size,
             Resample::Linear,
         );

@@ -12,19 +12,7 @@ pub enum Outcome {
     Fail,
 }
 
-/// A rectangle of the image, pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
-pub struct PixelRect {
-    /// Left edge.
-    pub x: u32,
-    /// Top edge.
-    pub y: u32,
-    /// Width.
-    pub width: u32,
-    /// Height.
-    pub height: u32,
-}
+pub use crate::imaging::PixelRect;
 
 /// What a finding's number is measured in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

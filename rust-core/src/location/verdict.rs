@@ -147,6 +147,8 @@ pub fn assess(
     } else {
         (RegionStatus::Uncertain, VerdictReason::NearBorder)
     };
+    // The verdict's code only: never the position.
+    tracing::info!(reason = reason.code(), "location judged");
     Ok(Verdict {
         status,
         reason,

@@ -253,18 +253,21 @@ fn decode_if_candidates(w: usize, h: usize, dark: &[bool]) -> Vec<RawCode> {
     let Some(region) = finder_region(&finders, w, h, MIN_FINDER_HITS) else {
         return Vec::new();
     };
-    if region.x1 - region.x0 == w && region.y1 - region.y0 == h {
+    let (x0, y0, cw, ch) = (
+        region.x as usize,
+        region.y as usize,
+        region.width as usize,
+        region.height as usize,
+    );
+    if cw == w && ch == h {
         return decode_bitmap(w, h, dark);
     }
-    let cw = region.x1 - region.x0;
-    let crop: Vec<bool> = (region.y0..region.y1)
-        .flat_map(|y| dark[y * w + region.x0..y * w + region.x1].iter().copied())
+    let crop: Vec<bool> = (y0..y0 + ch)
+        .flat_map(|y| dark[y * w + x0..][..cw].iter().copied())
         .collect();
-    let mut codes = decode_bitmap(cw, region.y1 - region.y0, &crop);
+    let mut codes = decode_bitmap(cw, ch, &crop);
     for code in &mut codes {
-        code.corners = code
-            .corners
-            .map(|(x, y)| (x + region.x0 as i32, y + region.y0 as i32));
+        code.corners = code.corners.map(|(x, y)| (x + x0 as i32, y + y0 as i32));
     }
     codes
 }
@@ -292,16 +295,12 @@ impl<'a> Prepared<'a> {
                 let dark = binarize_local_midrange(img, 32, MIN_CONTRAST);
                 let finders = find_finders(Bitmap { dark: &dark, w, h });
                 let region = finder_region(&finders, w, h, MIN_FINDER_HITS)?;
-                let (w, h) = (
-                    (region.x1 - region.x0) as u32,
-                    (region.y1 - region.y0) as u32,
-                );
+                let (w, h) = (region.width, region.height);
                 if w * h > img.width() * img.height() / 4 {
                     return None;
                 }
-                offset = (region.x0 as f32, region.y0 as f32);
-                let crop = image::imageops::crop_imm(img, region.x0 as u32, region.y0 as u32, w, h)
-                    .to_image();
+                offset = (region.x as f32, region.y as f32);
+                let crop = image::imageops::crop_imm(img, region.x, region.y, w, h).to_image();
                 (std::borrow::Cow::Owned(upscale2(&crop)), 0.5)
             }
         } else {
@@ -369,7 +368,8 @@ mod tests {
         at: (u32, u32),
         inverted: bool,
     ) -> GrayImage {
-        let code = QrMatrix::new(text).unwrap().to_image(module).unwrap();
+        let (side, pixels) = QrMatrix::new(text).unwrap().to_luma(module).unwrap();
+        let code = GrayImage::from_raw(side, side, pixels).unwrap();
         let mut img = GrayImage::from_pixel(size.0, size.1, image::Luma([190]));
         image::imageops::replace(&mut img, &code, at.0 as i64, at.1 as i64);
         if inverted {

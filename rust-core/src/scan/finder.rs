@@ -3,6 +3,8 @@
 //! in ratio 1:1:3:1:1, confirmed down the column and again across the row
 //! through the refined centre, then merged into one candidate per pattern.
 
+use crate::imaging::PixelRect;
+
 /// A binarised image: `true` = dark.
 #[derive(Clone, Copy)]
 pub struct Bitmap<'a> {
@@ -31,19 +33,6 @@ pub struct Finder {
     pub module: f32,
     /// Rows whose cross-section confirmed it.
     pub hits: u32,
-}
-
-/// A rectangle in pixels: left, top, right and bottom (exclusive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Region {
-    /// Left edge.
-    pub x0: usize,
-    /// Top edge.
-    pub y0: usize,
-    /// Right edge, exclusive.
-    pub x1: usize,
-    /// Bottom edge, exclusive.
-    pub y1: usize,
 }
 
 /// Every finder pattern candidate, most-confirmed first.
@@ -79,22 +68,22 @@ pub fn find_finders(img: Bitmap<'_>) -> Vec<Finder> {
 /// The box holding every candidate confirmed by at least two rows, grown
 /// by a finder's size so the whole code fits; `None` when fewer than
 /// `min_hits` row crossings were confirmed in all.
-pub fn finder_region(finders: &[Finder], w: usize, h: usize, min_hits: u32) -> Option<Region> {
+pub fn finder_region(finders: &[Finder], w: usize, h: usize, min_hits: u32) -> Option<PixelRect> {
     let strong: Vec<&Finder> = finders.iter().filter(|f| f.hits >= 2).collect();
     if strong.iter().map(|f| f.hits).sum::<u32>() < min_hits {
         return None;
     }
     let grow = strong.iter().map(|f| f.module * 12.0).fold(0.0, f32::max);
-    let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
+    let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max) as u32;
     let fold = |pick: fn(&Finder) -> f32, init: f32, f: fn(f32, f32) -> f32| {
         strong.iter().map(|x| pick(x)).fold(init, f)
     };
-    Some(Region {
-        x0: clamp(fold(|f| f.x, f32::MAX, f32::min) - grow, w),
-        y0: clamp(fold(|f| f.y, f32::MAX, f32::min) - grow, h),
-        x1: clamp(fold(|f| f.x, 0.0, f32::max) + grow, w),
-        y1: clamp(fold(|f| f.y, 0.0, f32::max) + grow, h),
-    })
+    Some(PixelRect::from_edges(
+        clamp(fold(|f| f.x, f32::MAX, f32::min) - grow, w),
+        clamp(fold(|f| f.y, f32::MAX, f32::min) - grow, h),
+        clamp(fold(|f| f.x, 0.0, f32::max) + grow, w),
+        clamp(fold(|f| f.y, 0.0, f32::max) + grow, h),
+    ))
 }
 
 /// Adds a confirmed crossing to the candidate it belongs to, or as a new one.
@@ -231,7 +220,7 @@ mod tests {
             // Every row through the centre 3 modules confirms it.
             assert_eq!(f.hits as usize, 3 * m);
             let region = finder_region(&found, w, w, 1).unwrap();
-            assert!(region.x0 == 0 && region.y0 == 0 && region.x1 == w && region.y1 == w);
+            assert_eq!(region, PixelRect::from_edges(0, 0, w as u32, w as u32));
         }
     }
 

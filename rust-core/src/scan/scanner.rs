@@ -9,6 +9,7 @@ use super::{DecodedCode, Effort, QrDecoder, ScanError};
 use crate::camera::{convert_luma, Frame};
 use crate::imaging::read_luma_file;
 use crate::order::{parse_and_verify, OrderError, TrustPolicy, VerifiedOrder};
+use crate::user_facing::UserFacing;
 
 /// Finds the order QR code in frames or files and verifies it against the
 /// app's trust policy. Safe to share between threads.
@@ -81,6 +82,7 @@ impl OrderScanner {
         now_unix: u64,
     ) -> Result<Option<VerifiedOrder>, ScanError> {
         let mut refusal: Option<OrderError> = None;
+        tracing::debug!(codes = codes.len(), "QR codes decoded");
         for code in &codes {
             match parse_and_verify(&code.text, &self.policy, now_unix) {
                 Ok(order) => return Ok(Some(order)),
@@ -92,7 +94,10 @@ impl OrderScanner {
             }
         }
         match refusal {
-            Some(e) => Err(e.into()),
+            Some(e) => {
+                tracing::info!(code = e.code(), "order code refused");
+                Err(e.into())
+            }
             None => Ok(None),
         }
     }

@@ -8,13 +8,13 @@ use data_encoding::BASE32_NOPAD;
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use super::wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView};
 use super::{QueueError, SessionError, Slot};
 use crate::http::{is_secure, read_capped, BodyError, Timeouts, MAX_ANSWER_BYTES};
 use crate::location::LocationEvidence;
 use crate::order::VerifiedOrder;
 use crate::upload::{Entry, Receipt, UploadQueue};
 use crate::user_facing::UserFacing;
+use icp_protocol::wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView};
 
 /// Claim attempts when the answer is lost (the claim is idempotent for the
 /// same installation), and the wait before the first retry (doubling).

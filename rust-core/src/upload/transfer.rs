@@ -235,13 +235,20 @@ pub async fn upload<F: FnMut(u64, u64)>(
         let sha256 = || hex(&Sha256::digest(&job.data));
         match outcome {
             Ok(Step::Done(done, checksum, confirmed)) => {
+                tracing::info!(
+                    bytes = job.data.len(),
+                    bytes_sent,
+                    rounds,
+                    confirmed,
+                    "upload finished"
+                );
                 return Ok(UploadReport {
                     url: done.url,
                     bytes_sent,
                     sha256: sha256(),
                     chunks_verified: checksum,
                     confirmed,
-                })
+                });
             }
             Ok(Step::AlreadyHeld) => {
                 tracing::info!("upload already held by the gateway; not sent again");

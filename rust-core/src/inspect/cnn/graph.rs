@@ -3,7 +3,8 @@
 //! concatenation, float16 weights), read from the model file and run on
 //! `f32` NHWC tensors.
 
-use super::flatbuf::{Malformed, Table};
+use super::flatbuf::Malformed;
+use super::schema::{self, Model, Options};
 
 /// Why a model could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,30 +93,25 @@ enum Op {
     },
 }
 
+/// One step of a graph: an operation and where its result goes.
+#[derive(Debug)]
+struct Step {
+    /// What is computed, from which tensors.
+    op: Op,
+    /// The tensor it writes.
+    output: usize,
+    /// That tensor's shape.
+    shape: Vec<usize>,
+}
+
 /// A loaded model: operations in execution order.
 #[derive(Debug)]
 pub struct Graph {
-    ops: Vec<(Op, usize, Vec<usize>)>,
+    ops: Vec<Step>,
     input: (usize, Vec<usize>),
     outputs: Vec<usize>,
     tensors: usize,
 }
-
-// Builtin operator codes and option slots of the TensorFlow Lite schema.
-const ADD: i32 = 0;
-const CONCATENATION: i32 = 2;
-const CONV_2D: i32 = 3;
-const DEPTHWISE_CONV_2D: i32 = 4;
-const DEQUANTIZE: i32 = 6;
-const MAX_POOL_2D: i32 = 17;
-const RELU: i32 = 19;
-const RESHAPE: i32 = 22;
-const PAD: i32 = 34;
-const TYPE_FLOAT32: u8 = 0;
-const TYPE_FLOAT16: u8 = 1;
-const TYPE_INT32: u8 = 2;
-const ACT_NONE: u8 = 0;
-const ACT_RELU: u8 = 1;
 
 fn f16_to_f32(bits: u16) -> f32 {
     let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
@@ -129,6 +125,41 @@ fn f16_to_f32(bits: u16) -> f32 {
     }
 }
 
+/// SAME or VALID placement of a window operator.
+fn padding(options: &Options) -> Result<Padding, Malformed> {
+    Ok(if options.padding()? == schema::PADDING_SAME {
+        Padding::Same
+    } else {
+        Padding::Valid
+    })
+}
+
+/// Whether `operator`'s fused activation is a ReLU (none or ReLU only).
+fn relu(options: &Options, operator: i32) -> Result<bool, ModelError> {
+    match options.activation(operator)? {
+        schema::ACTIVATION_NONE => Ok(false),
+        schema::ACTIVATION_RELU => Ok(true),
+        other => Err(ModelError::Unsupported(format!("activation {other}"))),
+    }
+}
+
+/// The one stride of a window operator (equal in both directions).
+fn stride(options: &Options) -> Result<usize, ModelError> {
+    let (sw, sh) = options.strides()?;
+    if sw != sh || sw < 1 {
+        return Err(ModelError::Unsupported(format!("stride {sw}×{sh}")));
+    }
+    Ok(sw as usize)
+}
+
+/// Refuses dilated convolutions, which the runtime does not compute.
+fn no_dilation((dw, dh): (i32, i32)) -> Result<(), ModelError> {
+    if (dw, dh) != (1, 1) {
+        return Err(ModelError::Unsupported(format!("dilation {dw}×{dh}")));
+    }
+    Ok(())
+}
+
 impl Graph {
     /// Reads a TensorFlow Lite model (first subgraph), its operations fused
     /// where that computes the same with less work.
@@ -140,20 +171,20 @@ impl Graph {
 
     /// The model's operations as the file lists them.
     fn parse(model: &[u8]) -> Result<Graph, ModelError> {
-        let root = Table::root(model)?;
+        let root = Model::root(model)?;
         let codes: Vec<i32> = root
-            .tables(1)?
+            .operator_codes()?
             .iter()
-            .map(|c| Ok(c.i32(3, 0)?.max(c.u8(0, 0)? as i32)))
+            .map(|c| c.builtin())
             .collect::<Result<_, Malformed>>()?;
-        let graph = root.tables(2)?.into_iter().next().ok_or(Malformed)?;
-        let buffers = root.tables(4)?;
-        let tensors = graph.tables(0)?;
+        let graph = *root.subgraphs()?.first().ok_or(Malformed)?;
+        let buffers = root.buffers()?;
+        let tensors = graph.tensors()?;
         let shape = |t: usize| -> Result<Vec<usize>, ModelError> {
             Ok(tensors
                 .get(t)
                 .ok_or(Malformed)?
-                .i32s(0)?
+                .shape()?
                 .into_iter()
                 .map(|d| d.max(1) as usize)
                 .collect())
@@ -161,24 +192,23 @@ impl Graph {
         // Constant tensors (weights), as f32; int32 ones kept as f32 too.
         let mut constants: Vec<Option<Vec<f32>>> = vec![None; tensors.len()];
         for (i, t) in tensors.iter().enumerate() {
-            let buffer = t.i32(2, 0)? as usize;
-            let data = match buffers.get(buffer) {
-                Some(b) => b.bytes(0)?,
+            let data = match buffers.get(t.buffer()?) {
+                Some(b) => b.data()?,
                 None => continue,
             };
             if data.is_empty() {
                 continue;
             }
-            constants[i] = Some(match t.u8(1, TYPE_FLOAT32)? {
-                TYPE_FLOAT32 => data
+            constants[i] = Some(match t.element_type()? {
+                schema::TENSOR_FLOAT32 => data
                     .chunks_exact(4)
                     .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                     .collect(),
-                TYPE_FLOAT16 => data
+                schema::TENSOR_FLOAT16 => data
                     .chunks_exact(2)
                     .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
                     .collect(),
-                TYPE_INT32 => data
+                schema::TENSOR_INT32 => data
                     .chunks_exact(4)
                     .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f32)
                     .collect(),
@@ -193,46 +223,19 @@ impl Graph {
                 .ok_or_else(|| ModelError::Unsupported(format!("tensor {t} is not constant")))
         };
         let mut ops = Vec::new();
-        for op in graph.tables(3)? {
-            let code = *codes.get(op.i32(0, 0)? as usize).ok_or(Malformed)?;
-            let inputs: Vec<usize> = op.i32s(1)?.into_iter().map(|i| i as usize).collect();
-            let outputs: Vec<usize> = op.i32s(2)?.into_iter().map(|i| i as usize).collect();
-            let out = *outputs.first().ok_or(Malformed)?;
+        for op in graph.operators()? {
+            let code = *codes.get(op.opcode_index()?).ok_or(Malformed)?;
+            let inputs = op.inputs()?;
+            let out = *op.outputs()?.first().ok_or(Malformed)?;
             let input = |k: usize| inputs.get(k).copied().ok_or(Malformed);
-            let options = op.table(4)?;
-            let opt_u8 = |slot: usize, default: u8| -> Result<u8, Malformed> {
-                options.map_or(Ok(default), |o| o.u8(slot, default))
-            };
-            let opt_i32 = |slot: usize, default: i32| -> Result<i32, Malformed> {
-                options.map_or(Ok(default), |o| o.i32(slot, default))
-            };
-            let padding = |slot| -> Result<Padding, Malformed> {
-                Ok(if opt_u8(slot, 0)? == 0 {
-                    Padding::Same
-                } else {
-                    Padding::Valid
-                })
-            };
-            let relu = |slot| -> Result<bool, ModelError> {
-                match opt_u8(slot, ACT_NONE)? {
-                    ACT_NONE => Ok(false),
-                    ACT_RELU => Ok(true),
-                    other => Err(ModelError::Unsupported(format!("activation {other}"))),
-                }
-            };
-            let stride = |w_slot, h_slot| -> Result<usize, ModelError> {
-                let (sw, sh) = (opt_i32(w_slot, 1)?, opt_i32(h_slot, 1)?);
-                if sw != sh || sw < 1 {
-                    return Err(ModelError::Unsupported(format!("stride {sw}×{sh}")));
-                }
-                Ok(sw as usize)
-            };
+            let options = op.options()?;
             let resolved = match code {
-                DEQUANTIZE => {
+                schema::BUILTIN_DEQUANTIZE => {
                     constants[out] = Some(constant(&constants, input(0)?)?);
                     continue;
                 }
-                CONV_2D => {
+                schema::BUILTIN_CONV_2D => {
+                    no_dilation(options.conv_dilations()?)?;
                     let f = shape(input(1)?)?;
                     let [cout, kh, kw, cin] = f[..] else {
                         return Err(Malformed.into());
@@ -256,12 +259,13 @@ impl Graph {
                         k: (kh, kw),
                         cin,
                         cout,
-                        stride: stride(1, 2)?,
-                        padding: padding(0)?,
-                        relu: relu(3)?,
+                        stride: stride(&options)?,
+                        padding: padding(&options)?,
+                        relu: relu(&options, code)?,
                     }
                 }
-                DEPTHWISE_CONV_2D => {
+                schema::BUILTIN_DEPTHWISE_CONV_2D => {
+                    no_dilation(options.depthwise_dilations()?)?;
                     let f = shape(input(1)?)?;
                     let [1, kh, kw, _] = f[..] else {
                         return Err(ModelError::Unsupported("depth multiplier".into()));
@@ -271,19 +275,24 @@ impl Graph {
                         weights: constant(&constants, input(1)?)?,
                         bias: constant(&constants, input(2)?)?,
                         k: (kh, kw),
-                        stride: stride(1, 2)?,
-                        padding: padding(0)?,
-                        relu: relu(4)?,
+                        stride: stride(&options)?,
+                        padding: padding(&options)?,
+                        relu: relu(&options, code)?,
                     }
                 }
-                ADD => Op::Add {
+                schema::BUILTIN_ADD => Op::Add {
                     a: input(0)?,
                     b: input(1)?,
-                    relu: relu(0)?,
+                    relu: relu(&options, code)?,
                 },
-                RELU => Op::Relu { input: input(0)? },
-                PAD => {
+                schema::BUILTIN_RELU => Op::Relu { input: input(0)? },
+                schema::BUILTIN_PAD => {
                     let p = constant(&constants, input(1)?)?;
+                    if p.len() != 8 || p.iter().any(|&v| v < 0.0) {
+                        return Err(ModelError::Unsupported(
+                            "padding of a non-image tensor".into(),
+                        ));
+                    }
                     Op::Pad {
                         input: input(0)?,
                         pads: p
@@ -292,32 +301,60 @@ impl Graph {
                             .collect(),
                     }
                 }
-                MAX_POOL_2D => {
-                    if relu(5)? {
+                schema::BUILTIN_MAX_POOL_2D => {
+                    if relu(&options, code)? {
                         return Err(ModelError::Unsupported("max pool activation".into()));
+                    }
+                    let (fw, fh) = options.filter()?;
+                    if fw < 1 || fh < 1 {
+                        return Err(Malformed.into());
                     }
                     Op::MaxPool {
                         input: input(0)?,
-                        k: (opt_i32(4, 1)? as usize, opt_i32(3, 1)? as usize),
-                        stride: stride(1, 2)?,
-                        padding: padding(0)?,
+                        k: (fh as usize, fw as usize),
+                        stride: stride(&options)?,
+                        padding: padding(&options)?,
                     }
                 }
-                RESHAPE => Op::Reshape { input: input(0)? },
-                CONCATENATION => {
+                schema::BUILTIN_RESHAPE => Op::Reshape { input: input(0)? },
+                schema::BUILTIN_CONCATENATION => {
+                    if relu(&options, code)? {
+                        return Err(ModelError::Unsupported("concatenation activation".into()));
+                    }
                     let rank = shape(out)?.len() as i32;
-                    let axis = opt_i32(0, 0)?;
+                    let axis = options.axis()?;
+                    let axis = if axis < 0 { axis + rank } else { axis };
+                    if !(0..rank).contains(&axis) {
+                        return Err(Malformed.into());
+                    }
                     Op::Concat {
                         inputs: inputs.clone(),
-                        axis: if axis < 0 { axis + rank } else { axis } as usize,
+                        axis: axis as usize,
                     }
                 }
                 other => return Err(ModelError::Unsupported(format!("operator {other}"))),
             };
-            ops.push((resolved, out, shape(out)?));
+            ops.push(Step {
+                op: resolved,
+                output: out,
+                shape: shape(out)?,
+            });
         }
-        let input = *graph.i32s(1)?.first().ok_or(Malformed)? as usize;
-        let outputs: Vec<usize> = graph.i32s(2)?.into_iter().map(|o| o as usize).collect();
+        let input = *graph.inputs()?.first().ok_or(Malformed)?;
+        let input = usize::try_from(input).map_err(|_| Malformed)?;
+        let outputs: Vec<usize> = graph
+            .outputs()?
+            .into_iter()
+            .map(|o| usize::try_from(o).map_err(|_| Malformed))
+            .collect::<Result<_, _>>()?;
+        if ops
+            .iter()
+            .any(|s| s.op.inputs().iter().any(|&t| t >= tensors.len()))
+            || input >= tensors.len()
+            || outputs.iter().any(|&o| o >= tensors.len())
+        {
+            return Err(Malformed.into());
+        }
         Ok(Graph {
             ops,
             input: (input, shape(input)?),
@@ -342,16 +379,16 @@ impl Graph {
             data: input,
         };
         let mut last_read = vec![usize::MAX; self.tensors];
-        for (i, (op, _, _)) in self.ops.iter().enumerate() {
-            for t in op.inputs() {
+        for (i, step) in self.ops.iter().enumerate() {
+            for t in step.op.inputs() {
                 last_read[t] = i;
             }
         }
         let mut spare: Vec<Vec<f32>> = Vec::new();
-        for (i, (op, out, shape)) in self.ops.iter().enumerate() {
+        for (i, Step { op, output, shape }) in self.ops.iter().enumerate() {
             let mut data = spare.pop().unwrap_or_default();
             execute_fast(op, &values, shape, &mut data);
-            values[*out] = Tensor {
+            values[*output] = Tensor {
                 shape: shape.clone(),
                 data,
             };
@@ -395,37 +432,41 @@ impl Op {
 /// Fewer, larger steps computing the same: a ReLU whose input nothing else
 /// reads becomes its producer's flag, and a padding of the last (channel)
 /// dimension that only feeds an addition is done by the addition.
-fn fuse(ops: Vec<(Op, usize, Vec<usize>)>, outputs: &[usize]) -> Vec<(Op, usize, Vec<usize>)> {
+fn fuse(ops: Vec<Step>, outputs: &[usize]) -> Vec<Step> {
     let mut readers = std::collections::HashMap::<usize, usize>::new();
     for t in ops
         .iter()
-        .flat_map(|(op, _, _)| op.inputs())
+        .flat_map(|step| step.op.inputs())
         .chain(outputs.iter().copied())
     {
         *readers.entry(t).or_default() += 1;
     }
     let only_read_once = |t: usize| readers.get(&t) == Some(&1);
-    let mut fused: Vec<Option<(Op, usize, Vec<usize>)>> = Vec::with_capacity(ops.len());
+    let mut fused: Vec<Option<Step>> = Vec::with_capacity(ops.len());
     let mut producer = std::collections::HashMap::<usize, usize>::new();
-    for (mut op, out, shape) in ops {
-        if let Op::Relu { input } = op {
+    for mut step in ops {
+        if let Op::Relu { input } = step.op {
             if let Some(&at) = producer.get(&input).filter(|_| only_read_once(input)) {
-                if let Some((made, made_out, _)) = fused[at].as_mut() {
-                    if let Some(flag @ false) = made.relu_flag() {
+                if let Some(made) = fused[at].as_mut() {
+                    if let Some(flag @ false) = made.op.relu_flag() {
                         *flag = true;
-                        *made_out = out;
-                        producer.insert(out, at);
+                        made.output = step.output;
+                        producer.insert(step.output, at);
                         continue;
                     }
                 }
             }
         }
-        if let Op::Add { a, b, .. } = &mut op {
+        if let Op::Add { a, b, .. } = &mut step.op {
             for operand in [a, b] {
                 let Some(&at) = producer.get(operand).filter(|_| only_read_once(*operand)) else {
                     continue;
                 };
-                if let Some((Op::Pad { input, pads }, _, _)) = &fused[at] {
+                if let Some(Step {
+                    op: Op::Pad { input, pads },
+                    ..
+                }) = &fused[at]
+                {
                     let (last, rest) = pads.split_last().unwrap_or((&(0, 0), &[]));
                     if last.0 == 0 && rest.iter().all(|&p| p == (0, 0)) {
                         *operand = *input;
@@ -434,8 +475,8 @@ fn fuse(ops: Vec<(Op, usize, Vec<usize>)>, outputs: &[usize]) -> Vec<(Op, usize,
                 }
             }
         }
-        producer.insert(out, fused.len());
-        fused.push(Some((op, out, shape)));
+        producer.insert(step.output, fused.len());
+        fused.push(Some(step));
     }
     fused.into_iter().flatten().collect()
 }
@@ -688,7 +729,7 @@ mod tests {
         let model = include_bytes!("../../../data/face_detection_short_range.tflite");
         let (listed, fused) = (Graph::parse(model).unwrap(), Graph::load(model).unwrap());
         // BlazeFace's ReLUs and channel paddings all fold into other steps.
-        let count = |g: &Graph, f: fn(&Op) -> bool| g.ops.iter().filter(|(op, _, _)| f(op)).count();
+        let count = |g: &Graph, f: fn(&Op) -> bool| g.ops.iter().filter(|s| f(&s.op)).count();
         let relu_or_pad = |op: &Op| matches!(op, Op::Relu { .. } | Op::Pad { .. });
         assert!(count(&listed, relu_or_pad) > 20);
         assert_eq!(count(&fused, relu_or_pad), 0);
@@ -710,6 +751,105 @@ mod tests {
                 .map(|(p, q)| (p - q).abs())
                 .fold(0.0, f32::max);
             assert!(worst < 1e-4, "{worst}");
+        }
+    }
+
+    /// BlazeFace's inputs for the golden test: the demo's portrait (a real
+    /// face, scaled to 128 × 128, values in [-1, 1] as the model expects),
+    /// a smooth gradient and uniform noise.
+    fn golden_inputs() -> Vec<(&'static str, Vec<f32>)> {
+        let portrait =
+            image::load_from_memory(include_bytes!("../../../../cli/data/demo-portrait.jpg"))
+                .unwrap()
+                .resize_exact(128, 128, image::imageops::FilterType::Triangle)
+                .to_rgb8();
+        let face = portrait
+            .as_raw()
+            .iter()
+            .map(|&v| v as f32 / 127.5 - 1.0)
+            .collect();
+        let gradient = (0..128 * 128 * 3)
+            .map(|i| ((i / 3) % 128) as f32 / 64.0 - 1.0 + (i % 3) as f32 * 0.1)
+            .collect();
+        let mut seed = 11u32;
+        let noise = (0..128 * 128 * 3)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (seed >> 8) as f32 / (1 << 23) as f32 - 1.0
+            })
+            .collect();
+        vec![("portrait", face), ("gradient", gradient), ("noise", noise)]
+    }
+
+    /// The outputs the reference runtime computes, by tensor index.
+    fn reference_outputs(python: &str, model: &str, input: &[f32]) -> Vec<(usize, Vec<f32>)> {
+        let dir = std::env::temp_dir().join(format!("icp-tflite-golden-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (source, target) = (dir.join("input.f32"), dir.join("output.bin"));
+        let bytes: Vec<u8> = input.iter().flat_map(|v| v.to_le_bytes()).collect();
+        std::fs::write(&source, bytes).unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/tflite_run.py");
+        let status = std::process::Command::new(python)
+            .args([script, model])
+            .arg(&source)
+            .arg(&target)
+            .status()
+            .unwrap();
+        assert!(status.success(), "the reference runtime failed: {status}");
+        let raw = std::fs::read(&target).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let word = |at: usize| u32::from_le_bytes(raw[at..at + 4].try_into().unwrap()) as usize;
+        let mut outputs = Vec::new();
+        let mut at = 0;
+        while at < raw.len() {
+            let (index, len) = (word(at), word(at + 4));
+            let values = raw[at + 8..at + 8 + 4 * len]
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            outputs.push((index, values));
+            at += 8 + 4 * len;
+        }
+        outputs
+    }
+
+    #[test]
+    #[ignore = "needs the reference TensorFlow Lite runtime: tests/setup-deps.sh sets ICP_TFLITE_PYTHON"]
+    fn blazeface_matches_the_reference_tflite_runtime() {
+        let python = std::env::var("ICP_TFLITE_PYTHON")
+            .expect("ICP_TFLITE_PYTHON: a Python with tflite-runtime (tests/setup-deps.sh)");
+        let model = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/face_detection_short_range.tflite"
+        );
+        let graph = Graph::load(&std::fs::read(model).unwrap()).unwrap();
+        for (name, input) in golden_inputs() {
+            let ours = graph.run(input.clone());
+            let reference = reference_outputs(&python, model, &input);
+            assert_eq!(reference.len(), ours.len(), "{name}: outputs");
+            for (&index, got) in graph.outputs.iter().zip(&ours) {
+                let (_, expected) = reference
+                    .iter()
+                    .find(|(i, _)| *i == index)
+                    .unwrap_or_else(|| panic!("{name}: the reference has no tensor {index}"));
+                assert_eq!(
+                    expected.len(),
+                    got.data.len(),
+                    "{name}: tensor {index} size"
+                );
+                // Float32 all the way in both; only the order of the sums
+                // differs (XNNPACK's kernels against matrixmultiply's).
+                let scale = expected.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+                let worst = expected
+                    .iter()
+                    .zip(&got.data)
+                    .map(|(e, g)| (e - g).abs())
+                    .fold(0.0, f32::max);
+                assert!(
+                    worst <= 1e-4 * scale,
+                    "{name}: tensor {index} differs by {worst} (largest value {scale})"
+                );
+            }
         }
     }
 

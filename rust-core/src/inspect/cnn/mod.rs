@@ -4,5 +4,6 @@
 mod blazeface;
 mod flatbuf;
 mod graph;
+mod schema;
 
 pub use blazeface::{detect, Detection};

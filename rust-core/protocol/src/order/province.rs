@@ -3,38 +3,68 @@
 /// A provincial-level division where ICP Filing applies, identified on the
 /// wire by its two-digit GB/T 2260 code (Shanghai is 31).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum Province {
+    /// 北京 Beijing (11).
     Beijing,
+    /// 天津 Tianjin (12).
     Tianjin,
+    /// 河北 Hebei (13).
     Hebei,
+    /// 山西 Shanxi (14).
     Shanxi,
+    /// 内蒙古 Inner Mongolia (15).
     InnerMongolia,
+    /// 辽宁 Liaoning (21).
     Liaoning,
+    /// 吉林 Jilin (22).
     Jilin,
+    /// 黑龙江 Heilongjiang (23).
     Heilongjiang,
+    /// 上海 Shanghai (31).
     Shanghai,
+    /// 江苏 Jiangsu (32).
     Jiangsu,
+    /// 浙江 Zhejiang (33).
     Zhejiang,
+    /// 安徽 Anhui (34).
     Anhui,
+    /// 福建 Fujian (35).
     Fujian,
+    /// 江西 Jiangxi (36).
     Jiangxi,
+    /// 山东 Shandong (37).
     Shandong,
+    /// 河南 Henan (41).
     Henan,
+    /// 湖北 Hubei (42).
     Hubei,
+    /// 湖南 Hunan (43).
     Hunan,
+    /// 广东 Guangdong (44).
     Guangdong,
+    /// 广西 Guangxi (45).
     Guangxi,
+    /// 海南 Hainan (46).
     Hainan,
+    /// 重庆 Chongqing (50).
     Chongqing,
+    /// 四川 Sichuan (51).
     Sichuan,
+    /// 贵州 Guizhou (52).
     Guizhou,
+    /// 云南 Yunnan (53).
     Yunnan,
+    /// 西藏 Tibet (54).
     Tibet,
+    /// 陕西 Shaanxi (61).
     Shaanxi,
+    /// 甘肃 Gansu (62).
     Gansu,
+    /// 青海 Qinghai (63).
     Qinghai,
+    /// 宁夏 Ningxia (64).
     Ningxia,
+    /// 新疆 Xinjiang (65).
     Xinjiang,
 }
 

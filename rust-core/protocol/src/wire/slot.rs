@@ -1,16 +1,13 @@
 //! The photos an order collects: one slot per document kind, plus the
-//! administrator photo. Each slot knows which on-device check applies.
+//! administrator photo, each with the kind of check its photo goes through.
 
 use serde::{Deserialize, Serialize};
 
-use crate::inspect::{DocumentType, PhotoFlow, RequiredMarks};
 use crate::order::{AdminPhotoFlow, DocumentKind, Requirements};
-use crate::rules::StatementMark;
 
 /// A photo the order collects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum Slot {
     /// ID document of the subject's contact person.
     SubjectId,
@@ -111,52 +108,6 @@ impl Slot {
     }
 }
 
-/// What a slot's photo is checked as, with everything the checks need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Inspection {
-    /// `check_document` for this type, requiring these marks.
-    Document {
-        /// The document's type (ID documents are checked as ID cards).
-        kind: DocumentType,
-        /// The seal or fingerprint it must carry.
-        marks: RequiredMarks,
-    },
-    /// `check_admin_photo` in this flow.
-    AdminPhoto(PhotoFlow),
-}
-
-impl SlotCheck {
-    /// The inspection of this check; the authenticity statement needs the
-    /// province's `mark` (official seal or fingerprint).
-    pub fn inspection(self, mark: StatementMark) -> Inspection {
-        let none = RequiredMarks {
-            seal: false,
-            fingerprint: false,
-        };
-        match self {
-            SlotCheck::Document(kind) => {
-                let (kind, marks) = match kind {
-                    DocumentKind::SubjectId | DocumentKind::OwnerId => (DocumentType::IdCard, none),
-                    DocumentKind::SubjectLicence => (DocumentType::BusinessLicence, none),
-                    DocumentKind::DomainCertificate => (DocumentType::DomainCertificate, none),
-                    DocumentKind::AuthenticityStatement => (
-                        DocumentType::AuthenticityStatement,
-                        RequiredMarks {
-                            seal: mark == StatementMark::OfficialSeal,
-                            fingerprint: mark == StatementMark::Fingerprint,
-                        },
-                    ),
-                };
-                Inspection::Document { kind, marks }
-            }
-            SlotCheck::AdminPhoto(AdminPhotoFlow::App) => Inspection::AdminPhoto(PhotoFlow::App),
-            SlotCheck::AdminPhoto(AdminPhotoFlow::Backdrop | AdminPhotoFlow::None) => {
-                Inspection::AdminPhoto(PhotoFlow::Backdrop)
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,21 +120,6 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", slot.wire_name()));
         }
         assert_eq!(Slot::from_wire("selfie"), None);
-        let statement = SlotCheck::Document(DocumentKind::AuthenticityStatement);
-        assert_eq!(
-            statement.inspection(StatementMark::Fingerprint),
-            Inspection::Document {
-                kind: DocumentType::AuthenticityStatement,
-                marks: RequiredMarks {
-                    seal: false,
-                    fingerprint: true
-                }
-            }
-        );
-        assert_eq!(
-            SlotCheck::AdminPhoto(AdminPhotoFlow::App).inspection(StatementMark::Signature),
-            Inspection::AdminPhoto(PhotoFlow::App)
-        );
         let needs = Requirements {
             documents: vec![DocumentKind::SubjectLicence, DocumentKind::OwnerId],
             admin_photo: AdminPhotoFlow::Backdrop,

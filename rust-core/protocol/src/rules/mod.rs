@@ -1,5 +1,5 @@
 //! Province-specific filing rules, as the filing provider publishes them, held in one data table
-//! (`rust-core/data/province-rules.toml`) instead of scattered `if`s.
+//! (`rust-core/protocol/data/province-rules.toml`) instead of scattered `if`s.
 
 mod error;
 mod table;

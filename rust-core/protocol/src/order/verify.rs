@@ -14,7 +14,6 @@ pub struct TrustPolicy {
 
 /// An order code that passed every check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct VerifiedOrder {
     /// The signed content.
     pub payload: OrderPayload,

@@ -1,6 +1,5 @@
 //! Drawing an order code as PNG or SVG (level M, 4-module quiet zone).
 
-use image::{GrayImage, Luma};
 use qrcode::{Color, EcLevel, QrCode};
 
 use super::OrderError;
@@ -51,8 +50,9 @@ impl QrMatrix {
         self.dark[y * self.width + x]
     }
 
-    /// A greyscale image with `module_px` pixels per module and the quiet zone.
-    pub fn to_image(&self, module_px: u32) -> Result<GrayImage, OrderError> {
+    /// The code as grey pixels (0 dark, 255 light), `module_px` pixels per
+    /// module, with the quiet zone: (side in pixels, row-major pixels).
+    pub fn to_luma(&self, module_px: u32) -> Result<(u32, Vec<u8>), OrderError> {
         if module_px == 0 || module_px > MAX_MODULE_PX {
             return Err(OrderError::invalid(
                 format!("the module size must be 1–{MAX_MODULE_PX} pixels"),
@@ -60,23 +60,31 @@ impl QrMatrix {
             ));
         }
         let side = (self.width as u32 + 2 * QUIET_ZONE) * module_px;
-        Ok(GrayImage::from_fn(side, side, |x, y| {
-            let (mx, my) = (x / module_px, y / module_px);
-            let inside = (QUIET_ZONE..QUIET_ZONE + self.width as u32).contains(&mx)
-                && (QUIET_ZONE..QUIET_ZONE + self.width as u32).contains(&my);
-            let dark =
-                inside && self.is_dark((mx - QUIET_ZONE) as usize, (my - QUIET_ZONE) as usize);
-            Luma([if dark { 0 } else { 255 }])
-        }))
+        let modules = QUIET_ZONE..QUIET_ZONE + self.width as u32;
+        let mut pixels = Vec::with_capacity((side * side) as usize);
+        for y in 0..side {
+            for x in 0..side {
+                let (mx, my) = (x / module_px, y / module_px);
+                let dark = modules.contains(&mx)
+                    && modules.contains(&my)
+                    && self.is_dark((mx - QUIET_ZONE) as usize, (my - QUIET_ZONE) as usize);
+                pixels.push(if dark { 0 } else { 255 });
+            }
+        }
+        Ok((side, pixels))
     }
 }
 
 /// PNG bytes of `text` as a QR code, `module_px` pixels per module.
 pub fn render_png(text: &str, module_px: u32) -> Result<Vec<u8>, OrderError> {
-    let image = QrMatrix::new(text)?.to_image(module_px)?;
+    let (side, pixels) = QrMatrix::new(text)?.to_luma(module_px)?;
     let mut png = Vec::new();
-    image
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    let mut encoder = png::Encoder::new(&mut png, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()
+        .and_then(|mut writer| writer.write_image_data(&pixels))
         .map_err(|e| OrderError::malformed(format!("PNG encoding failed: {e}")))?;
     Ok(png)
 }

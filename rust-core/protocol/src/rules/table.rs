@@ -12,7 +12,6 @@ const TABLE_TOML: &str = include_str!("../../data/province-rules.toml");
 
 /// How the authenticity statement is authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum StatementMark {
     /// The organisation's official seal (organisations, everywhere).
@@ -25,7 +24,6 @@ pub enum StatementMark {
 
 /// How several domain names go on the authenticity statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum DomainListing {
     /// All on one form, overflowing into its free space.
@@ -38,7 +36,6 @@ pub enum DomainListing {
 
 /// What an applicant in a province does on a phone, and with which app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum PhoneSteps {
     /// Upload the documents and verify the website owner with the filing
@@ -70,7 +67,6 @@ impl PhoneSteps {
 
 /// One rule that applies, as guidance the app can show.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct RuleNote {
     /// Stable code, e.g. `rules.fingerprint`.
     pub code: String,
@@ -82,7 +78,6 @@ pub struct RuleNote {
 
 /// What a filing in a province, for a subject type, requires of the applicant.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct FilingRules {
     /// The province.
     pub province: Province,

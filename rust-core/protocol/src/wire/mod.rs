@@ -3,8 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Slot;
 use crate::rules::PhoneSteps;
+
+mod slot;
+
+pub use slot::{Slot, SlotCheck};
 
 /// `POST {gateway}/api/orders/{id}/claim` body.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +47,6 @@ impl std::fmt::Debug for ClaimResponse {
 /// Where the order stands at the gateway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum OrderStatus {
     /// Accepting photos.
     Open,
@@ -58,7 +60,6 @@ pub enum OrderStatus {
 
 /// One slot as the gateway sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SlotView {
     /// Which photo.
     pub slot: Slot,
@@ -73,7 +74,6 @@ pub struct SlotView {
 /// "The order information verified on this mobile phone": what the app
 /// shows the applicant after claiming.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OrderView {
     /// The order's id.
     pub order_id: String,

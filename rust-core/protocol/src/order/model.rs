@@ -4,7 +4,6 @@ use super::{Gateway, Province};
 
 /// Who applies for the filing; decides the seal/signature rules later on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum SubjectType {
     /// A natural person (个人).
     Individual,
@@ -32,7 +31,6 @@ impl SubjectType {
 
 /// A document photo the order needs (seed: "Document upload requirements").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum DocumentKind {
     /// ID document of the subject's contact person.
     SubjectId,
@@ -81,7 +79,6 @@ impl DocumentKind {
 
 /// How the website administrator's photo is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum AdminPhotoFlow {
     /// The order needs no administrator photo.
     None,
@@ -113,7 +110,6 @@ impl AdminPhotoFlow {
 
 /// The verification an order needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Requirements {
     /// Document photos to upload, without duplicates, in [`DocumentKind::ALL`] order.
     pub documents: Vec<DocumentKind>,
@@ -145,7 +141,6 @@ impl std::fmt::Debug for ClaimToken {
 
 /// Everything an order QR code carries besides the signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OrderPayload {
     /// The filing order's id: 1–32 characters of `A–Z a–z 0–9 - _`.
     pub order_id: String,
