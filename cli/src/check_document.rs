@@ -10,7 +10,7 @@ use crate::output::{Outcome, Output};
 
 #[derive(Args)]
 pub struct CheckDocumentArgs {
-    /// Document photos (JPEG, PNG or GIF).
+    /// Document photos (JPEG, PNG, GIF or WebP).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// id-card, hk-macao-permit, taiwan-permit, passport, business-licence,

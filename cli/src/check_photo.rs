@@ -14,7 +14,7 @@ use crate::output::{error_json, exit_for, user_error, Exit, Failure, Output};
 
 #[derive(Args)]
 pub struct CheckPhotoArgs {
-    /// Administrator photos (JPEG, PNG or GIF).
+    /// Administrator photos (JPEG, PNG, GIF or WebP).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// In front of the blue filing backdrop, or in the app with a white one.

@@ -41,7 +41,7 @@ pub struct DemoArgs {
     /// Folder for the demo's files (every file is listed at the end).
     #[arg(long, default_value = "target/demo")]
     out: PathBuf,
-    /// A real administrator photo (JPEG, PNG or GIF) to check and upload
+    /// A real administrator photo (JPEG, PNG, GIF or WebP) to check and upload
     /// instead of the demo's composed portrait.
     #[arg(long)]
     admin_photo: Option<PathBuf>,

@@ -13,7 +13,7 @@ use crate::output::{error_json, exit_for, user_error, Exit, Outcome, Output};
 
 #[derive(Args)]
 pub struct FacesArgs {
-    /// Photos (JPEG, PNG or GIF).
+    /// Photos (JPEG, PNG, GIF or WebP).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Write a copy of each photo with the faces outlined, as FILE.faces.png

@@ -13,7 +13,7 @@ use crate::output::{Exit, Failure, Outcome, Output};
 
 #[derive(Args)]
 pub struct NormaliseArgs {
-    /// The photo (JPEG, PNG or GIF, recognised by content).
+    /// The photo (JPEG, PNG, GIF or WebP, recognised by content).
     input: PathBuf,
     /// Where to write the normalised file: .jpg, .jpeg or .png (a photo that
     /// has to be re-encoded is written as JPEG, with its extension changed

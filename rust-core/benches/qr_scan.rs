@@ -1,6 +1,7 @@
 //! Live scanning cost per 1280×720 frame, with and without an order code in
-//! view (targets: ≤ 10 ms with a code, ≤ 3 ms without, one core), and the
-//! frame conversion alone.
+//! view (targets: ≤ 10 ms with a code, ≤ 3 ms without, one core), the frame
+//! conversion alone, a 12 MP still, and hostile pictures against the still
+//! budget (150 ms plus one step).
 
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
@@ -8,10 +9,11 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use icp_companion::camera::{convert_luma, Frame, PixelFormat, Plane, Rotation};
 use icp_companion::order::*;
 use icp_companion::scan::{Effort, OrderScanner, QrDecoder};
+use image::GrayImage;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
-use common::{sample_payload, NOW};
+use common::{hostile, sample_payload, NOW};
 
 const W: u32 = 1280;
 const H: u32 = 720;
@@ -127,5 +129,35 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// Whole decodes of stills: a 12 MP photo of a page with the order code, and
+/// pictures made to defeat decoders (nothing to find; each must end within
+/// the budget).
+fn stills(c: &mut Criterion) {
+    let key = IssuerSigningKey::from_seed(&[3; 32]).unwrap();
+    let text = encode(&sample_payload(), &key).unwrap();
+    let (side, pixels) = QrMatrix::new(&text).unwrap().to_luma(12).unwrap();
+    let code = GrayImage::from_raw(side, side, pixels).unwrap();
+    let mut photo = GrayImage::from_pixel(4000, 3000, image::Luma([180]));
+    image::imageops::replace(&mut photo, &code, 1700, 1100);
+    let decoder = QrDecoder::new();
+    let mut group = c.benchmark_group("still");
+    group.sample_size(10);
+    group.bench_function("12 MP photo with the order code", |b| {
+        b.iter(|| decoder.decode(&photo, Effort::Thorough))
+    });
+    for (name, img) in [
+        ("finder tiling 4096x4096", hostile::finder_tiling(4096, 4)),
+        (
+            "finder tiling 1024x1024, 2 px",
+            hostile::finder_tiling(1024, 2),
+        ),
+        ("binary noise 2048x2048", hostile::binary_noise(2048, 7)),
+        ("flat 8000x6000", hostile::flat(8000, 6000)),
+    ] {
+        group.bench_function(name, |b| b.iter(|| decoder.decode(&img, Effort::Thorough)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, stills);
 criterion_main!(benches);

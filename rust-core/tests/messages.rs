@@ -30,7 +30,7 @@ use image::DynamicImage;
 /// names and abbreviations a Chinese reader meets in Chinese text too.
 const LATIN_WORDS_IN_ZH: &[&str] = &[
     "s", "m", "km", "MB", "px", "HTTP", "HTTPS", "JPEG", "PNG", "GIF", "WebP", "BMP", "TIFF",
-    "HEIC", "App", "QR", "ID", "ICP", "GPS", "A4",
+    "HEIC", "AVIF", "iPhone", "App", "QR", "ID", "ICP", "GPS", "A4",
 ];
 
 /// Words that give away library, Rust or internal text.
@@ -130,7 +130,7 @@ impl Message {
                     .windows(2)
                     .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
                     .count();
-                if humps > 0 && word != "WebP" {
+                if humps > 0 && !["WebP", "iPhone"].contains(&word) {
                     problems.push(format!("{language} shows the name {word:?}: {text:?}"));
                 }
             }
@@ -174,6 +174,7 @@ fn image_variant(e: &ImageInputError) -> usize {
             ReadProblem::Other => 9,
         },
         ImageInputError::NothingToCompose { .. } => 10,
+        ImageInputError::ConvertOnDevice { .. } => 11,
     }
 }
 
@@ -278,9 +279,15 @@ fn error_messages() -> Vec<Message> {
     let image = vec![
         (
             ImageInputError::UnsupportedFormat {
-                format: Some("WebP".into()),
+                format: Some("BMP".into()),
             },
-            vec!["WebP"],
+            vec!["BMP"],
+        ),
+        (
+            ImageInputError::ConvertOnDevice {
+                format: "HEIC".into(),
+            },
+            vec!["HEIC"],
         ),
         (ImageInputError::UnsupportedFormat { format: None }, vec![]),
         (
@@ -324,7 +331,7 @@ fn error_messages() -> Vec<Message> {
         ),
         (ImageInputError::NothingToCompose { count: 1 }, vec![]),
     ];
-    covers(&image, image_variant, 11, "ImageInputError");
+    covers(&image, image_variant, 12, "ImageInputError");
     let order = vec![
         (OrderError::NotAnOrderCode, vec![]),
         (OrderError::malformed(LIBRARY_TEXT), vec![]),

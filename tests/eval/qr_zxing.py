@@ -1,24 +1,42 @@
-"""Decodes a labelled QR corpus (labels.tsv: file, distortion, severity, text)
-with zxing-cpp from PyPI, the peer decoder we measure against; prints
-`file<TAB>ok<TAB>ms` for `icp-companion qr eval --compare`. Installs
-zxing-cpp and Pillow with pip when missing."""
+"""Decodes a labelled QR folder with zxing-cpp (PyPI), the peer decoder
+`icp-companion qr eval --compare` measures against in the same run. Prints
+`file<TAB>found<TAB>ms` per image (ms: the decode call alone, on an image
+already loaded as grey). Layouts: a labels.tsv (file, distortion, severity,
+text), or images each beside a .txt holding the expected text. Run with
+the peers' Python (tests/eval/setup-peers.sh installs zxing-cpp and Pillow,
+pinned)."""
 
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-try:
-    import zxingcpp
-    from PIL import Image
-except ImportError:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "zxing-cpp", "pillow"], check=True)
-    import zxingcpp
-    from PIL import Image
+import zxingcpp
+from PIL import Image
+
+
+def read(path: Path) -> str:
+    """The file's text exactly (no newline translation: texts hold CR LF)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def samples(corpus: Path):
+    labels = corpus / "labels.tsv"
+    if labels.is_file():
+        for line in read(labels).splitlines()[1:]:
+            file, _kind, _severity, text = line.split("\t", 3)
+            yield file, text
+        return
+    for path in sorted(corpus.rglob("*")):
+        if path.is_dir() or path.suffix in (".txt", ".md"):
+            continue
+        expected = path.with_suffix(".txt")
+        if expected.is_file():
+            yield str(path.relative_to(corpus)), read(expected)
+
 
 corpus = Path(sys.argv[1])
-for line in (corpus / "labels.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-    file, _kind, _severity, text = line.split("\t", 3)
+for file, text in samples(corpus):
     luma = Image.open(corpus / file).convert("L")
     luma.load()
     started = time.perf_counter()

@@ -16,7 +16,7 @@ use icp_companion::inspect::{
 
 use crate::check_document::{parse_marks, parse_type};
 
-use super::qr_rate::median;
+use super::qr_rate::percentiles;
 use crate::output::{Exit, Failure, Output};
 use serde_json::json;
 
@@ -159,7 +159,7 @@ pub fn run(args: CheckEvalArgs, out: &Output) -> crate::output::Outcome {
         }
         out.emit(&json!({
             "good_photos": good, "good_rejected": good_rejected,
-            "false_rejection": share(good_rejected, good), "median_ms": median(&mut ms),
+            "false_rejection": share(good_rejected, good), "median_ms": percentiles(&mut ms).0,
         }));
         return Ok(Exit::Ok);
     }
@@ -187,7 +187,7 @@ pub fn run(args: CheckEvalArgs, out: &Output) -> crate::output::Outcome {
     println!(
         "good photos falsely rejected: {good_rejected} of {good} ({}); median check time {:.1} ms",
         pct(good_rejected, good),
-        median(&mut ms)
+        percentiles(&mut ms).0
     );
     Ok(Exit::Ok)
 }

@@ -39,7 +39,7 @@ pub enum CameraError {
     )]
     Unavailable,
     /// The replay folder holds no image.
-    #[error("The folder {} holds no JPEG, PNG or GIF image to replay.", .folder.display())]
+    #[error("The folder {} holds no JPEG, PNG, GIF or WebP image to replay.", .folder.display())]
     ReplayEmpty {
         /// The folder.
         folder: PathBuf,

@@ -7,7 +7,7 @@ use super::error::CameraError;
 use super::native::{NativeFrame, NativeLayout};
 use crate::imaging::read_image_file;
 
-/// Replays a folder of images (JPEG, PNG or GIF) as camera frames.
+/// Replays a folder of images (JPEG, PNG, GIF or WebP) as camera frames.
 #[derive(Debug, Clone)]
 pub struct ReplaySource {
     files: Vec<PathBuf>,

@@ -276,10 +276,15 @@ ffi_error! {
 ffi_error! {
     /// An image file refused for upload or inspection.
     ImageError from crate::imaging::ImageInputError {
-        /// Not JPEG, PNG or GIF by content (`image.unsupported_format`).
+        /// Not JPEG, PNG, GIF or WebP by content (`image.unsupported_format`).
         UnsupportedFormat {
-            /// The image format it is in (`WebP`, …); none when not an image.
+            /// The image format it is in (`BMP`, …); none when not an image.
             format: Option<String>,
+        },
+        /// HEIC/HEIF or AVIF: ask the platform for a JPEG (`image.convert_on_device`).
+        ConvertOnDevice {
+            /// `HEIC` or `AVIF`.
+            format: String,
         },
         /// A JPEG of a kind the decoders do not read (`image.unsupported_format`).
         UnsupportedJpeg,

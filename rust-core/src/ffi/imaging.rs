@@ -8,14 +8,14 @@ use crate::inspect::{
 use super::blocking::off_thread;
 use super::ImageError;
 
-/// Turns a photo (JPEG, PNG or GIF bytes) upright, strips its metadata and
+/// Turns a photo (JPEG, PNG, GIF or WebP bytes) upright, strips its metadata and
 /// re-encodes it at the best quality within 4 MB, off the caller's thread.
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn normalise_for_upload(bytes: Vec<u8>) -> Result<NormalisedImage, ImageError> {
     off_thread(move || crate::imaging::normalise_for_upload(&bytes)).await
 }
 
-/// Puts several document photos (JPEG, PNG or GIF bytes) on one sheet, as
+/// Puts several document photos (JPEG, PNG, GIF or WebP bytes) on one sheet, as
 /// the filing rules require for documents that must share an image (e.g. the
 /// letter of authorisation with the owner's ID), ready to upload; off the
 /// caller's thread.
@@ -24,7 +24,7 @@ pub async fn compose_documents(photos: Vec<Vec<u8>>) -> Result<NormalisedImage, 
     off_thread(move || crate::imaging::compose_documents(&photos)).await
 }
 
-/// Faces found in a photo (JPEG, PNG or GIF bytes) by the on-device
+/// Faces found in a photo (JPEG, PNG, GIF or WebP bytes) by the on-device
 /// detector, as the photo checks find them, largest first, off the caller's
 /// thread.
 #[uniffi::export(async_runtime = "tokio")]

@@ -37,7 +37,7 @@ impl OrderScanner {
         Ok(found?)
     }
 
-    /// An image file (JPEG, PNG or GIF), decoded off the caller's thread.
+    /// An image file (JPEG, PNG, GIF or WebP), decoded off the caller's thread.
     pub async fn scan_file(
         self: Arc<Self>,
         path: String,

@@ -16,7 +16,7 @@ const GAP_PX: u32 = 32;
 /// up, to fit).
 const MAX_SHEET_SIDE: u32 = 4096;
 
-/// Lays the photos (JPEG, PNG or GIF bytes, each turned upright) on one
+/// Lays the photos (JPEG, PNG, GIF or WebP bytes, each turned upright) on one
 /// white sheet, in a row or a column, whichever is closer to a 4:3 page,
 /// and encodes it like any upload (metadata-free, within 4 MB).
 pub fn compose_documents(photos: &[Vec<u8>]) -> Result<NormalisedImage, ImageInputError> {

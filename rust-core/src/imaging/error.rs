@@ -49,12 +49,19 @@ impl ReadProblem {
 /// A refused image file. Each variant has a stable code; numbers are kept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImageInputError {
-    /// Not a JPEG, PNG or GIF by its content (whatever its name says).
+    /// Not a JPEG, PNG, GIF or WebP by its content (whatever its name says).
     #[error("{}", unsupported_en(.format))]
     UnsupportedFormat {
         /// The image format the file is in (`WebP`, `BMP`, …), or `None`
         /// when it is not an image at all.
         format: Option<String>,
+    },
+    /// A phone's own photo format (HEIC/HEIF, AVIF) that the platform
+    /// converts: the app asks the system for a JPEG, or the user exports one.
+    #[error("This photo is in {format} format. Choose it again as JPEG: on iPhone, share or export it as JPEG (or set Settings › Camera › Formats to Most Compatible); on Android, save or share it as JPEG.")]
+    ConvertOnDevice {
+        /// `HEIC` or `AVIF`.
+        format: String,
     },
     /// A JPEG in a variant the decoders do not read (12-bit, lossless,
     /// arithmetic coding).
@@ -107,6 +114,7 @@ impl UserFacing for ImageInputError {
             ImageInputError::UnsupportedFormat { .. } | ImageInputError::UnsupportedJpeg { .. } => {
                 "image.unsupported_format"
             }
+            ImageInputError::ConvertOnDevice { .. } => "image.convert_on_device",
             ImageInputError::Corrupt { .. } => "image.corrupt",
             ImageInputError::TooLarge { .. } | ImageInputError::FileTooLarge { .. } => {
                 "image.too_large"
@@ -119,11 +127,14 @@ impl UserFacing for ImageInputError {
     fn message_zh(&self) -> String {
         match self {
             ImageInputError::UnsupportedFormat { format: Some(format) } => {
-                format!("该文件是 {format} 格式的图片，无法上传；请使用 JPEG、PNG 或 GIF 照片。")
+                format!("该文件是 {format} 格式的图片，无法上传；请使用 JPEG、PNG、GIF 或 WebP 照片。")
             }
             ImageInputError::UnsupportedFormat { format: None } => {
-                "该文件不是图片，无法上传；请使用 JPEG、PNG 或 GIF 照片。".into()
+                "该文件不是图片，无法上传；请使用 JPEG、PNG、GIF 或 WebP 照片。".into()
             }
+            ImageInputError::ConvertOnDevice { format } => format!(
+                "这张照片是 {format} 格式。请以 JPEG 格式重新选择：iPhone 上可通过分享或导出为 JPEG（或在“设置 › 相机 › 格式”中选择“兼容性最佳”）；安卓手机上可另存或分享为 JPEG。"
+            ),
             ImageInputError::UnsupportedJpeg { .. } => {
                 "这张 JPEG 图片的编码方式较少见，无法读取。请重新导出为普通 JPEG，或重新拍摄。".into()
             }
@@ -184,10 +195,10 @@ impl ImageInputError {
 fn unsupported_en(format: &Option<String>) -> String {
     match format {
         Some(format) => format!(
-            "This file is a {format} image, which cannot be uploaded; use a JPEG, PNG or GIF photo."
+            "This file is a {format} image, which cannot be uploaded; use a JPEG, PNG, GIF or WebP photo."
         ),
         None => {
-            "This file is not an image, so it cannot be uploaded; use a JPEG, PNG or GIF photo."
+            "This file is not an image, so it cannot be uploaded; use a JPEG, PNG, GIF or WebP photo."
                 .into()
         }
     }

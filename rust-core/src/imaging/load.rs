@@ -19,7 +19,9 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest accepted width or height, in pixels (a 200 MP sensor is 16 320 wide).
 pub const MAX_SIDE_PX: u32 = 16_384;
 
-/// The file formats the filing system accepts (seed: .jpg, .jpeg, .png, .gif).
+/// The file formats read: those the filing system accepts (.jpg, .jpeg,
+/// .png, .gif) and WebP, which Android screenshots and chat apps save (it
+/// is converted to JPEG for upload).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AcceptedFormat {
     /// JPEG (.jpg, .jpeg).
@@ -28,19 +30,52 @@ pub enum AcceptedFormat {
     Png,
     /// GIF (first frame).
     Gif,
+    /// WebP, lossy or lossless (first frame).
+    WebP,
 }
 
 /// The accepted format of `bytes`, judged from their magic numbers.
 pub fn sniff_format(bytes: &[u8]) -> Result<AcceptedFormat, ImageInputError> {
+    if let Some(format) = platform_format(bytes) {
+        return Err(ImageInputError::ConvertOnDevice {
+            format: format.into(),
+        });
+    }
     match image::guess_format(bytes) {
         Ok(ImageFormat::Jpeg) => Ok(AcceptedFormat::Jpeg),
         Ok(ImageFormat::Png) => Ok(AcceptedFormat::Png),
         Ok(ImageFormat::Gif) => Ok(AcceptedFormat::Gif),
+        Ok(ImageFormat::WebP) => Ok(AcceptedFormat::WebP),
         Ok(other) => Err(ImageInputError::UnsupportedFormat {
             format: Some(format_name(other)),
         }),
         Err(_) => Err(ImageInputError::UnsupportedFormat { format: None }),
     }
+}
+
+/// HEIC/HEIF or AVIF (an ISO base media file whose `ftyp` box names one of
+/// their brands): the phones' own photo formats, which the platform
+/// converts to JPEG and no well-kept pure-Rust decoder reads.
+fn platform_format(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.get(4..8) != Some(b"ftyp") {
+        return None;
+    }
+    let size = u32::from_be_bytes(bytes.get(0..4)?.try_into().ok()?) as usize;
+    let ftyp = bytes.get(8..size.clamp(16, 256).min(bytes.len()))?;
+    // The major brand, then the compatible brands (the minor version, at
+    // 4..8, is not a brand).
+    let brands = std::iter::once(&ftyp[..4.min(ftyp.len())])
+        .chain(ftyp.get(8..).unwrap_or_default().chunks_exact(4));
+    let mut found = None;
+    for brand in brands {
+        match brand {
+            b"avif" | b"avis" => return Some("AVIF"),
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"hevm" | b"hevs"
+            | b"mif1" | b"msf1" => found = Some("HEIC"),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// A format's usual name (`WebP`, `BMP`, `TIFF`, …).
@@ -54,7 +89,7 @@ fn format_name(format: ImageFormat) -> String {
     }
 }
 
-/// Decodes a JPEG, PNG or GIF held in memory into upright RGB (transparent
+/// Decodes a JPEG, PNG, GIF or WebP held in memory into upright RGB (transparent
 /// areas on white), within [`DECODE_BUDGET_BYTES`].
 pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage, ImageInputError> {
     Ok(decode_upright(bytes, Channels::Rgb)?.image)
@@ -86,7 +121,7 @@ pub fn decode_upright(bytes: &[u8], channels: Channels) -> Result<Decoded, Image
             let decoded = jpeg::decode(bytes, &layout, channels)?;
             (decoded.image, decoded.orientation, decoded.scale)
         }
-        AcceptedFormat::Png | AcceptedFormat::Gif => {
+        AcceptedFormat::Png | AcceptedFormat::Gif | AcceptedFormat::WebP => {
             let (image, orientation) = decode_with_image(bytes, format, channels)?;
             (image, orientation, 1)
         }
@@ -101,7 +136,7 @@ pub fn decode_upright(bytes: &[u8], channels: Channels) -> Result<Decoded, Image
     })
 }
 
-/// PNG and GIF through the `image` crate's decoders, after the peak is
+/// PNG, GIF and WebP through the `image` crate's decoders, after the peak is
 /// estimated from the declared size: the decoded pixels (GIF: the whole
 /// screen as RGBA), the conversion to grey or RGB; the decoder's own
 /// allocations (a GIF frame larger than its screen) are held to what is
@@ -114,6 +149,7 @@ fn decode_with_image(
     let image_format = match format {
         AcceptedFormat::Png => ImageFormat::Png,
         AcceptedFormat::Gif => ImageFormat::Gif,
+        AcceptedFormat::WebP => ImageFormat::WebP,
         AcceptedFormat::Jpeg => ImageFormat::Jpeg,
     };
     let reader = ImageReader::with_format(Cursor::new(bytes), image_format);
@@ -259,9 +295,18 @@ mod tests {
         assert!(
             matches!(decode_image(bmp), Err(ImageInputError::UnsupportedFormat { format: Some(format) }) if format == "BMP")
         );
+        // WebP is read; a cut one is damaged, not unsupported.
         let webp = b"RIFF\x24\x00\x00\x00WEBPVP8 ";
-        assert!(
-            matches!(decode_image(webp), Err(ImageInputError::UnsupportedFormat { format: Some(format) }) if format == "WebP")
+        assert!(matches!(
+            decode_image(webp),
+            Err(ImageInputError::Corrupt { .. })
+        ));
+        let heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic";
+        assert_eq!(
+            decode_image(heic).unwrap_err(),
+            ImageInputError::ConvertOnDevice {
+                format: "HEIC".into()
+            }
         );
         assert!(matches!(
             decode_image(b"%PDF-1.7 not an image"),

@@ -52,7 +52,7 @@ pub struct NormalisedImage {
     pub downscaled: bool,
 }
 
-/// Decodes `bytes` (JPEG, PNG or GIF, by content), turns it upright, drops
+/// Decodes `bytes` (JPEG, PNG, GIF or WebP, by content), turns it upright, drops
 /// every private metadata block (EXIF with GPS and device, XMP, IPTC,
 /// comments, PNG text) and returns the best-quality file that fits
 /// [`MAX_UPLOAD_BYTES`]: an upright JPEG that fits with only its metadata

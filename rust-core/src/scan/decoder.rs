@@ -1,12 +1,18 @@
-//! The decoding cascade: a list of pre-processing attempts in front of
-//! `rqrr`, cheapest and most likely first, stopping at the first that
-//! decodes. Live frames try one cheap attempt plus one more from a rotating
-//! list, so every strategy runs within a few frames at a bounded cost each.
+//! The decoder: the fast reader (`rxing`, [`super::fast`]) first, then a
+//! cascade of pre-processing attempts in front of `rqrr` and our own grid
+//! reader, cheapest and most likely first, for the codes the fast reader
+//! misses (curved, damaged, low-contrast, tiny). Stills try every attempt
+//! within [`STILL_BUDGET`]; live frames alternate the fast reader with one
+//! attempt from a rotating list, within [`LIVE_BUDGET`]. Each step starts
+//! only before the deadline and its own cost is bounded, so a decode ends
+//! within its budget plus one step, whatever the pixels.
 
 use std::collections::HashSet;
 
 use image::GrayImage;
 
+use super::budget::{Deadline, LIVE_BUDGET, STILL_BUDGET};
+use super::fast;
 use super::finder::{find_finders, finder_region, Bitmap};
 use super::grid::decode_from_finders;
 use super::guard::{decode_bitmap, decode_luma, RawCode};
@@ -127,15 +133,61 @@ pub enum Effort {
     Thorough,
 }
 
+/// Which reader decoded a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// `rxing`'s port of zxing-cpp (the fast reader).
+    Fast,
+    /// The pre-processing cascade in front of `rqrr` and our grid reader;
+    /// the attempt's name.
+    Cascade(&'static str),
+}
+
+impl std::fmt::Display for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reader::Fast => f.write_str("fast"),
+            Reader::Cascade(attempt) => f.write_str(attempt),
+        }
+    }
+}
+
 /// A decoded QR code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecodedCode {
-    /// The text (bytes decoded as UTF-8, invalid sequences replaced).
+    /// The text, in the character set the symbol declares (ECI) or, without
+    /// one, as ZXing guesses it (UTF-8, Shift_JIS, GB18030, ISO-8859-1).
     pub text: String,
     /// Corners in the input image: top-left, top-right, bottom-right, bottom-left.
     pub corners: [(f32, f32); 4],
-    /// Name of the attempt that decoded it.
-    pub attempt: &'static str,
+    /// The reader (and cascade attempt) that decoded it.
+    pub reader: Reader,
+}
+
+impl DecodedCode {
+    /// The code's centre in the input image.
+    pub fn centre(&self) -> (f32, f32) {
+        let (sx, sy) = self
+            .corners
+            .iter()
+            .fold((0.0, 0.0), |(x, y), c| (x + c.0, y + c.1));
+        (sx / 4.0, sy / 4.0)
+    }
+
+    /// Whether `other` is the same symbol (same text, centres closer than
+    /// half this code's diagonal): two readers finding one code.
+    fn same_symbol(&self, other: &DecodedCode) -> bool {
+        let ((ax, ay), (bx, by)) = (self.centre(), other.centre());
+        let (tl, br) = (self.corners[0], self.corners[2]);
+        let diagonal = ((br.0 - tl.0).powi(2) + (br.1 - tl.1).powi(2)).sqrt();
+        self.text == other.text && ((ax - bx).powi(2) + (ay - by).powi(2)).sqrt() < diagonal / 2.0
+    }
+}
+
+/// What a driver does after a code: keep going or stop.
+enum Flow {
+    Continue,
+    Stop,
 }
 
 /// A rectangle in relative coordinates (0–1) of the image.
@@ -178,17 +230,117 @@ impl QrDecoder {
         }
     }
 
-    /// Every code found by the first attempt that finds any; empty when none.
+    /// Every code in the image: all the fast reader finds, and those of the
+    /// first cascade attempt that finds any (within the budget); one entry
+    /// per symbol, whichever reader found it first.
     pub fn decode(&self, img: &GrayImage, effort: Effort) -> Vec<DecodedCode> {
-        self.decode_with(img, &Self::attempts(effort))
+        let mut codes: Vec<DecodedCode> = Vec::new();
+        self.drive(img, effort, &Self::attempts(effort), true, &mut |code| {
+            if !codes.iter().any(|c| c.same_symbol(&code)) {
+                codes.push(code);
+            }
+            Flow::Continue
+        });
+        codes
     }
 
-    /// Like [`QrDecoder::decode`] with an explicit list of attempts.
+    /// The first code `wanted` accepts (e.g. one that verifies as an
+    /// order), stopping there; `None` when none is found within the budget.
+    pub fn find(
+        &self,
+        img: &GrayImage,
+        effort: Effort,
+        mut wanted: impl FnMut(&DecodedCode) -> bool,
+    ) -> Option<DecodedCode> {
+        let mut found = None;
+        self.drive(img, effort, &Self::attempts(effort), false, &mut |code| {
+            if wanted(&code) {
+                found = Some(code);
+                return Flow::Stop;
+            }
+            Flow::Continue
+        });
+        found
+    }
+
+    /// Like [`QrDecoder::decode`] with an explicit list of cascade attempts
+    /// and no fast reader (evaluations of single attempts).
     pub fn decode_with(&self, img: &GrayImage, attempts: &[Attempt]) -> Vec<DecodedCode> {
+        let mut codes = Vec::new();
+        let deadline = Deadline::after(STILL_BUDGET);
         let (cropped, offset) = self.crop(img);
         let img = cropped.as_ref().unwrap_or(img);
+        Self::cascade(img, offset, attempts, &deadline, true, &mut |code| {
+            codes.push(code);
+            Flow::Continue
+        });
+        codes
+    }
+
+    /// Runs the readers on `img` (cropped to the region of interest), each
+    /// code going to `on_code`. With `first_attempt_only`, the cascade stops
+    /// after the first attempt that decodes anything.
+    fn drive(
+        &self,
+        img: &GrayImage,
+        effort: Effort,
+        attempts: &[Attempt],
+        first_attempt_only: bool,
+        on_code: &mut dyn FnMut(DecodedCode) -> Flow,
+    ) {
+        let (budget, fast_reader, thorough) = match effort {
+            Effort::Thorough => (STILL_BUDGET, true, true),
+            // Live frames alternate the readers: each frame stays cheap and
+            // both run within two frames.
+            Effort::Live { frame_index } => (LIVE_BUDGET, frame_index % 2 == 0, false),
+        };
+        let deadline = Deadline::after(budget);
+        let (cropped, offset) = self.crop(img);
+        let img = cropped.as_ref().unwrap_or(img);
+        if fast_reader {
+            let (small, scale) = within_fast_reader_size(img);
+            for raw in fast::read(&small, thorough, &deadline) {
+                let code = DecodedCode {
+                    text: raw.text,
+                    corners: raw
+                        .corners
+                        .map(|(x, y)| (x * scale + offset.0, y * scale + offset.1)),
+                    reader: Reader::Fast,
+                };
+                if let Flow::Stop = on_code(code) {
+                    return;
+                }
+            }
+            if matches!(effort, Effort::Live { .. }) {
+                return;
+            }
+        }
+        Self::cascade(
+            img,
+            offset,
+            attempts,
+            &deadline,
+            first_attempt_only,
+            on_code,
+        );
+    }
+
+    /// The pre-processing attempts in order, each started only before the
+    /// deadline.
+    fn cascade(
+        img: &GrayImage,
+        offset: (f32, f32),
+        attempts: &[Attempt],
+        deadline: &Deadline,
+        first_attempt_only: bool,
+        on_code: &mut dyn FnMut(DecodedCode) -> Flow,
+    ) {
         let mut tried = HashSet::new();
         for &attempt in attempts {
+            if deadline.passed() {
+                tracing::debug!(attempt = attempt.name, "QR decode budget spent");
+                return;
+            }
             let Some(prepared) = Prepared::new(img, &attempt) else {
                 continue;
             };
@@ -196,23 +348,26 @@ impl QrDecoder {
                 continue;
             }
             let codes = prepared.run(&attempt);
-            if !codes.is_empty() {
-                return codes
-                    .into_iter()
-                    .map(|raw| DecodedCode {
-                        text: raw.text,
-                        corners: raw.corners.map(|(x, y)| {
-                            (
-                                x as f32 * prepared.scale + prepared.offset.0 + offset.0,
-                                y as f32 * prepared.scale + prepared.offset.1 + offset.1,
-                            )
-                        }),
-                        attempt: attempt.name,
-                    })
-                    .collect();
+            let any = !codes.is_empty();
+            for raw in codes {
+                let code = DecodedCode {
+                    text: raw.text,
+                    corners: raw.corners.map(|(x, y)| {
+                        (
+                            x * prepared.scale + prepared.offset.0 + offset.0,
+                            y * prepared.scale + prepared.offset.1 + offset.1,
+                        )
+                    }),
+                    reader: Reader::Cascade(attempt.name),
+                };
+                if let Flow::Stop = on_code(code) {
+                    return;
+                }
+            }
+            if any && first_attempt_only {
+                return;
             }
         }
-        Vec::new()
     }
 
     fn crop(&self, img: &GrayImage) -> (Option<GrayImage>, (f32, f32)) {
@@ -233,6 +388,44 @@ impl QrDecoder {
     }
 }
 
+/// Most pixels the fast reader binarises: a 16 MP photo is read at full
+/// size, a larger one reduced to this (its binarisation is linear in the
+/// pixels; a 48 MP flat image would take 100 ms more).
+const FAST_READER_MAX_PIXELS: u64 = 16_000_000;
+
+/// Most pixels a cascade attempt "at full size" works on; larger images are
+/// reduced to this first (the fast reader has already read them at full
+/// size).
+const CASCADE_MAX_PIXELS: u64 = 4_000_000;
+
+/// More finder-pattern candidates than this is a tiling or noise, not a
+/// photo of codes: the attempt gives up rather than try their combinations.
+const MAX_FINDER_CANDIDATES: usize = 120;
+
+/// The finder candidates of `bitmap`, or `None` (and the attempt gives up)
+/// when there are more than a photo of codes has.
+fn few_finders(bitmap: Bitmap<'_>) -> Option<Vec<super::finder::Finder>> {
+    let finders = find_finders(bitmap)
+        .filter(|f| f.iter().filter(|f| f.hits >= 2).count() <= MAX_FINDER_CANDIDATES);
+    if finders.is_none() {
+        tracing::debug!("QR attempt skipped: too many finder candidates");
+    }
+    finders
+}
+
+/// `img`, reduced by area averaging when it has more pixels than the fast
+/// reader takes, and the factor mapping its pixels back.
+fn within_fast_reader_size(img: &GrayImage) -> (std::borrow::Cow<'_, GrayImage>, f32) {
+    let pixels = u64::from(img.width()) * u64::from(img.height());
+    if pixels <= FAST_READER_MAX_PIXELS {
+        return (std::borrow::Cow::Borrowed(img), 1.0);
+    }
+    let factor = (pixels as f64 / FAST_READER_MAX_PIXELS as f64).sqrt();
+    let side = (img.width().max(img.height()) as f64 / factor) as u32;
+    let (small, f) = downscale(img, side);
+    (small, f as f32)
+}
+
 /// Images below this side are upscaled whole; larger ones only where finder patterns are.
 const SMALL_IMAGE: u32 = 640;
 
@@ -245,7 +438,9 @@ const MIN_FINDER_HITS: u32 = 6;
 /// nothing when there are no finder patterns at all.
 fn decode_if_candidates(w: usize, h: usize, dark: &[bool]) -> Vec<RawCode> {
     let bitmap = Bitmap { dark, w, h };
-    let finders = find_finders(bitmap);
+    let Some(finders) = few_finders(bitmap) else {
+        return Vec::new();
+    };
     let codes = decode_from_finders(bitmap, &finders);
     if !codes.is_empty() {
         return codes;
@@ -267,7 +462,7 @@ fn decode_if_candidates(w: usize, h: usize, dark: &[bool]) -> Vec<RawCode> {
         .collect();
     let mut codes = decode_bitmap(cw, ch, &crop);
     for code in &mut codes {
-        code.corners = code.corners.map(|(x, y)| (x + x0 as i32, y + y0 as i32));
+        code.corners = code.corners.map(|(x, y)| (x + x0 as f32, y + y0 as f32));
     }
     codes
 }
@@ -293,7 +488,7 @@ impl<'a> Prepared<'a> {
             } else {
                 let (w, h) = (img.width() as usize, img.height() as usize);
                 let dark = binarize_local_midrange(img, 32, MIN_CONTRAST);
-                let finders = find_finders(Bitmap { dark: &dark, w, h });
+                let finders = few_finders(Bitmap { dark: &dark, w, h })?;
                 let region = finder_region(&finders, w, h, MIN_FINDER_HITS)?;
                 let (w, h) = (region.width, region.height);
                 if w * h > img.width() * img.height() / 4 {
@@ -304,7 +499,14 @@ impl<'a> Prepared<'a> {
                 (std::borrow::Cow::Owned(upscale2(&crop)), 0.5)
             }
         } else {
-            let (small, factor) = downscale(img, attempt.max_side);
+            let pixels = u64::from(img.width()) * u64::from(img.height());
+            let cap = if pixels > CASCADE_MAX_PIXELS {
+                let shrink = (pixels as f64 / CASCADE_MAX_PIXELS as f64).sqrt();
+                (img.width().max(img.height()) as f64 / shrink) as u32
+            } else {
+                u32::MAX
+            };
+            let (small, factor) = downscale(img, attempt.max_side.min(cap));
             (small, factor as f32)
         };
         if attempt.blur > 0 {
@@ -337,7 +539,16 @@ impl<'a> Prepared<'a> {
         let img = self.img.as_ref();
         let (w, h) = (img.width() as usize, img.height() as usize);
         match attempt.binarizer {
-            Binarizer::Rqrr => decode_luma(img),
+            Binarizer::Rqrr => {
+                // rqrr's own search combines every finder-like square it
+                // sees: give up first on pictures full of them.
+                let level = otsu_level(img);
+                let dark: Vec<bool> = img.as_raw().iter().map(|&p| p <= level).collect();
+                match few_finders(Bitmap { dark: &dark, w, h }) {
+                    Some(_) => decode_luma(img),
+                    None => Vec::new(),
+                }
+            }
             Binarizer::LocalMean { divisor } => {
                 let window = (img.width().min(img.height()) / divisor).max(15) | 1;
                 decode_if_candidates(w, h, &binarize_local_mean(img, window, 6))

@@ -35,10 +35,19 @@ pub struct Finder {
     pub hits: u32,
 }
 
-/// Every finder pattern candidate, most-confirmed first.
-pub fn find_finders(img: Bitmap<'_>) -> Vec<Finder> {
+/// Most candidates a search collects: beyond this the picture is a tiling
+/// or noise (each new crossing is merged against every candidate, so the
+/// search would grow with their square).
+const MAX_CANDIDATES: usize = 400;
+
+/// Every finder pattern candidate, most-confirmed first; `None` when there
+/// are more than [`MAX_CANDIDATES`] (the search stops there).
+pub fn find_finders(img: Bitmap<'_>) -> Option<Vec<Finder>> {
     let mut found: Vec<Finder> = Vec::new();
     for y in 0..img.h {
+        if found.len() > MAX_CANDIDATES {
+            return None;
+        }
         let row = &img.dark[y * img.w..(y + 1) * img.w];
         let mut runs = [0usize; 5];
         let mut current = row[0];
@@ -61,8 +70,11 @@ pub fn find_finders(img: Bitmap<'_>) -> Vec<Finder> {
             len = 1;
         }
     }
+    if found.len() > MAX_CANDIDATES {
+        return None;
+    }
     found.sort_by_key(|f| std::cmp::Reverse(f.hits));
-    found
+    Some(found)
 }
 
 /// The box holding every candidate confirmed by at least two rows, grown
@@ -208,7 +220,8 @@ mod tests {
                 dark: &bits,
                 w,
                 h: w,
-            });
+            })
+            .unwrap();
             assert_eq!(found.len(), 1, "module {m}: {found:?}");
             let f = found[0];
             let centre = 5.5 * m as f32;
@@ -233,6 +246,7 @@ mod tests {
             w,
             h: 40
         })
+        .unwrap()
         .is_empty());
         let checker: Vec<bool> = (0..w * 40)
             .map(|i| ((i % w) / 3 + (i / w) / 3) % 2 == 0)
@@ -242,7 +256,23 @@ mod tests {
             w,
             h: 40
         })
+        .unwrap()
         .is_empty());
+        // 900 finder patterns: more than a photo of codes holds.
+        let tiles = 8 * 3;
+        let tiling: Vec<bool> = (0..720 * 720)
+            .map(|i| {
+                let (mx, my) = (((i % 720) % tiles) / 3, ((i / 720) % tiles) / 3);
+                let ring = mx < 7 && my < 7 && (mx == 0 || mx == 6 || my == 0 || my == 6);
+                ring || ((2..=4).contains(&mx) && (2..=4).contains(&my))
+            })
+            .collect();
+        assert!(find_finders(Bitmap {
+            dark: &tiling,
+            w: 720,
+            h: 720
+        })
+        .is_none());
         assert!(finder_region(&[], w, 40, 1).is_none());
     }
 }

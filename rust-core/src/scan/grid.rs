@@ -9,6 +9,7 @@ use rqrr::{BitGrid, Grid};
 
 use super::finder::{Bitmap, Finder};
 use super::guard::{contained, RawCode};
+use super::text::guess_text;
 
 /// Most finder candidates combined into triples (the strongest ones).
 const MAX_FINDERS: usize = 9;
@@ -154,10 +155,10 @@ fn read_version(
     contained(|| grid.decode_to(&mut bytes).is_ok()).filter(|ok| *ok)?;
     let corner = |x: f32, y: f32| {
         let (px, py) = transform.map(x, y);
-        (px.round() as i32, py.round() as i32)
+        (px, py)
     };
     Some(RawCode {
-        text: String::from_utf8_lossy(&bytes).into_owned(),
+        text: guess_text(&bytes),
         corners: [
             corner(0.0, 0.0),
             corner(n, 0.0),

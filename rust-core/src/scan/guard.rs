@@ -9,15 +9,19 @@ use std::sync::Once;
 use image::GrayImage;
 use rqrr::PreparedImage;
 
+use super::text::guess_text;
+
 thread_local! {
     static SILENCED: Cell<bool> = const { Cell::new(false) };
 }
 static QUIET_HOOK: Once = Once::new();
 
-/// A code `rqrr` decoded, in the coordinates of the image it was given.
+/// A code a reader decoded, in the coordinates of the image it was given.
 pub(super) struct RawCode {
+    /// The payload's text.
     pub text: String,
-    pub corners: [(i32, i32); 4],
+    /// Corners: top-left, top-right, bottom-right, bottom-left.
+    pub corners: [(f32, f32); 4],
 }
 
 /// Runs `f`, turning a panic into `None` without printing it. Panics
@@ -52,8 +56,8 @@ macro_rules! codes_of {
                 let mut bytes = Vec::new();
                 grid.decode_to(&mut bytes).ok()?;
                 Some(RawCode {
-                    text: String::from_utf8_lossy(&bytes).into_owned(),
-                    corners: grid.bounds.map(|p| (p.x, p.y)),
+                    text: guess_text(&bytes),
+                    corners: grid.bounds.map(|p| (p.x as f32, p.y as f32)),
                 })
             })
             .collect::<Vec<RawCode>>()

@@ -49,10 +49,7 @@ impl OrderScanner {
         now_unix: u64,
     ) -> Result<Option<VerifiedOrder>, ScanError> {
         let frame_index = self.frames_seen.fetch_add(1, Ordering::Relaxed);
-        self.verify_first(
-            self.decoder.decode(luma, Effort::Live { frame_index }),
-            now_unix,
-        )
+        self.verify_first(luma, Effort::Live { frame_index }, now_unix)
     }
 
     /// A still image, with every pre-processing attempt.
@@ -61,10 +58,10 @@ impl OrderScanner {
         luma: &GrayImage,
         now_unix: u64,
     ) -> Result<Option<VerifiedOrder>, ScanError> {
-        self.verify_first(self.decoder.decode(luma, Effort::Thorough), now_unix)
+        self.verify_first(luma, Effort::Thorough, now_unix)
     }
 
-    /// An image file (JPEG, PNG or GIF by content).
+    /// An image file (JPEG, PNG, GIF or WebP by content).
     pub fn scan_file(
         &self,
         path: &Path,
@@ -74,24 +71,36 @@ impl OrderScanner {
         self.scan_image(&luma, now_unix)
     }
 
-    /// The first code that verifies; otherwise the most telling refusal
+    /// The first code in view that verifies (decoding stops there; other
+    /// codes beside it do not matter); otherwise the most telling refusal
     /// (a refused order code beats "not an order code").
     fn verify_first(
         &self,
-        codes: Vec<DecodedCode>,
+        luma: &GrayImage,
+        effort: Effort,
         now_unix: u64,
     ) -> Result<Option<VerifiedOrder>, ScanError> {
         let mut refusal: Option<OrderError> = None;
-        tracing::debug!(codes = codes.len(), "QR codes decoded");
-        for code in &codes {
+        let mut order = None;
+        let mut seen = 0;
+        self.decoder.find(luma, effort, |code: &DecodedCode| {
+            seen += 1;
             match parse_and_verify(&code.text, &self.policy, now_unix) {
-                Ok(order) => return Ok(Some(order)),
+                Ok(verified) => {
+                    order = Some(verified);
+                    true
+                }
                 Err(e) => {
                     if refusal.is_none() || refusal == Some(OrderError::NotAnOrderCode) {
                         refusal = Some(e);
                     }
+                    false
                 }
             }
+        });
+        tracing::debug!(codes = seen, "QR codes decoded");
+        if order.is_some() {
+            return Ok(order);
         }
         match refusal {
             Some(e) => {

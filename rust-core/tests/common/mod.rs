@@ -26,3 +26,37 @@ pub fn sample_payload() -> OrderPayload {
         },
     }
 }
+
+/// Hostile pictures for the decoder's time budget: finder-pattern-like
+/// squares tiled edge to edge (`module` px per module; thousands of
+/// candidates), binary noise, and a flat grey field.
+#[allow(dead_code)] // each test binary uses a part of the fixtures
+pub mod hostile {
+    use image::{GrayImage, Luma};
+
+    /// `side`² of 7×7 finder patterns with one-module gaps.
+    pub fn finder_tiling(side: u32, module: u32) -> GrayImage {
+        GrayImage::from_fn(side, side, |x, y| {
+            let (mx, my) = ((x / module) % 8, (y / module) % 8);
+            let ring = mx < 7 && my < 7 && (mx == 0 || mx == 6 || my == 0 || my == 6);
+            let core = (2..=4).contains(&mx) && (2..=4).contains(&my);
+            Luma([if ring || core { 0 } else { 255 }])
+        })
+    }
+
+    /// `side`² of black and white pixels at random (a fixed seed).
+    pub fn binary_noise(side: u32, seed: u64) -> GrayImage {
+        let mut state = seed | 1;
+        GrayImage::from_fn(side, side, |_, _| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            Luma([if state & 1 == 0 { 0 } else { 255 }])
+        })
+    }
+
+    /// A flat mid-grey `width` × `height`.
+    pub fn flat(width: u32, height: u32) -> GrayImage {
+        GrayImage::from_pixel(width, height, Luma([128]))
+    }
+}
