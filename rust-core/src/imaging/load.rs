@@ -21,7 +21,7 @@ pub const MAX_SIDE_PX: u32 = 16_384;
 
 /// The file formats read: those the filing system accepts (.jpg, .jpeg,
 /// .png, .gif) and WebP, which Android screenshots and chat apps save (it
-/// is converted to JPEG for upload).
+/// is uploaded as PNG, or as JPEG when that does not fit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AcceptedFormat {
     /// JPEG (.jpg, .jpeg).
