@@ -298,7 +298,8 @@ impl QrDecoder {
         let (cropped, offset) = self.crop(img);
         let img = cropped.as_ref().unwrap_or(img);
         if fast_reader {
-            let (small, scale) = within_fast_reader_size(img);
+            let (small, scale) = downscale(img, side_within(img, FAST_READER_MAX_PIXELS));
+            let scale = scale as f32;
             for raw in fast::read(&small, thorough, &deadline) {
                 let code = DecodedCode {
                     text: raw.text,
@@ -413,17 +414,15 @@ fn few_finders(bitmap: Bitmap<'_>) -> Option<Vec<super::finder::Finder>> {
     finders
 }
 
-/// `img`, reduced by area averaging when it has more pixels than the fast
-/// reader takes, and the factor mapping its pixels back.
-fn within_fast_reader_size(img: &GrayImage) -> (std::borrow::Cow<'_, GrayImage>, f32) {
+/// The longest side `img` may keep for at most `max_pixels` pixels
+/// (`u32::MAX` when it has no more than that already).
+fn side_within(img: &GrayImage, max_pixels: u64) -> u32 {
     let pixels = u64::from(img.width()) * u64::from(img.height());
-    if pixels <= FAST_READER_MAX_PIXELS {
-        return (std::borrow::Cow::Borrowed(img), 1.0);
+    if pixels <= max_pixels {
+        return u32::MAX;
     }
-    let factor = (pixels as f64 / FAST_READER_MAX_PIXELS as f64).sqrt();
-    let side = (img.width().max(img.height()) as f64 / factor) as u32;
-    let (small, f) = downscale(img, side);
-    (small, f as f32)
+    let shrink = (pixels as f64 / max_pixels as f64).sqrt();
+    (img.width().max(img.height()) as f64 / shrink) as u32
 }
 
 /// Images below this side are upscaled whole; larger ones only where finder patterns are.
@@ -499,13 +498,7 @@ impl<'a> Prepared<'a> {
                 (std::borrow::Cow::Owned(upscale2(&crop)), 0.5)
             }
         } else {
-            let pixels = u64::from(img.width()) * u64::from(img.height());
-            let cap = if pixels > CASCADE_MAX_PIXELS {
-                let shrink = (pixels as f64 / CASCADE_MAX_PIXELS as f64).sqrt();
-                (img.width().max(img.height()) as f64 / shrink) as u32
-            } else {
-                u32::MAX
-            };
+            let cap = side_within(img, CASCADE_MAX_PIXELS);
             let (small, factor) = downscale(img, attempt.max_side.min(cap));
             (small, factor as f32)
         };
