@@ -15,6 +15,7 @@ mod locate;
 mod normalise;
 mod output;
 mod qr;
+mod read_document;
 mod rules;
 mod scenes;
 mod upload;
@@ -71,6 +72,12 @@ enum Command {
     CheckDocument(check_document::CheckDocumentArgs),
     /// Precision and recall of the photo checks on a labelled corpus.
     CheckEval(eval::CheckEvalArgs),
+    /// Fields read on the device from document photos (validity period, ID
+    /// number, credit code, machine-readable zone, name), and their verdicts.
+    ReadDocument(read_document::ReadDocumentArgs),
+    /// Field accuracy, validity verdicts and time of the document reading
+    /// on a labelled corpus (tests/eval/make_reading_corpus.py).
+    ReadEval(eval::ReadEvalArgs),
     /// Cameras the core can open directly (desktop builds).
     #[command(subcommand)]
     Camera(capture::CameraCommand),
@@ -145,6 +152,8 @@ fn main() {
         Command::CheckPhoto(args) => check_photo::run(args, &out),
         Command::CheckDocument(args) => check_document::run(args, &out),
         Command::CheckEval(args) => eval::check_eval(args, &out),
+        Command::ReadDocument(args) => read_document::run(args, &out),
+        Command::ReadEval(args) => eval::read_eval(args, &out),
         Command::Camera(cmd) => capture::camera(cmd, &out),
         Command::Capture(args) => capture::run(args, &out),
         Command::Gateway(args) => gateway::run(args, &out),

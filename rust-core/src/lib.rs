@@ -10,6 +10,7 @@ pub mod imaging;
 pub mod inspect;
 pub mod location;
 pub mod logging;
+pub mod read;
 pub mod scan;
 pub mod session;
 pub mod upload;

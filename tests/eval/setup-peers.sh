@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peers that benchmarks and evaluations compare the core with
-# (tests/eval/requirements-peers.txt: Pillow, zxing-cpp), pinned by hash, into
+# (tests/eval/requirements-peers.txt: Pillow, zxing-cpp, numpy), pinned by hash, into
 # target/test-deps/peers, and prints the Python to run them with:
 #   eval "$(bash tests/eval/setup-peers.sh)"   # sets ICP_PEER_PYTHON
 set -euo pipefail

@@ -49,7 +49,7 @@ impl LiveCapture {
                     dropped,
                     "frame dropped: the previous one is still being analysed"
                 );
-                if dropped % 100 == 0 {
+                if dropped.is_multiple_of(100) {
                     tracing::debug!(dropped, "frames dropped while busy");
                 }
                 return Ok(Offer::Dropped);

@@ -220,6 +220,9 @@ pub struct FilingRules {
     pub domain_listing: DomainListing,
     /// Photo backdrops go to mainland China addresses only.
     pub backdrop_mailing_mainland_only: bool,
+    /// Days an ID document or licence must still be valid for on the day it
+    /// is photographed, so that it outlasts the review.
+    pub min_document_validity_days: u32,
     /// Every rule above that asks something of the applicant, as text.
     pub notes: Vec<RuleNote>,
     /// Revision of the rules table these come from.

@@ -41,6 +41,32 @@ pub enum DocumentType {
 }
 
 impl DocumentType {
+    /// The document's name in English, for messages.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            DocumentType::IdCard => "ID card",
+            DocumentType::HkMacaoPermit => "Hong Kong and Macao permit",
+            DocumentType::TaiwanPermit => "Taiwan permit",
+            DocumentType::Passport => "passport",
+            DocumentType::BusinessLicence => "business licence",
+            DocumentType::AuthenticityStatement => "authenticity statement",
+            DocumentType::DomainCertificate => "domain name certificate",
+        }
+    }
+
+    /// The same in Simplified Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            DocumentType::IdCard => "身份证",
+            DocumentType::HkMacaoPermit => "港澳居民证件",
+            DocumentType::TaiwanPermit => "台湾居民证件",
+            DocumentType::Passport => "护照",
+            DocumentType::BusinessLicence => "营业执照",
+            DocumentType::AuthenticityStatement => "真实性核验单",
+            DocumentType::DomainCertificate => "域名证书",
+        }
+    }
+
     /// Card-sized documents need fewer pixels than A4 sheets.
     fn is_card(self) -> bool {
         matches!(
@@ -149,6 +175,27 @@ struct Found {
     touches_edge: f64,
 }
 
+impl Found {
+    /// The box around the document in the photo's pixels (`scale` photo
+    /// pixels to a working one).
+    fn region(&self, scale: f64) -> PixelRect {
+        let (x0, y0, x1, y1) = bounds(&self.quad);
+        PixelRect {
+            x: (x0.max(0.0) * scale) as u32,
+            y: (y0.max(0.0) * scale) as u32,
+            width: ((x1 - x0.max(0.0)) * scale) as u32,
+            height: ((y1 - y0.max(0.0)) * scale) as u32,
+        }
+    }
+}
+
+/// Where the document lies in `image` (the box the text is read in), when
+/// one stands out from the surface it lies on.
+pub fn document_region(image: &DynamicImage) -> Option<PixelRect> {
+    let working = Working::new(image, WORKING_SIDE);
+    find_document(&working.rgb).map(|doc| doc.region(working.scale))
+}
+
 /// Checks a photo of a document of `doc_type` that must carry `marks`.
 pub fn check_document(
     image: &DynamicImage,
@@ -170,13 +217,7 @@ pub fn check_document(
         ));
         return findings;
     };
-    let (x0, y0, x1, y1) = bounds(&doc.quad);
-    let region = PixelRect {
-        x: (x0.max(0.0) * s) as u32,
-        y: (y0.max(0.0) * s) as u32,
-        width: ((x1 - x0.max(0.0)) * s) as u32,
-        height: ((y1 - y0.max(0.0)) * s) as u32,
-    };
+    let region = doc.region(s);
     let (w, h) = working.rgb.dimensions();
     let corner_out = doc
         .quad

@@ -29,6 +29,10 @@ pub enum MeasureUnit {
     Level,
     /// A score from 0 to 1 without unit (sharpness).
     Score,
+    /// Days (a document's remaining validity).
+    Days,
+    /// Years (a document's validity span).
+    Years,
 }
 
 /// Which measured values pass.
@@ -153,8 +157,9 @@ pub fn finding(
     }
 }
 
-/// `value` written in `unit`: `25 %`, `3`, `820 px`, `96`, `0.31`.
-fn amount(value: f64, unit: MeasureUnit) -> String {
+/// `value` written in `unit`: `25 %`, `3`, `820 px`, `96`, `0.31`,
+/// `45 days` (`45 天` when `zh`).
+fn amount(value: f64, unit: MeasureUnit, zh: bool) -> String {
     match unit {
         MeasureUnit::Share => {
             let percent = value * 100.0;
@@ -168,6 +173,13 @@ fn amount(value: f64, unit: MeasureUnit) -> String {
         MeasureUnit::Pixels => format!("{value:.0} px"),
         MeasureUnit::Level => format!("{value:.0}"),
         MeasureUnit::Score => format!("{value:.2}"),
+        MeasureUnit::Days | MeasureUnit::Years if value.is_infinite() => {
+            (if zh { "长期" } else { "no end" }).to_string()
+        }
+        MeasureUnit::Days if zh => format!("{value:.0} 天"),
+        MeasureUnit::Days => format!("{value:.0} days"),
+        MeasureUnit::Years if zh => format!("{value:.0} 年"),
+        MeasureUnit::Years => format!("{value:.0} years"),
     }
 }
 
@@ -176,15 +188,19 @@ impl Finding {
     /// `25 % (passes at most 15 %)`.
     pub fn measure_en(&self) -> String {
         let (v, t) = (
-            amount(self.measured, self.unit),
-            amount(self.threshold, self.unit),
+            amount(self.measured, self.unit, false),
+            amount(self.threshold, self.unit, false),
         );
         let passes = match self.limit {
             Limit::AtMost => format!("at most {t}"),
             Limit::AtLeast => format!("at least {t}"),
             Limit::Exactly => format!("exactly {t}"),
             Limit::Within { low, high } => {
-                format!("{}–{}", amount(low, self.unit), amount(high, self.unit))
+                format!(
+                    "{}–{}",
+                    amount(low, self.unit, false),
+                    amount(high, self.unit, false)
+                )
             }
         };
         format!("{v} (passes {passes})")
@@ -193,15 +209,19 @@ impl Finding {
     /// The same in Simplified Chinese: `25 %（合格：不超过 15 %）`.
     pub fn measure_zh(&self) -> String {
         let (v, t) = (
-            amount(self.measured, self.unit),
-            amount(self.threshold, self.unit),
+            amount(self.measured, self.unit, true),
+            amount(self.threshold, self.unit, true),
         );
         let passes = match self.limit {
             Limit::AtMost => format!("不超过 {t}"),
             Limit::AtLeast => format!("不低于 {t}"),
             Limit::Exactly => format!("等于 {t}"),
             Limit::Within { low, high } => {
-                format!("{}–{}", amount(low, self.unit), amount(high, self.unit))
+                format!(
+                    "{}–{}",
+                    amount(low, self.unit, true),
+                    amount(high, self.unit, true)
+                )
             }
         };
         format!("{v}（合格：{passes}）")

@@ -19,6 +19,6 @@ pub use admin_photo::{
     AdminPhotoProfile,
 };
 pub use backdrop::PhotoFlow;
-pub use document::{check_document, DocumentProfile, DocumentType, RequiredMarks};
+pub use document::{check_document, document_region, DocumentProfile, DocumentType, RequiredMarks};
 pub use face::{FaceBox, FaceDetector, FaceDetectorSettings};
 pub use finding::{Finding, Limit, MeasureUnit, Outcome, PixelRect};

@@ -97,6 +97,9 @@ pub struct FilingRules {
     pub domain_listing: DomainListing,
     /// Photo backdrops go to mainland China addresses only.
     pub backdrop_mailing_mainland_only: bool,
+    /// Days an ID document or licence must still be valid for on the day it
+    /// is photographed, so that it outlasts the review.
+    pub min_document_validity_days: u32,
     /// Every rule above that asks something of the applicant, as text.
     pub notes: Vec<RuleNote>,
     /// Revision of the rules table these come from.
@@ -164,6 +167,7 @@ pub fn requirements_for(province: u32, subject: SubjectType) -> Result<FilingRul
         statement_declaration,
         domain_listing: rule.domain_listing,
         backdrop_mailing_mainland_only: rule.backdrop_mailing_mainland_only,
+        min_document_validity_days: rule.min_document_validity_days,
         notes,
         rules_version: table.version.clone(),
     })
@@ -208,6 +212,7 @@ struct Rule {
     individual_declaration: bool,
     domain_listing: DomainListing,
     backdrop_mailing_mainland_only: bool,
+    min_document_validity_days: u32,
 }
 
 #[derive(Debug, Deserialize)]

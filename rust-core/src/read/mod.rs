@@ -1,0 +1,42 @@
+//! Reading documents on the device: the ID card's, permits', passports' and
+//! business licences' fields from recognised text (the core's recogniser or
+//! the platform's), verified by their check characters, and judged against
+//! the filing rules (valid long enough, the law's validity span, the
+//! applicant's name). The fields are personal data: never logged.
+
+mod credit_code;
+mod date;
+mod fields;
+mod id_number;
+mod judge;
+mod layout;
+mod mrz;
+#[cfg(feature = "ocr")]
+pub mod ocr;
+
+pub use date::CalendarDate;
+pub use fields::{
+    read_fields, DocumentReading, DocumentSide, FieldKind, ReadField, ValidUntil, ValidityPeriod,
+};
+pub use id_number::masked as masked_id_number;
+pub use judge::{
+    has_validity, judge, masked_matches, validity_verdict, Expectations, ValidityVerdict,
+};
+pub use layout::TextLine;
+pub use mrz::{Mrz, MrzFormat};
+
+/// Reads the fields of the `doc_type` document in `image` with the core's
+/// recogniser: the text inside the document found on its surface (the
+/// whole photo when none stands out), then its fields.
+#[cfg(feature = "ocr")]
+pub fn read_photo(
+    image: &image::DynamicImage,
+    doc_type: crate::inspect::DocumentType,
+    recogniser: &ocr::TextRecogniser,
+) -> Result<DocumentReading, ocr::OcrError> {
+    let lines = match crate::inspect::document_region(image) {
+        Some(area) => recogniser.read_lines_in(image, area)?,
+        None => recogniser.read_lines(image)?,
+    };
+    Ok(read_fields(doc_type, &lines))
+}

@@ -1,0 +1,105 @@
+//! Text detection: PP-OCR's differentiable-binarisation model gives each
+//! pixel a probability of lying in text; its connected regions, scored and
+//! grown back by the shrink the model was trained with, are the lines.
+
+use image::{GrayImage, Luma, RgbImage};
+use imageproc::region_labelling::{connected_components, Connectivity};
+use rten::Model;
+use rten_tensor::prelude::*;
+use rten_tensor::NdTensor;
+
+use super::OcrError;
+use crate::imaging::{resize_rgb, PixelRect, Resample};
+
+/// Long side the photo is detected at (a multiple of 32): a card filling
+/// the frame keeps 2 mm print about 14 px tall.
+pub const DETECTION_SIDE: u32 = 960;
+/// A pixel is text above this probability (PP-OCR's `thresh`).
+const PIXEL_THRESHOLD: f32 = 0.3;
+/// A region is a line when its mean probability reaches this (`box_thresh`).
+const BOX_THRESHOLD: f32 = 0.5;
+/// How far a region is grown back: area × ratio / perimeter (`unclip_ratio`).
+const UNCLIP_RATIO: f32 = 1.6;
+/// Regions with a side under this many detection pixels are noise.
+const MIN_SIDE: u32 = 3;
+/// At most this many lines are kept (the largest), bounding the
+/// recognition time of a page of small print.
+pub const MAX_LINES: usize = 120;
+
+/// The photo as the model takes it: BGR, scaled to [-1, 1], sides
+/// multiples of 32.
+pub fn model_input(rgb: &RgbImage, side: u32) -> (NdTensor<f32, 4>, f32) {
+    let (w, h) = rgb.dimensions();
+    let scale = (side as f32 / w.max(h) as f32).min(1.0);
+    let round = |v: u32| ((v as f32 * scale / 32.0).round() as u32).max(1) * 32;
+    let (dw, dh) = (round(w), round(h));
+    let small = resize_rgb(rgb, None, (dw, dh), Resample::Linear);
+    let plane = (dw * dh) as usize;
+    let mut data = vec![0f32; 3 * plane];
+    for (i, p) in small.pixels().enumerate() {
+        for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
+            data[c * plane + i] = f32::from(p[channel]) / 127.5 - 1.0;
+        }
+    }
+    let tensor = NdTensor::from_data([1, 3, dh as usize, dw as usize], data);
+    (tensor, w as f32 / dw as f32)
+}
+
+/// The boxes of the text lines in `rgb`, in its pixels, top to bottom.
+pub fn text_boxes(model: &Model, rgb: &RgbImage) -> Result<Vec<PixelRect>, OcrError> {
+    let (input, back) = model_input(rgb, DETECTION_SIDE);
+    let output = model
+        .run_one(input.view().into(), None)
+        .map_err(OcrError::run)?;
+    let probs: NdTensor<f32, 4> = output.try_into().map_err(OcrError::run)?;
+    let [_, _, h, w] = probs.shape();
+    let probs = probs.to_vec();
+    let mut mask = GrayImage::new(w as u32, h as u32);
+    for (i, &p) in probs.iter().enumerate() {
+        if p > PIXEL_THRESHOLD {
+            mask.put_pixel((i % w) as u32, (i / w) as u32, Luma([255]));
+        }
+    }
+    let mask = imageproc::morphology::dilate(&mask, imageproc::distance_transform::Norm::LInf, 1);
+    let labels = connected_components(&mask, Connectivity::Eight, Luma([0]));
+    let count = labels.pixels().map(|p| p[0]).max().unwrap_or(0) as usize;
+    // Per region: bounds and the sum of probabilities.
+    let mut regions = vec![(u32::MAX, u32::MAX, 0u32, 0u32, 0f32, 0u32); count + 1];
+    for (x, y, label) in labels.enumerate_pixels() {
+        let l = label[0] as usize;
+        if l == 0 {
+            continue;
+        }
+        let r = &mut regions[l];
+        r.0 = r.0.min(x);
+        r.1 = r.1.min(y);
+        r.2 = r.2.max(x + 1);
+        r.3 = r.3.max(y + 1);
+        r.4 += probs[y as usize * w + x as usize];
+        r.5 += 1;
+    }
+    let (iw, ih) = rgb.dimensions();
+    let mut boxes: Vec<(f32, PixelRect)> = regions
+        .into_iter()
+        .skip(1)
+        .filter(|r| r.5 > 0 && r.2 - r.0 >= MIN_SIDE && r.3 - r.1 >= MIN_SIDE)
+        .filter(|r| r.4 / r.5 as f32 >= BOX_THRESHOLD)
+        .map(|(x0, y0, x1, y1, _, _)| {
+            let (bw, bh) = ((x1 - x0) as f32, (y1 - y0) as f32);
+            let grow = bw * bh * UNCLIP_RATIO / (2.0 * (bw + bh));
+            let to_image = |v: f32, limit: u32| ((v * back).round().max(0.0) as u32).min(limit);
+            let rect = PixelRect::from_edges(
+                to_image(x0 as f32 - grow, iw),
+                to_image(y0 as f32 - grow, ih),
+                to_image(x1 as f32 + grow, iw),
+                to_image(y1 as f32 + grow, ih),
+            );
+            (bw * bh, rect)
+        })
+        .collect();
+    boxes.sort_by(|a, b| b.0.total_cmp(&a.0));
+    boxes.truncate(MAX_LINES);
+    let mut boxes: Vec<PixelRect> = boxes.into_iter().map(|b| b.1).collect();
+    boxes.sort_by_key(|b| (b.y, b.x));
+    Ok(boxes)
+}

@@ -1,0 +1,112 @@
+//! The core's own text recogniser (feature `ocr`): PP-OCRv4 mobile text
+//! detection and recognition (Apache-2.0, from the PyPI wheel
+//! `rapidocr-onnxruntime` 1.4.4, extracted by `rust-core/data/extract_ppocr_models.sh`)
+//! run by rten, a pure-Rust ONNX runtime. The models (15.6 MB) are assets the
+//! app loads from its bundle: they are not inside the library.
+
+mod detect;
+mod error;
+mod recognise;
+mod zone;
+
+use std::path::Path;
+
+use image::DynamicImage;
+use rten::Model;
+
+pub use error::OcrError;
+
+use super::layout::TextLine;
+use crate::imaging::PixelRect;
+
+/// File names of the two models inside a models folder.
+pub const DETECTION_MODEL: &str = "ch_PP-OCRv4_det_infer.onnx";
+/// See [`DETECTION_MODEL`].
+pub const RECOGNITION_MODEL: &str = "ch_PP-OCRv4_rec_infer.onnx";
+
+/// Loaded detection and recognition models, with the recogniser's
+/// character list (read from the recognition model's metadata).
+pub struct TextRecogniser {
+    detector: Model,
+    recogniser: Model,
+    charset: Vec<char>,
+}
+
+impl std::fmt::Debug for TextRecogniser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextRecogniser")
+            .field("characters", &self.charset.len())
+            .finish()
+    }
+}
+
+impl TextRecogniser {
+    /// Loads both models from `folder` (as extracted by the project's script).
+    pub fn load_folder(folder: &Path) -> Result<TextRecogniser, OcrError> {
+        let read = |name: &str| {
+            let path = folder.join(name);
+            std::fs::read(&path).map_err(|e| OcrError::ModelMissing {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            })
+        };
+        TextRecogniser::load(read(DETECTION_MODEL)?, read(RECOGNITION_MODEL)?)
+    }
+
+    /// Loads the models from their bytes (an app's bundled assets).
+    pub fn load(detection: Vec<u8>, recognition: Vec<u8>) -> Result<TextRecogniser, OcrError> {
+        let invalid = |which: &str, e: rten::LoadError| OcrError::ModelInvalid {
+            detail: format!("{which}: {e}"),
+        };
+        let detector = Model::load(detection).map_err(|e| invalid("detection", e))?;
+        let recogniser = Model::load(recognition).map_err(|e| invalid("recognition", e))?;
+        let charset = recognise::charset(&recogniser)?;
+        Ok(TextRecogniser {
+            detector,
+            recogniser,
+            charset,
+        })
+    }
+
+    /// Every line of text in `image`, with its box (in `image`'s pixels)
+    /// and the recogniser's confidence.
+    pub fn read_lines(&self, image: &DynamicImage) -> Result<Vec<TextLine>, OcrError> {
+        let rgb = image.to_rgb8();
+        let boxes = detect::text_boxes(&self.detector, &rgb)?;
+        let mut lines = Vec::with_capacity(boxes.len());
+        for region in boxes {
+            let (text, confidence) =
+                recognise::read_box(&self.recogniser, &self.charset, &rgb, region)?;
+            if !text.trim().is_empty() && confidence >= MIN_LINE_CONFIDENCE {
+                lines.push(TextLine {
+                    text,
+                    confidence,
+                    region,
+                });
+            }
+        }
+        zone::reread(&self.recogniser, &self.charset, &rgb, &mut lines)?;
+        Ok(lines)
+    }
+
+    /// The lines inside `area` of `image` only (the document found by the
+    /// photo checks), boxes still in `image`'s pixels.
+    pub fn read_lines_in(
+        &self,
+        image: &DynamicImage,
+        area: PixelRect,
+    ) -> Result<Vec<TextLine>, OcrError> {
+        let area = area.within(image.width(), image.height());
+        let crop = image.crop_imm(area.x, area.y, area.width, area.height);
+        let mut lines = self.read_lines(&crop)?;
+        for line in &mut lines {
+            line.region.x += area.x;
+            line.region.y += area.y;
+        }
+        Ok(lines)
+    }
+}
+
+/// Lines recognised with less confidence are dropped (PP-OCR's own
+/// `text_score` default).
+const MIN_LINE_CONFIDENCE: f32 = 0.5;
