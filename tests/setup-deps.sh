@@ -10,7 +10,10 @@
 #     PyPI wheel kotlin-jupyter-kernel, Apache-2.0), pytest (PyPI, in a venv),
 #     the reference TensorFlow Lite runtime (PyPI tflite-runtime, in a venv);
 #   photos of people for the face tests (npm @vladmandic/face-api, PyPI
-#     scikit-image) and a stock tus server (npm @tus/server, from a lock file).
+#     scikit-image) and a stock tus server (npm @tus/server, from a lock file);
+#   the PP-OCRv4 text models (PyPI rapidocr-onnxruntime) and, drawn with the
+#     Debian fonts fonts-wqy-microhei and fonts-ocr-b in the peers' Pillow,
+#     the document reading corpus.
 # Every download is pinned by version and checked against its sha256 (npm
 # lock files: their sha512 integrity); downloads are cached under
 # target/test-deps, so a second run fetches nothing. A step that cannot get its
@@ -48,7 +51,7 @@ sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 
 debian_packages=(clang llvm libc6-dev-arm64-cross gcc-aarch64-linux-gnu qemu-user
-  libjna-java junit4 junit5 curl jq)
+  libjna-java junit4 junit5 curl jq fonts-wqy-microhei fonts-ocr-b)
 missing=()
 for p in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -170,6 +173,29 @@ if ! cmp -s "$root/tests/tus/package-lock.json" "$tus/package-lock.json" || [ ! 
 fi
 cp "$root/tests/tus/server.mjs" "$tus/server.mjs"
 
+# The PP-OCRv4 text models (PyPI rapidocr-onnxruntime 1.4.4, Apache-2.0),
+# extracted by the project's script, for the document reading tests.
+models="$root/target/models/ppocr"
+if [ ! -f "$models/NOTICE" ]; then
+  echo "setup: extracting the PP-OCRv4 models from the rapidocr-onnxruntime wheel (PyPI)"
+  quietly "the PyPI package rapidocr-onnxruntime" ppocr \
+    bash "$root/rust-core/data/extract_ppocr_models.sh" "$models"
+fi
+
+# Documents drawn with their fields (tests/eval/make_reading_corpus.py, in
+# the peers' Python: Pillow, numpy) for the document reading test.
+corpus="$deps/reading-corpus"
+if [ ! -f "$corpus/labels.tsv" ]; then
+  echo "setup: drawing the document reading corpus"
+  peer_python=$(bash "$root/tests/eval/setup-peers.sh" 2>"$logs/peers.log" | sed -n 's/^export ICP_PEER_PYTHON=//p')
+  [ -n "$peer_python" ] || fail "could not get the peers' PyPI packages (details: $logs/peers.log)"
+  rm -rf "$corpus.part"
+  quietly "the document reading corpus" reading-corpus "$peer_python" \
+    "$root/tests/eval/make_reading_corpus.py" "$corpus.part" --seed 7 --count 2 \
+    --font /usr/share/fonts/truetype/wqy/wqy-microhei.ttc --mono /usr/share/fonts/opentype/ocr-b/OCRB.otf
+  mv "$corpus.part" "$corpus"
+fi
+
 cat >"$deps/env.sh" <<EOF
 export ICP_FACE_PHOTOS=$deps/faces
 export ICP_TUS_SERVER=$tus/server.mjs
@@ -181,6 +207,8 @@ export JUNIT_CONSOLE=/usr/share/java/junit-platform-console-standalone.jar
 export COROUTINES_JAR=$deps/kotlinx-coroutines.jar
 export PYTEST=$deps/venv/bin/pytest
 export ICP_TFLITE_PYTHON=$deps/tflite/bin/python
+export ICP_OCR_MODELS=$models
+export ICP_READING_CORPUS=$corpus
 export ICP_TEST_DEPS_READY=1
 EOF
 echo "setup: ready (target/test-deps/env.sh)"

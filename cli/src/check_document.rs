@@ -7,6 +7,7 @@ use icp_companion::inspect::{check_document, DocumentProfile, DocumentType, Requ
 
 use crate::check_photo::check_files;
 use crate::output::{Outcome, Output};
+use crate::read_document::{read_and_judge, ReadOptions};
 
 #[derive(Args)]
 pub struct CheckDocumentArgs {
@@ -24,6 +25,13 @@ pub struct CheckDocumentArgs {
     /// FILE.check.png into this folder.
     #[arg(long)]
     annotate: Option<PathBuf>,
+    /// Also read the document's fields on the device and add their findings
+    /// (valid long enough, ID number, credit code, zone, name); see
+    /// `read-document` for the fields themselves.
+    #[arg(long)]
+    read: bool,
+    #[command(flatten)]
+    reading: ReadOptions,
 }
 
 /// The document type named on the command line.
@@ -57,7 +65,19 @@ pub fn parse_marks(names: &str) -> Result<RequiredMarks, String> {
 /// Runs the command.
 pub fn run(args: CheckDocumentArgs, out: &Output) -> Outcome {
     let profile = DocumentProfile::default();
+    let reader = if args.read && icp_companion::read::has_validity(args.kind) {
+        Some(args.reading.load(args.kind)?)
+    } else {
+        None
+    };
     check_files(&args.files, args.annotate.as_deref(), out, |image| {
-        check_document(image, args.kind, args.marks, &profile)
+        let mut findings = check_document(image, args.kind, args.marks, &profile);
+        if let Some((recogniser, expect)) = &reader {
+            match read_and_judge(image, args.kind, recogniser, expect) {
+                Ok((_, read)) => findings.extend(read),
+                Err(failure) => out.fail(&failure),
+            }
+        }
+        findings
     })
 }

@@ -51,11 +51,7 @@ impl ReadOptions {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("target/models/ppocr"))
         });
-        let recogniser = TextRecogniser::load_folder(&folder).map_err(|e| Failure {
-            exit: Exit::CouldNotJudge,
-            json: json!({ "code": e.code(), "message_en": e.to_string() }),
-            text: e.to_string(),
-        })?;
+        let recogniser = TextRecogniser::load_folder(&folder).map_err(|e| Failure::of(&e))?;
         let rules = requirements_for(self.province, SubjectType::Individual)
             .map_err(|e| Failure::of(&e))?;
         Ok((
@@ -116,11 +112,7 @@ pub fn read_and_judge(
     recogniser: &TextRecogniser,
     expect: &Expectations,
 ) -> Result<(DocumentReading, Vec<Finding>), Failure> {
-    let reading = read_photo(image, doc_type, recogniser).map_err(|e| Failure {
-        exit: Exit::CouldNotJudge,
-        json: json!({ "code": e.code(), "message_en": e.to_string() }),
-        text: e.to_string(),
-    })?;
+    let reading = read_photo(image, doc_type, recogniser).map_err(|e| Failure::of(&e))?;
     let findings = judge(&reading, expect);
     Ok((reading, findings))
 }
@@ -148,7 +140,7 @@ pub fn run(args: ReadDocumentArgs, out: &Output) -> Outcome {
             );
             let lines = recogniser
                 .read_lines_in(&image, area)
-                .map_err(|e| Failure::could_not_judge(e.to_string()))?;
+                .map_err(|e| Failure::of(&e))?;
             for l in lines {
                 eprintln!("  text {:.2} {:?} {:?}", l.confidence, l.region, l.text);
             }

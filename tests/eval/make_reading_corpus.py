@@ -148,7 +148,8 @@ def id_back(rng, fonts, verdict):
         text, validity = f"{start:%Y.%m.%d}-长期", f"{start}/long_term"
     else:
         until = end_date(verdict, rng)
-        years = rng.choice([5, 10, 20])
+        # A span the card law allows, issued no later than today.
+        years = rng.choice([y for y in (5, 10, 20) if add_years(until, -y) <= TODAY])
         start = add_years(until, -years)
         text, validity = f"{start:%Y.%m.%d}-{until:%Y.%m.%d}", f"{start}/{until}"
     d.text((300, 461), text, font=value, fill=(25, 25, 30))
@@ -200,6 +201,9 @@ def travel_permit(rng, fonts, verdict):
     birth = dt.date(rng.randint(1950, 2008), rng.randint(1, 12), rng.randint(1, 28))
     until = end_date(verdict, rng)
     start = add_years(until, -10)
+    while start > TODAY:
+        until = end_date(verdict, rng)
+        start = add_years(until, -10)
     sex = rng.choice("MF")
     d.text((240, 25), "港澳居民来往内地通行证", font=fonts["cjk"](34), fill=(30, 30, 40))
     d.text((240, 90), "有效期限", font=fonts["cjk"](22), fill=(90, 90, 110))

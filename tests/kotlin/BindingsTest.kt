@@ -322,6 +322,29 @@ class BindingsTest {
     }
 
     @Test
+    fun documentFieldsAreReadFromRecognisedTextAndExpiredCardsFail() {
+        fun line(text: String, x: UInt, y: UInt) =
+            TextLine(text, 0.95f, PixelRect(x, y, (30 * text.length).toUInt(), 40u))
+        val number = "11010519491231002X"
+        val front = listOf(line("姓名", 60u, 60u), line("张三", 200u, 62u), line("性别", 60u, 140u),
+            line("女", 200u, 141u), line("公民身份号码", 60u, 560u), line(number, 330u, 562u))
+        val reading = readDocumentText(DocumentType.ID_CARD, front)
+        expect(reading.side == DocumentSide.FRONT, "${reading.side}")
+        expect(reading.fields.first { it.kind == FieldKind.ID_NUMBER }.value == number, "${reading.fields}")
+        expect(reading.holderBirth == CalendarDate(1949u.toUShort(), 12u, 31u) && reading.holderMale == false, "$reading")
+        val back = listOf(line("有效期限", 150u, 540u), line("2007.01.15-2027.01.15", 330u, 541u))
+        val today = CalendarDate(2026u.toUShort(), 12u, 1u)
+        val expiring = readDocumentText(DocumentType.ID_CARD, back)
+        expect(documentValidityVerdict(expiring, today, 60u) == ValidityVerdict.EXPIRING, "expiring")
+        val findings = judgeDocumentReading(expiring, Expectations(today, 60u, "张*", "ID card", "身份证"))
+            .associateBy { it.code }
+        val short = findings["document.validity_short"]
+        expect(short?.outcome == Outcome.FAIL && short.messageEn.contains("2027-01-15"), "$short")
+        val bad = expectThrows<DocumentReadException.Internal> { DocumentReader(byteArrayOf(1), byteArrayOf(2)) }
+        expect(bad.code == "read.model_invalid", bad.code)
+    }
+
+    @Test
     fun captureTargetsFollowTheOrdersSlotsAndTheProvincesStatementMark() {
         val order = orderQrParseAndVerify(text, trust, NOW)
         val statement = captureTargetForSlot(order, Slot.AUTHENTICITY_STATEMENT) as CaptureTarget.Document

@@ -300,6 +300,33 @@ class Documents(unittest.TestCase):
                                             core.RequiredMarks(seal=False, fingerprint=False), None))
 
 
+    def test_read_document_text_and_judge_it(self):
+        def line(text, x, y):
+            return core.TextLine(text=text, confidence=0.95,
+                                 region=core.PixelRect(x=x, y=y, width=30 * len(text), height=40))
+        back = [line("签发机关", 150, 460), line("北京市公安局东城分局", 330, 461),
+                line("有效期限", 150, 540), line("2006.03.01-2026.03.01", 330, 541)]
+        reading = core.read_document_text(core.DocumentType.ID_CARD, back)
+        self.assertEqual(reading.side, core.DocumentSide.BACK)
+        self.assertEqual(reading.validity.until, core.ValidUntil.DATE(core.CalendarDate(year=2026, month=3, day=1)))
+        today = core.CalendarDate(year=2026, month=12, day=1)
+        self.assertEqual(core.document_validity_verdict(reading, today, 60), core.ValidityVerdict.EXPIRED)
+        expectations = core.Expectations(today=today, min_validity_days=60, applicant_masked="张*",
+                                         document_en="ID card", document_zh="身份证")
+        findings = {f.code: f for f in core.judge_document_reading(reading, expectations)}
+        expired = findings["document.expired"]
+        self.assertEqual(expired.outcome, core.Outcome.FAIL)
+        self.assertEqual(expired.unit, core.MeasureUnit.DAYS)
+        self.assertIn("2026-03-01", expired.message_en)
+        self.assertIn("2026-03-01", expired.message_zh)
+        # The rules table gives the minimum remaining validity.
+        self.assertEqual(core.requirements_for(44, core.SubjectType.INDIVIDUAL).min_document_validity_days, 60)
+        self.assertGreaterEqual(core.today_in_china().year, 2026)
+        with self.assertRaises(core.DocumentReadError.Internal) as refused:
+            core.DocumentReader(b"not a model", b"not a model")
+        self.assertEqual(refused.exception.code, "read.model_invalid")
+
+
 def new_order(gateway, province_code=31, subject="organisation"):
     """Creates an order at the development gateway as the filing website would."""
     import json

@@ -46,23 +46,31 @@ pub const INTERNAL_ZH: &str = "应用内部出错。请更新应用或联系客�
 /// `2026-12-01 21:30` for Unix seconds `t`, in Beijing time (UTC+8, no
 /// daylight saving): the time every filing deadline is given in.
 pub fn beijing_time(t: u64) -> String {
-    let t = t + 8 * 3600;
+    let t = t + BEIJING_OFFSET_SECONDS;
     let (days, secs) = ((t / 86_400) as i64, t % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+/// Beijing time's offset from UTC (no daylight saving).
+pub const BEIJING_OFFSET_SECONDS: u64 = 8 * 3600;
+
+/// The civil date (year, month, day) `days` after 1970-01-01 (Howard
+/// Hinnant's algorithm), shared with the documents' validity dates.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60
-    )
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]

@@ -411,3 +411,18 @@ ffi_error! {
         Storage,
     }
 }
+
+ffi_error! {
+    /// A document photo that could not be read (a refusal is a finding).
+    DocumentReadError from crate::read::ReadError {
+        /// A recognition model is not where the app said (`read.model_missing`).
+        ModelMissing {
+            /// Where it was looked for.
+            path: String,
+        },
+        /// The photo could not be decoded (the image error's own code,
+        /// e.g. `image.unsupported_format`).
+        Image,
+    }
+    internal { ModelInvalid, RunFailed }
+}

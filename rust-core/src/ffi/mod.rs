@@ -10,6 +10,7 @@ mod location;
 mod logging;
 mod order;
 mod protocol;
+mod read;
 mod rules;
 mod scanner;
 mod upload;
@@ -21,8 +22,8 @@ pub use camera::{
     FrameOutcome, FramePlane, GuidanceHint, ReplaySource,
 };
 pub use errors::{
-    CameraError, ImageError, LocationError, OrderQrError, RulesError, ScanError, SessionError,
-    UploadError,
+    CameraError, DocumentReadError, ImageError, LocationError, OrderQrError, RulesError, ScanError,
+    SessionError, UploadError,
 };
 pub use imaging::{check_admin_photo, detect_faces, normalise_for_upload};
 pub use location::{
@@ -33,6 +34,11 @@ pub use logging::{install_logger, LogLevel, LogRecord, LogTarget, Logger};
 pub use order::{
     generate_issuer_seed, issuer_public_key, order_qr_encode, order_qr_parse_and_verify,
     order_qr_render_png, order_qr_render_svg, TrustConfig,
+};
+#[cfg(feature = "ocr")]
+pub use read::DocumentReader;
+pub use read::{
+    document_validity_verdict, judge_document_reading, read_document_text, today_in_china,
 };
 pub use rules::requirements_for;
 pub use scanner::OrderScanner;

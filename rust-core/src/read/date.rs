@@ -3,6 +3,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::user_facing::{civil_from_days, BEIJING_OFFSET_SECONDS};
+
 /// A valid Gregorian calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
@@ -14,9 +16,6 @@ pub struct CalendarDate {
     /// Day of the month, 1–31 as the month allows.
     pub day: u8,
 }
-
-/// China Standard Time (UTC+8, no daylight saving): the documents' zone.
-const CHINA_OFFSET_SECONDS: u64 = 8 * 3600;
 
 impl CalendarDate {
     /// The date when it exists (29 February only in leap years).
@@ -46,7 +45,7 @@ impl CalendarDate {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        CalendarDate::from_day_number(((secs + CHINA_OFFSET_SECONDS) / 86_400) as i64)
+        CalendarDate::from_day_number(((secs + BEIJING_OFFSET_SECONDS) / 86_400) as i64)
     }
 
     /// Days since 1970-01-01 (negative before).
@@ -63,16 +62,12 @@ impl CalendarDate {
 
     /// The date `days` after 1970-01-01 (clamped to the supported years).
     pub fn from_day_number(days: i64) -> CalendarDate {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(1900, 2199) as u16;
-        CalendarDate { year, month, day }
+        let (year, month, day) = civil_from_days(days);
+        CalendarDate {
+            year: year.clamp(1900, 2199) as u16,
+            month: month as u8,
+            day: day as u8,
+        }
     }
 
     /// The date `days` later (earlier when negative).

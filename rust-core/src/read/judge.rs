@@ -9,6 +9,7 @@ use crate::inspect::DocumentType;
 
 /// What the judgement needs besides the reading.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Expectations {
     /// The day the photo is checked (China's date).
     pub today: CalendarDate,

@@ -6,6 +6,7 @@
 
 mod credit_code;
 mod date;
+mod error;
 mod fields;
 mod id_number;
 mod judge;
@@ -15,6 +16,7 @@ mod mrz;
 pub mod ocr;
 
 pub use date::CalendarDate;
+pub use error::ReadError;
 pub use fields::{
     read_fields, DocumentReading, DocumentSide, FieldKind, ReadField, ValidUntil, ValidityPeriod,
 };
@@ -33,7 +35,7 @@ pub fn read_photo(
     image: &image::DynamicImage,
     doc_type: crate::inspect::DocumentType,
     recogniser: &ocr::TextRecogniser,
-) -> Result<DocumentReading, ocr::OcrError> {
+) -> Result<DocumentReading, ReadError> {
     let lines = match crate::inspect::document_region(image) {
         Some(area) => recogniser.read_lines_in(image, area)?,
         None => recogniser.read_lines(image)?,

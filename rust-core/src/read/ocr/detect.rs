@@ -8,8 +8,8 @@ use rten::Model;
 use rten_tensor::prelude::*;
 use rten_tensor::NdTensor;
 
-use super::OcrError;
 use crate::imaging::{resize_rgb, PixelRect, Resample};
+use crate::read::ReadError;
 
 /// Long side the photo is detected at (a multiple of 32): a card filling
 /// the frame keeps 2 mm print about 14 px tall.
@@ -46,12 +46,12 @@ pub fn model_input(rgb: &RgbImage, side: u32) -> (NdTensor<f32, 4>, f32) {
 }
 
 /// The boxes of the text lines in `rgb`, in its pixels, top to bottom.
-pub fn text_boxes(model: &Model, rgb: &RgbImage) -> Result<Vec<PixelRect>, OcrError> {
+pub fn text_boxes(model: &Model, rgb: &RgbImage) -> Result<Vec<PixelRect>, ReadError> {
     let (input, back) = model_input(rgb, DETECTION_SIDE);
     let output = model
         .run_one(input.view().into(), None)
-        .map_err(OcrError::run)?;
-    let probs: NdTensor<f32, 4> = output.try_into().map_err(OcrError::run)?;
+        .map_err(ReadError::run)?;
+    let probs: NdTensor<f32, 4> = output.try_into().map_err(ReadError::run)?;
     let [_, _, h, w] = probs.shape();
     let probs = probs.to_vec();
     let mut mask = GrayImage::new(w as u32, h as u32);

@@ -5,7 +5,6 @@
 //! app loads from its bundle: they are not inside the library.
 
 mod detect;
-mod error;
 mod recognise;
 mod zone;
 
@@ -14,7 +13,7 @@ use std::path::Path;
 use image::DynamicImage;
 use rten::Model;
 
-pub use error::OcrError;
+use super::ReadError;
 
 use super::layout::TextLine;
 use crate::imaging::PixelRect;
@@ -42,10 +41,10 @@ impl std::fmt::Debug for TextRecogniser {
 
 impl TextRecogniser {
     /// Loads both models from `folder` (as extracted by the project's script).
-    pub fn load_folder(folder: &Path) -> Result<TextRecogniser, OcrError> {
+    pub fn load_folder(folder: &Path) -> Result<TextRecogniser, ReadError> {
         let read = |name: &str| {
             let path = folder.join(name);
-            std::fs::read(&path).map_err(|e| OcrError::ModelMissing {
+            std::fs::read(&path).map_err(|e| ReadError::ModelMissing {
                 path: path.display().to_string(),
                 detail: e.to_string(),
             })
@@ -54,8 +53,8 @@ impl TextRecogniser {
     }
 
     /// Loads the models from their bytes (an app's bundled assets).
-    pub fn load(detection: Vec<u8>, recognition: Vec<u8>) -> Result<TextRecogniser, OcrError> {
-        let invalid = |which: &str, e: rten::LoadError| OcrError::ModelInvalid {
+    pub fn load(detection: Vec<u8>, recognition: Vec<u8>) -> Result<TextRecogniser, ReadError> {
+        let invalid = |which: &str, e: rten::LoadError| ReadError::ModelInvalid {
             detail: format!("{which}: {e}"),
         };
         let detector = Model::load(detection).map_err(|e| invalid("detection", e))?;
@@ -70,7 +69,7 @@ impl TextRecogniser {
 
     /// Every line of text in `image`, with its box (in `image`'s pixels)
     /// and the recogniser's confidence.
-    pub fn read_lines(&self, image: &DynamicImage) -> Result<Vec<TextLine>, OcrError> {
+    pub fn read_lines(&self, image: &DynamicImage) -> Result<Vec<TextLine>, ReadError> {
         let rgb = image.to_rgb8();
         let boxes = detect::text_boxes(&self.detector, &rgb)?;
         let mut lines = Vec::with_capacity(boxes.len());
@@ -95,7 +94,7 @@ impl TextRecogniser {
         &self,
         image: &DynamicImage,
         area: PixelRect,
-    ) -> Result<Vec<TextLine>, OcrError> {
+    ) -> Result<Vec<TextLine>, ReadError> {
         let area = area.within(image.width(), image.height());
         let crop = image.crop_imm(area.x, area.y, area.width, area.height);
         let mut lines = self.read_lines(&crop)?;

@@ -7,8 +7,8 @@ use rten::Model;
 use rten_tensor::prelude::*;
 use rten_tensor::NdTensor;
 
-use super::OcrError;
 use crate::imaging::{resize_rgb, PixelRect, Resample};
+use crate::read::ReadError;
 
 /// Height the recogniser reads lines at.
 pub const LINE_HEIGHT: u32 = 48;
@@ -17,11 +17,11 @@ const MAX_LINE_WIDTH: u32 = 48 * 30;
 
 /// The character list from the recognition model's `character` metadata,
 /// with the space PP-OCR appends; index 0 of the output is CTC's blank.
-pub fn charset(model: &Model) -> Result<Vec<char>, OcrError> {
+pub fn charset(model: &Model) -> Result<Vec<char>, ReadError> {
     let list = model
         .metadata()
         .get("character")
-        .ok_or_else(|| OcrError::ModelInvalid {
+        .ok_or_else(|| ReadError::ModelInvalid {
             detail: "recognition model has no `character` metadata".into(),
         })?;
     let mut chars: Vec<char> = list
@@ -56,12 +56,12 @@ pub fn run(
     data: Vec<f32>,
     count: usize,
     padded: u32,
-) -> Result<(Vec<f32>, [usize; 3]), OcrError> {
+) -> Result<(Vec<f32>, [usize; 3]), ReadError> {
     let input = NdTensor::from_data([count, 3, LINE_HEIGHT as usize, padded as usize], data);
     let output = model
         .run_one(input.view().into(), None)
-        .map_err(OcrError::run)?;
-    let probs: NdTensor<f32, 3> = output.try_into().map_err(OcrError::run)?;
+        .map_err(ReadError::run)?;
+    let probs: NdTensor<f32, 3> = output.try_into().map_err(ReadError::run)?;
     let shape = probs.shape();
     Ok((probs.to_vec(), shape))
 }
@@ -72,7 +72,7 @@ pub fn read_box(
     charset: &[char],
     rgb: &RgbImage,
     region: PixelRect,
-) -> Result<(String, f32), OcrError> {
+) -> Result<(String, f32), ReadError> {
     if region.width == 0 || region.height == 0 {
         return Ok((String::new(), 0.0));
     }

@@ -8,10 +8,10 @@ use image::{GrayImage, RgbImage};
 use rten::Model;
 
 use super::recognise::{fill, run, LINE_HEIGHT};
-use super::OcrError;
 use crate::imaging::PixelRect;
 use crate::read::layout::TextLine;
 use crate::read::mrz;
+use crate::read::ReadError;
 
 /// What a zone position may hold.
 #[derive(Clone, Copy)]
@@ -103,7 +103,7 @@ pub fn reread(
     charset: &[char],
     rgb: &RgbImage,
     lines: &mut [TextLine],
-) -> Result<(), OcrError> {
+) -> Result<(), ReadError> {
     let candidates: Vec<usize> = (0..lines.len()).filter(|&i| zone_like(&lines[i])).collect();
     if candidates.is_empty() {
         return Ok(());
@@ -180,7 +180,7 @@ fn read_cells(
     region: PixelRect,
     positions: &[(usize, Allowed)],
     window: Option<usize>,
-) -> Result<(String, f32), OcrError> {
+) -> Result<(String, f32), ReadError> {
     let window = window.unwrap_or(usize::MAX);
     let rules: Vec<Allowed> = positions
         .iter()
@@ -241,7 +241,7 @@ fn read_window(
     rgb: &RgbImage,
     window: PixelRect,
     rules: &[Allowed],
-) -> Result<(String, f32), OcrError> {
+) -> Result<(String, f32), ReadError> {
     let n = rules.len();
     let natural = (window.width as f32 * LINE_HEIGHT as f32 / window.height.max(1) as f32) as u32;
     let width = natural
