@@ -139,7 +139,7 @@ pub fn run(args: ReadDocumentArgs, out: &Output) -> Outcome {
                 icp_companion::inspect::PixelRect::from_edges(0, 0, image.width(), image.height()),
             );
             let lines = recogniser
-                .read_lines_in(&image, area)
+                .read_lines_in(&image, area, args.kind)
                 .map_err(|e| Failure::of(&e))?;
             for l in lines {
                 eprintln!("  text {:.2} {:?} {:?}", l.confidence, l.region, l.text);

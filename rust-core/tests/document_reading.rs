@@ -383,3 +383,29 @@ fn a_travel_permits_zone_and_printed_period_agree() {
         }
     );
 }
+
+#[test]
+fn hostile_text_is_read_in_bounded_time_and_stays_unreadable() {
+    // Ten thousand lines of digits, filler and labels, one of 100 kB.
+    let mut lines: Vec<TextLine> = (0..10_000u32)
+        .map(|i| {
+            let text = match i % 4 {
+                0 => "有效期限".to_string(),
+                1 => "1".repeat(40),
+                2 => "<".repeat(44),
+                _ => "公民身份号码".to_string(),
+            };
+            line(&text, i % 7 * 50, i * 3)
+        })
+        .collect();
+    lines.push(line(&"9".repeat(100_000), 0, 5));
+    let started = std::time::Instant::now();
+    let reading = read_fields(DocumentType::Passport, &lines);
+    // A hang guard, not a speed target (0.2 s here; under emulation more).
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(reading.validity.is_none() && reading.mrz.is_none());
+    let findings = judge(&reading, &expect(date(2026, 12, 1)));
+    assert!(findings
+        .iter()
+        .any(|f| f.code == "document.validity_unreadable" && f.outcome == Outcome::Warn));
+}

@@ -215,11 +215,11 @@ fn read_id_card(rows: &[Row], reading: &mut DocumentReading) {
         }
         back = true;
     }
-    let labelled = after_label(rows, "有效期").map(|(row, rest)| (row, rest, true));
-    let validity = labelled
+    // The labelled row first, then any row holding a period.
+    let validity = after_label(rows, "有效期")
         .into_iter()
-        .chain(rows.iter().map(|row| (row, row.text.clone(), false)))
-        .find_map(|(row, text, _)| period_in(&text).map(|p| (row, p)));
+        .chain(rows.iter().map(|row| (row, row.text.clone())))
+        .find_map(|(row, text)| period_in(&text).map(|p| (row, p)));
     if let Some((row, period)) = validity {
         set_validity(reading, period, row);
         if reading.mrz.is_none() {

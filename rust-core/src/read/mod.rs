@@ -36,9 +36,8 @@ pub fn read_photo(
     doc_type: crate::inspect::DocumentType,
     recogniser: &ocr::TextRecogniser,
 ) -> Result<DocumentReading, ReadError> {
-    let lines = match crate::inspect::document_region(image) {
-        Some(area) => recogniser.read_lines_in(image, area)?,
-        None => recogniser.read_lines(image)?,
-    };
+    let whole = crate::imaging::PixelRect::from_edges(0, 0, image.width(), image.height());
+    let area = crate::inspect::document_region(image).unwrap_or(whole);
+    let lines = recogniser.read_lines_in(image, area, doc_type)?;
     Ok(read_fields(doc_type, &lines))
 }

@@ -11,9 +11,12 @@ use rten_tensor::NdTensor;
 use crate::imaging::{resize_rgb, PixelRect, Resample};
 use crate::read::ReadError;
 
-/// Long side the photo is detected at (a multiple of 32): a card filling
-/// the frame keeps 2 mm print about 14 px tall.
+/// Long side a photo is detected at (a multiple of 32): a card filling the
+/// frame keeps 2 mm print about 14 px tall.
 pub const DETECTION_SIDE: u32 = 960;
+/// The same for the resident ID card, whose smallest field print is larger
+/// (3 mm): as accurate in the evaluation and a third faster.
+pub const ID_CARD_DETECTION_SIDE: u32 = 736;
 /// A pixel is text above this probability (PP-OCR's `thresh`).
 const PIXEL_THRESHOLD: f32 = 0.3;
 /// A region is a line when its mean probability reaches this (`box_thresh`).
@@ -45,9 +48,10 @@ pub fn model_input(rgb: &RgbImage, side: u32) -> (NdTensor<f32, 4>, f32) {
     (tensor, w as f32 / dw as f32)
 }
 
-/// The boxes of the text lines in `rgb`, in its pixels, top to bottom.
-pub fn text_boxes(model: &Model, rgb: &RgbImage) -> Result<Vec<PixelRect>, ReadError> {
-    let (input, back) = model_input(rgb, DETECTION_SIDE);
+/// The boxes of the text lines in `rgb` (detected at `side` pixels along its
+/// long side), in its pixels, top to bottom.
+pub fn text_boxes(model: &Model, rgb: &RgbImage, side: u32) -> Result<Vec<PixelRect>, ReadError> {
+    let (input, back) = model_input(rgb, side);
     let output = model
         .run_one(input.view().into(), None)
         .map_err(ReadError::run)?;

@@ -17,6 +17,7 @@ use super::ReadError;
 
 use super::layout::TextLine;
 use crate::imaging::PixelRect;
+use crate::inspect::DocumentType;
 
 /// File names of the two models inside a models folder.
 pub const DETECTION_MODEL: &str = "ch_PP-OCRv4_det_infer.onnx";
@@ -70,8 +71,13 @@ impl TextRecogniser {
     /// Every line of text in `image`, with its box (in `image`'s pixels)
     /// and the recogniser's confidence.
     pub fn read_lines(&self, image: &DynamicImage) -> Result<Vec<TextLine>, ReadError> {
+        self.read_lines_at(image, detect::DETECTION_SIDE)
+    }
+
+    /// The same, detecting lines at `side` pixels along the long side.
+    fn read_lines_at(&self, image: &DynamicImage, side: u32) -> Result<Vec<TextLine>, ReadError> {
         let rgb = image.to_rgb8();
-        let boxes = detect::text_boxes(&self.detector, &rgb)?;
+        let boxes = detect::text_boxes(&self.detector, &rgb, side)?;
         let mut lines = Vec::with_capacity(boxes.len());
         for region in boxes {
             let (text, confidence) =
@@ -89,15 +95,21 @@ impl TextRecogniser {
     }
 
     /// The lines inside `area` of `image` only (the document found by the
-    /// photo checks), boxes still in `image`'s pixels.
+    /// photo checks), boxes still in `image`'s pixels; a `doc_type` with
+    /// large print is detected at a lower resolution.
     pub fn read_lines_in(
         &self,
         image: &DynamicImage,
         area: PixelRect,
+        doc_type: DocumentType,
     ) -> Result<Vec<TextLine>, ReadError> {
         let area = area.within(image.width(), image.height());
         let crop = image.crop_imm(area.x, area.y, area.width, area.height);
-        let mut lines = self.read_lines(&crop)?;
+        let side = match doc_type {
+            DocumentType::IdCard => detect::ID_CARD_DETECTION_SIDE,
+            _ => detect::DETECTION_SIDE,
+        };
+        let mut lines = self.read_lines_at(&crop, side)?;
         for line in &mut lines {
             line.region.x += area.x;
             line.region.y += area.y;
