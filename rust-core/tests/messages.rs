@@ -19,6 +19,7 @@ use icp_companion::inspect::{
 };
 use icp_companion::location::{LocationError, VerdictReason};
 use icp_companion::order::{AdminPhotoFlow, DocumentKind, OrderError, Province, SubjectType};
+use icp_companion::read::ReadError;
 use icp_companion::rules::{requirements_for, PhoneSteps, RulesError};
 use icp_companion::scan::ScanError;
 use icp_companion::session::{QueueError, SessionError, Slot};
@@ -251,6 +252,15 @@ fn upload_variant(e: &UploadError) -> usize {
         UploadError::GaveUp { .. } => 11,
         UploadError::NotConfirmed => 12,
         UploadError::Storage { .. } => 13,
+    }
+}
+
+fn read_variant(e: &ReadError) -> usize {
+    match e {
+        ReadError::ModelMissing { .. } => 0,
+        ReadError::ModelInvalid { .. } => 1,
+        ReadError::RunFailed { .. } => 2,
+        ReadError::Image { .. } => 3,
     }
 }
 
@@ -586,6 +596,34 @@ fn error_messages() -> Vec<Message> {
         ),
     ];
     covers(&rules, rules_variant, 2, "RulesError");
+    let read = vec![
+        (
+            ReadError::ModelMissing {
+                path: "/models/ch_PP-OCRv4_det_infer.onnx".into(),
+                detail: LIBRARY_TEXT.into(),
+            },
+            vec!["/models/ch_PP-OCRv4_det_infer.onnx"],
+        ),
+        (
+            ReadError::ModelInvalid {
+                detail: LIBRARY_TEXT.into(),
+            },
+            vec![],
+        ),
+        (
+            ReadError::RunFailed {
+                detail: LIBRARY_TEXT.into(),
+            },
+            vec![],
+        ),
+        (
+            ReadError::Image {
+                source: ImageInputError::corrupt(LIBRARY_TEXT),
+            },
+            vec![],
+        ),
+    ];
+    covers(&read, read_variant, 4, "ReadError");
 
     let mut messages = Vec::new();
     fn add<E: UserFacing>(messages: &mut Vec<Message>, samples: &[(E, Vec<&str>)]) {
@@ -601,6 +639,7 @@ fn error_messages() -> Vec<Message> {
     add(&mut messages, &session);
     add(&mut messages, &upload);
     add(&mut messages, &rules);
+    add(&mut messages, &read);
     // The wrappers say what the wrapped error says.
     for e in [
         ScanError::Image(ImageInputError::corrupt(LIBRARY_TEXT)),
@@ -690,7 +729,75 @@ fn findings() -> Vec<Finding> {
             &documents,
         ));
     }
+    all.extend(reading_findings());
     all
+}
+
+/// The document reading's findings, from recognised text that gives each.
+fn reading_findings() -> Vec<icp_companion::inspect::Finding> {
+    use icp_companion::read::{judge, read_fields, CalendarDate, Expectations, TextLine};
+    let line = |text: &str, y: u32| TextLine {
+        text: text.into(),
+        confidence: 0.9,
+        region: icp_companion::inspect::PixelRect {
+            x: 60,
+            y,
+            width: 600,
+            height: 40,
+        },
+    };
+    let expect = Expectations {
+        today: CalendarDate::new(2026, 12, 1).unwrap(),
+        min_validity_days: 60,
+        applicant_masked: Some("张*".into()),
+        document_en: "website owner's ID document".into(),
+        document_zh: "网站负责人证件".into(),
+    };
+    // 11010519491231002X: a woman born 1949-12-31.
+    let front = |name: &str, sex: &str, number: &str| {
+        vec![
+            line(&format!("姓名{name}"), 60),
+            line(&format!("性别{sex}"), 140),
+            line("出生1949年12月31日", 220),
+            line(&format!("公民身份号码{number}"), 560),
+        ]
+    };
+    let back = |period: &str| vec![line(&format!("有效期限{period}"), 1540)];
+    let both = |period: &str| {
+        let mut lines = front("张三", "女", "11010519491231002X");
+        lines.extend(back(period));
+        lines
+    };
+    let cases = [
+        (DocumentType::IdCard, both("1990.01.01-2030.01.01")),
+        (DocumentType::IdCard, both("1996.01.01-长期")),
+        (DocumentType::IdCard, back("2006.03.01-2026.03.01")),
+        (DocumentType::IdCard, back("2007.01.15-2027.01.15")),
+        (
+            DocumentType::IdCard,
+            front("李四", "男", "110105194912310021"),
+        ),
+        (
+            DocumentType::IdCard,
+            front("张三", "男", "11010519491231002X"),
+        ),
+        (DocumentType::IdCard, vec![]),
+        (
+            DocumentType::BusinessLicence,
+            vec![line("统一社会信用代码91330100716105852G", 200)],
+        ),
+        (
+            DocumentType::Passport,
+            vec![
+                line("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 700),
+                line("L898902C36UTO7408122F1204159ZE184226B<<<<<11", 760),
+            ],
+        ),
+    ];
+    cases
+        .iter()
+        .flat_map(|(kind, lines)| judge(&read_fields(*kind, lines), &expect))
+        .collect()
 }
 
 /// The finding codes docs/photo-checks.md documents.
