@@ -1,8 +1,10 @@
-//! The machine-readable zone, character by character: a general text
+//! The machine-readable zone read again under its own rules: a general text
 //! recogniser drops characters in OCR-B's long runs of `<` filler, so each
-//! zone line is cut into its fixed-pitch cells (ICAO 9303: every character
-//! the same width) and each cell is classified among the characters its
-//! position allows; the layout whose check digits verify is kept.
+//! zone-like line is decoded from the recogniser's distributions with
+//! exactly the layout's number of characters (ICAO 9303: fixed pitch), each
+//! among what its position allows, over the whole line and over windows of
+//! a few characters; the layout and decoding whose check digits verify are
+//! kept.
 
 use image::{GrayImage, RgbImage};
 use rten::Model;
@@ -96,8 +98,9 @@ fn zone_like(line: &TextLine) -> bool {
     all >= 6 && zone_chars * 10 >= all * 8 && line.region.width >= 8 * line.region.height
 }
 
-/// Re-reads the zone among `lines` cell by cell; when a layout's check
-/// digits verify, its lines replace the recogniser's.
+/// Re-reads the zone among `lines` under each layout whose length the
+/// lines' glyph pitch allows; when its check digits verify, its lines
+/// replace the recogniser's.
 pub fn reread(
     model: &Model,
     charset: &[char],
@@ -165,9 +168,10 @@ pub fn reread(
     Ok(())
 }
 
-/// The characters of one zone line in `region`: the recogniser's
-/// distributions over the whole line (stretched to at least three steps a
-/// character), decoded under the zone's constraints: exactly as many
+/// The characters of one zone line in `region`, read whole (`window`
+/// none) or `window` characters at a time: the recogniser's distributions
+/// (stretched to at least three steps a character), decoded under the
+/// zone's constraints: exactly as many
 /// characters as the layout has, each among what its position allows (a
 /// constrained CTC alignment, so a run of filler gets its length from the
 /// line's geometry, not from blanks the model did not emit). Returns the
