@@ -39,6 +39,7 @@ pub enum ReadError {
 
 impl ReadError {
     /// A runtime failure.
+    #[cfg(feature = "ocr")]
     pub(crate) fn run(e: impl std::fmt::Display) -> ReadError {
         ReadError::RunFailed {
             detail: e.to_string(),

@@ -29,21 +29,16 @@ const MIN_SIDE: u32 = 3;
 /// recognition time of a page of small print.
 pub const MAX_LINES: usize = 120;
 
-/// The photo as the model takes it: BGR, scaled to [-1, 1], sides
-/// multiples of 32.
+/// The photo as the model takes it (planes as `write_planes` writes them),
+/// sides multiples of 32, and the factor back to the photo's pixels.
 pub fn model_input(rgb: &RgbImage, side: u32) -> (NdTensor<f32, 4>, f32) {
     let (w, h) = rgb.dimensions();
     let scale = (side as f32 / w.max(h) as f32).min(1.0);
     let round = |v: u32| ((v as f32 * scale / 32.0).round() as u32).max(1) * 32;
     let (dw, dh) = (round(w), round(h));
     let small = resize_rgb(rgb, None, (dw, dh), Resample::Linear);
-    let plane = (dw * dh) as usize;
-    let mut data = vec![0f32; 3 * plane];
-    for (i, p) in small.pixels().enumerate() {
-        for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
-            data[c * plane + i] = f32::from(p[channel]) / 127.5 - 1.0;
-        }
-    }
+    let mut data = vec![0f32; 3 * (dw * dh) as usize];
+    super::write_planes(&mut data, dw, &small);
     let tensor = NdTensor::from_data([1, 3, dh as usize, dw as usize], data);
     (tensor, w as f32 / dw as f32)
 }

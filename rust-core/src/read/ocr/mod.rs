@@ -118,6 +118,20 @@ impl TextRecogniser {
     }
 }
 
+/// Writes `image` into planar model input `data` (three planes of `stride`
+/// × image height values): BGR, as PaddleOCR's models were trained on
+/// OpenCV's images, scaled from 0–255 to [-1, 1]; columns past the image's
+/// width are left as they are (padding).
+fn write_planes(data: &mut [f32], stride: u32, image: &image::RgbImage) {
+    let plane = (stride * image.height()) as usize;
+    for (x, y, p) in image.enumerate_pixels() {
+        let i = (y * stride + x) as usize;
+        for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
+            data[c * plane + i] = f32::from(p[channel]) / 127.5 - 1.0;
+        }
+    }
+}
+
 /// Lines recognised with less confidence are dropped (PP-OCR's own
 /// `text_score` default).
 const MIN_LINE_CONFIDENCE: f32 = 0.5;

@@ -37,16 +37,10 @@ pub fn charset(model: &Model) -> Result<Vec<char>, ReadError> {
 }
 
 /// Writes `region` of `rgb`, scaled to `width` × [`LINE_HEIGHT`], into one
-/// image of a batch `padded` wide: BGR planes scaled to [-1, 1].
+/// image of a batch `padded` wide (planes as `write_planes` writes them).
 pub fn fill(data: &mut [f32], padded: u32, rgb: &RgbImage, region: PixelRect, width: u32) {
     let line = resize_rgb(rgb, Some(region), (width, LINE_HEIGHT), Resample::Linear);
-    let plane = (padded * LINE_HEIGHT) as usize;
-    for (x, y, p) in line.enumerate_pixels() {
-        let i = (y * padded + x) as usize;
-        for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
-            data[c * plane + i] = f32::from(p[channel]) / 127.5 - 1.0;
-        }
-    }
+    super::write_planes(data, padded, &line);
 }
 
 /// Runs the recogniser on a batch of `count` images `padded` wide: the
