@@ -63,17 +63,8 @@ pub fn check_files(
 ) -> crate::output::Outcome {
     let mut exit = Exit::Ok;
     for path in files {
-        let image = match read_image_file(path) {
-            Ok(image) => image,
-            Err(e) => {
-                exit = exit.max(exit_for(&e));
-                if out.json {
-                    out.emit(&json!({ "file": path, "error": error_json(&e) }));
-                } else {
-                    println!("{}: {}", path.display(), user_error(&e));
-                }
-                continue;
-            }
+        let Some(image) = read_or_report(path, ": ", &mut exit, out) else {
+            continue;
         };
         let started = Instant::now();
         let findings = check(&image);
@@ -83,6 +74,28 @@ pub fn check_files(
         }
     }
     Ok(exit)
+}
+
+/// Reads `path` as an image; when it cannot be read, reports why (a line,
+/// `separator` after the file name, or a JSON object) and raises `exit`.
+pub fn read_or_report(
+    path: &Path,
+    separator: &str,
+    exit: &mut Exit,
+    out: &Output,
+) -> Option<DynamicImage> {
+    match read_image_file(path) {
+        Ok(image) => Some(image),
+        Err(e) => {
+            *exit = (*exit).max(exit_for(&e));
+            if out.json {
+                out.emit(&json!({ "file": path, "error": error_json(&e) }));
+            } else {
+                println!("{}{separator}{}", path.display(), user_error(&e));
+            }
+            None
+        }
+    }
 }
 
 /// A finding as JSON: its code, outcome, measure (value, unit, limit) and

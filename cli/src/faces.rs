@@ -4,12 +4,12 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{find_faces, FaceDetector, FaceDetectorSettings};
 use serde_json::json;
 
 use crate::annotate::{outline, save_beside};
-use crate::output::{error_json, exit_for, user_error, Exit, Outcome, Output};
+use crate::check_photo::read_or_report;
+use crate::output::{Exit, Outcome, Output};
 
 #[derive(Args)]
 pub struct FacesArgs {
@@ -32,17 +32,8 @@ pub fn run(args: FacesArgs, out: &Output) -> Outcome {
     let detector = FaceDetector::new(FaceDetectorSettings::default());
     let mut exit = Exit::Ok;
     for path in &args.files {
-        let image = match read_image_file(path) {
-            Ok(image) => image,
-            Err(e) => {
-                exit = exit.max(exit_for(&e));
-                if out.json {
-                    out.emit(&json!({ "file": path, "error": error_json(&e) }));
-                } else {
-                    println!("{}\t{}", path.display(), user_error(&e));
-                }
-                continue;
-            }
+        let Some(image) = read_or_report(path, "\t", &mut exit, out) else {
+            continue;
         };
         let started = Instant::now();
         let faces = if args.thorough {

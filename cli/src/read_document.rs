@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::imaging::read_image_file;
 use icp_companion::inspect::{DocumentType, Finding};
 use icp_companion::order::SubjectType;
 use icp_companion::read::ocr::TextRecogniser;
@@ -19,8 +18,8 @@ use image::DynamicImage;
 use serde_json::json;
 
 use crate::check_document::parse_type;
-use crate::check_photo::finding_json;
-use crate::output::{error_json, exit_for, user_error, Exit, Failure, Outcome, Output};
+use crate::check_photo::{finding_json, read_or_report};
+use crate::output::{Exit, Failure, Outcome, Output};
 
 /// Where the models are, and what the reading is judged against.
 #[derive(Args, Clone)]
@@ -122,17 +121,8 @@ pub fn run(args: ReadDocumentArgs, out: &Output) -> Outcome {
     let (recogniser, expect) = args.read.load(args.kind)?;
     let mut exit = Exit::Ok;
     for path in &args.files {
-        let image = match read_image_file(path) {
-            Ok(image) => image,
-            Err(e) => {
-                exit = exit.max(exit_for(&e));
-                if out.json {
-                    out.emit(&json!({ "file": path, "error": error_json(&e) }));
-                } else {
-                    println!("{}: {}", path.display(), user_error(&e));
-                }
-                continue;
-            }
+        let Some(image) = read_or_report(path, ": ", &mut exit, out) else {
+            continue;
         };
         if args.show_text {
             let area = icp_companion::inspect::document_region(&image).unwrap_or(
