@@ -216,7 +216,9 @@ fn read_id_card(rows: &[Row], reading: &mut DocumentReading) {
         back = true;
     }
     // The labelled row first, then any row holding a period.
-    let validity = after_label(rows, "有效期")
+    let labelled = after_label(rows, "有效期");
+    let has_label = labelled.is_some();
+    let validity = labelled
         .into_iter()
         .chain(rows.iter().map(|row| (row, row.text.clone())))
         .find_map(|(row, text)| period_in(&text).map(|p| (row, p)));
@@ -225,7 +227,7 @@ fn read_id_card(rows: &[Row], reading: &mut DocumentReading) {
         if reading.mrz.is_none() {
             back = true;
         }
-    } else if after_label(rows, "有效期").is_some() {
+    } else if has_label {
         reading.unverified.push(FieldKind::ValidityPeriod);
     }
     if reading.side == DocumentSide::Unknown {

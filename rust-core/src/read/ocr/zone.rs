@@ -30,37 +30,29 @@ enum Allowed {
     Sex,
 }
 
-/// The positions of each line of each layout: (length, runs of (count, allowed)).
+/// The positions of each line of each layout, as runs of (count, allowed).
 fn layout(format: mrz::MrzFormat) -> Vec<Vec<(usize, Allowed)>> {
     use Allowed::*;
+    // TD2's and TD3's second lines: number and check, nationality, birth
+    // date and check, sex, expiry and check, then their own optional data.
+    let second_line = |tail: &[(usize, Allowed)]| {
+        let mut line = vec![
+            (9, Any),
+            (1, Digits),
+            (3, Letters),
+            (7, Digits),
+            (1, Sex),
+            (7, Digits),
+        ];
+        line.extend_from_slice(tail);
+        line
+    };
     match format {
         mrz::MrzFormat::Td3 => vec![
             vec![(44, Letters)],
-            vec![
-                (9, Any),
-                (1, Digits),
-                (3, Letters),
-                (7, Digits),
-                (1, Sex),
-                (7, Digits),
-                (14, Any),
-                (1, DigitOrFiller),
-                (1, Digits),
-            ],
+            second_line(&[(14, Any), (1, DigitOrFiller), (1, Digits)]),
         ],
-        mrz::MrzFormat::Td2 => vec![
-            vec![(36, Letters)],
-            vec![
-                (9, Any),
-                (1, Digits),
-                (3, Letters),
-                (7, Digits),
-                (1, Sex),
-                (7, Digits),
-                (7, Any),
-                (1, Digits),
-            ],
-        ],
+        mrz::MrzFormat::Td2 => vec![vec![(36, Letters)], second_line(&[(7, Any), (1, Digits)])],
         mrz::MrzFormat::Td1 => vec![
             vec![(5, Letters), (9, Any), (1, DigitOrFiller), (15, Any)],
             vec![
