@@ -9,9 +9,7 @@ use std::time::Instant;
 
 use clap::Args;
 use icp_companion::http::Timeouts;
-use icp_companion::imaging::{
-    decode_image, normalise_for_upload, read_file_bytes, MAX_UPLOAD_BYTES,
-};
+use icp_companion::imaging::{decode_image, read_file_bytes, MAX_UPLOAD_BYTES};
 use icp_companion::inspect::Outcome as CheckOutcome;
 use icp_companion::order::{
     encode, parse_and_verify, render_png, Gateway, IssuerSigningKey, Province, QrMatrix,
@@ -30,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::dev;
 use crate::eval::{photograph, Distortion};
-use crate::filing::{check_slot, evidence_at, installation_id, print_verdict, send_photos};
+use crate::filing::{installation_id, print_verdict, send_photos, Prepared};
 use crate::output::{Exit, Failure, Outcome, Output};
 use crate::qr::print_order;
 use crate::scenes::{self, Face, Pose};
@@ -103,6 +101,7 @@ async fn flow(dir: &Path, admin_photo: Option<DynamicImage>, out: &Output) -> Ou
             issuer: dev::dev_issuer(),
             max_photo_bytes: MAX_UPLOAD_BYTES as u64,
             advertise: None,
+            capture_session_seconds: icp_companion_dev_gateway::CAPTURE_SESSION_SECONDS,
         },
     )
     .await
@@ -175,6 +174,7 @@ async fn file_order(
             applicant: filing.applicant.into(),
             domains: filing.domains.iter().map(|d| d.to_string()).collect(),
             valid_seconds: 900,
+            allow_stored_photos: false,
         })
         .map_err(Failure::could_not_judge)?;
     let matrix = QrMatrix::new(&text)?;
@@ -248,10 +248,18 @@ async fn file_order(
             .join(", ")
     ));
 
-    out.say("4. Each photo is checked on the phone.");
+    out.say("4. Each photo is taken through the core's capture session (the demo's pictures stand in for camera frames) and checked on the phone.");
     let photo_dir = dir.join("photos");
     std::fs::create_dir_all(&photo_dir).map_err(|e| Failure::io(&photo_dir, &e))?;
+    // Shanghai's photos are located: People's Square, a ±8 m fix taken 2 s
+    // before each capture.
+    let at = order
+        .payload
+        .requirements
+        .in_region_verification
+        .then_some(((31.2304, 121.4737), 8.0));
     let mut photos = Vec::new();
+    let mut verdict = None;
     for (slot, check) in Slot::required_by(&order.payload.requirements) {
         let image = demo_photo(slot, check, portrait, admin_photo, rules.statement_mark);
         let taken = photo_dir.join(format!(
@@ -264,7 +272,9 @@ async fn file_order(
             .save(&taken)
             .map_err(|e| Failure::could_not_judge(format!("{}: {e}", taken.display())))?;
         written.push(Written(taken, slot_photo_description(slot)));
-        let findings = check_slot(check, &image, rules.statement_mark);
+        let (photo, findings, located) =
+            Prepared::take(slot, check, &image, rules.statement_mark, at)?;
+        verdict = verdict.or(located);
         let ok = print_verdict(out, slot, &findings);
         if !ok && admin_photo.is_some() {
             out.say("   (your photo does not pass; the demo uploads it anyway to finish the flow)");
@@ -273,41 +283,31 @@ async fn file_order(
             .iter()
             .filter(|f| f.outcome == CheckOutcome::Fail)
             .count();
-        photos.push((slot, image, ok, failed));
+        photos.push((photo, failed));
     }
 
-    let capture_ms = dev::now_unix() as i64 * 1000;
-    let evidence = if order.payload.requirements.in_region_verification {
-        out.say("5. Shanghai's photos must be taken inside Shanghai: the location verdict.");
-        let (verdict, evidence) = evidence_at((31.2304, 121.4737), 8.0, capture_ms)?;
-        evidence.ensure_inside()?;
-        out.say(format!(
-            "   People's Square, ±8 m: {} ({:.1} km from the border)",
-            verdict.reason.message_en(),
-            verdict.distance_to_border_m / 1000.0
-        ));
-        Some(evidence)
-    } else {
-        out.say("5. No location rule in this province.");
-        None
-    };
+    match &verdict {
+        Some(verdict) => {
+            out.say("5. Shanghai's photos must be taken inside Shanghai: the location verdict, which the gateway judges again from the raw fix.");
+            for (photo, _) in &photos {
+                photo
+                    .evidence
+                    .as_ref()
+                    .map_or(Ok(()), |e| e.ensure_inside())?;
+            }
+            out.say(format!(
+                "   People's Square, ±8 m: {} ({:.1} km from the border)",
+                verdict.reason.message_en(),
+                verdict.distance_to_border_m / 1000.0
+            ));
+        }
+        None => out.say("5. No location rule in this province."),
+    }
 
-    out.say("6. The photos are normalised (upright, no metadata, ≤ 4 MB), queued encrypted, and uploaded (tus, checksummed chunks).");
+    out.say("6. The stills are encoded (upright, no metadata, ≤ 4 MB), queued encrypted with their capture records, and uploaded (tus, checksummed chunks).");
     let queue = UploadQueue::open(&queue_dir, &Sha256::digest(b"icp-companion demo queue key"))?;
-    let mut normalised = Vec::new();
-    for (slot, image, ok, _) in &photos {
-        let upload = normalise_for_upload(&scenes::png(image))?;
-        normalised.push((*slot, upload.bytes, *ok));
-    }
-    send_photos(
-        out,
-        &mut session,
-        &queue,
-        &normalised,
-        capture_ms,
-        evidence.as_ref(),
-    )
-    .await?;
+    let prepared: Vec<Prepared> = photos.iter().map(|(p, _)| p.clone()).collect();
+    send_photos(out, &mut session, &queue, &prepared).await?;
 
     out.say("7. Every photo is at the gateway: the phone submits the order.");
     session.refresh().await?;
@@ -340,7 +340,7 @@ async fn file_order(
         "order_id": order_id,
         "province": filing.province.name_en(),
         "status": format!("{:?}", submitted.status).to_lowercase(),
-        "photos": photos.iter().map(|(slot, _, ok, failed)| json!({ "slot": slot.wire_name(), "passed": ok, "failed_checks": failed })).collect::<Vec<_>>(),
+        "photos": photos.iter().map(|(p, failed)| json!({ "slot": p.slot.wire_name(), "passed": p.passed, "failed_checks": failed })).collect::<Vec<_>>(),
         "received": received,
     }))
 }

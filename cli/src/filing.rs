@@ -5,12 +5,13 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
-use icp_companion::inspect::{
-    check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, Finding, Outcome,
+use icp_companion::camera::{
+    CaptureMode, CaptureSession, CaptureSettings, Frame, LiveStill, PixelFormat, Plane, Rotation,
 };
+use icp_companion::inspect::{AdminPhotoProfile, DocumentProfile, Finding, Outcome};
 use icp_companion::location::{
-    assess, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
-    LocationProvider, Region, Verdict,
+    assess, Area, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
+    LocationProvider, Verdict,
 };
 use icp_companion::rules::StatementMark;
 use icp_companion::session::{FilingSession, Inspection, Slot, SlotCheck};
@@ -20,16 +21,45 @@ use tokio_util::sync::CancellationToken;
 
 use crate::output::{user_error, Failure, Output};
 
-/// The findings of a slot's photo, checked as the slot's inspection says.
-pub fn check_slot(check: SlotCheck, image: &DynamicImage, mark: StatementMark) -> Vec<Finding> {
-    match icp_companion::session::inspection(check, mark) {
-        Inspection::Document { kind, marks } => {
-            check_document(image, kind, marks, &DocumentProfile::default())
-        }
-        Inspection::AdminPhoto(flow) => {
-            check_admin_photo(image, None, flow, &AdminPhotoProfile::default())
-        }
-    }
+/// The slot's photo taken through the core's capture session, the CLI
+/// standing in for the phone's camera: the image is the still's frame, the
+/// session runs the slot's checks on it and encodes it as a live still (so
+/// that its upload carries a capture record). Returns the still and its
+/// findings.
+pub fn capture_slot(
+    check: SlotCheck,
+    image: &DynamicImage,
+    mark: StatementMark,
+) -> Result<(LiveStill, Vec<Finding>), Failure> {
+    let mode = match icp_companion::session::inspection(check, mark) {
+        Inspection::Document { kind, marks } => CaptureMode::Document {
+            kind,
+            marks,
+            profile: DocumentProfile::default(),
+        },
+        Inspection::AdminPhoto(flow) => CaptureMode::AdminPhoto {
+            flow,
+            profile: AdminPhotoProfile::default(),
+        },
+    };
+    let rgb = image.to_rgb8();
+    let planes = [Plane {
+        data: rgb.as_raw(),
+        row_stride: rgb.width() * 3,
+        pixel_stride: 3,
+    }];
+    let frame = Frame {
+        format: PixelFormat::Rgb8,
+        width: rgb.width(),
+        height: rgb.height(),
+        planes: &planes,
+        rotation: Rotation::R0,
+        mirrored: false,
+    };
+    let mut session = CaptureSession::new(mode, CaptureSettings::default());
+    let still = session.capture(&frame).map_err(|e| Failure::of(&e))?;
+    let findings = still.findings.clone();
+    Ok((still.encode_live()?, findings))
 }
 
 /// Prints a slot's verdict (text mode); true when nothing failed.
@@ -76,7 +106,7 @@ pub fn evidence_at(
         precision: LocationPrecision::Precise,
     };
     let policy = LocationPolicy::default();
-    let region = Region::shanghai()?;
+    let region = Area::shanghai()?;
     let verdict = assess(region, &fix, capture_ms, &policy)?;
     let evidence = LocationEvidence::bind(&verdict, capture_ms, &policy)?;
     Ok((verdict, evidence))
@@ -116,27 +146,67 @@ pub fn queued_slots(queue: &UploadQueue, order_id: &str) -> Result<Vec<Slot>, Fa
         .collect())
 }
 
-/// Queues the normalised photos (slot, bytes, checks passed) encrypted in
-/// `queue`, then sends everything the queue holds with a progress bar (a
-/// line per step when the output is not a terminal; nothing with --json).
+/// A photo taken and ready to queue.
+#[derive(Clone)]
+pub struct Prepared {
+    /// Its slot.
+    pub slot: Slot,
+    /// The live still's upload bytes.
+    pub bytes: Vec<u8>,
+    /// Whether it passed its checks.
+    pub passed: bool,
+    /// When the capture session took it, Unix milliseconds.
+    pub captured_at_unix_ms: i64,
+    /// The location evidence bound to that moment (in-region orders).
+    pub evidence: Option<LocationEvidence>,
+}
+
+impl Prepared {
+    /// `slot`'s photo taken through the capture session (see
+    /// [`capture_slot`]) with its findings; located at `at` (WGS-84, its
+    /// accuracy) when given, the fix taken just before the capture.
+    pub fn take(
+        slot: Slot,
+        check: SlotCheck,
+        image: &DynamicImage,
+        mark: StatementMark,
+        at: Option<((f64, f64), f64)>,
+    ) -> Result<(Prepared, Vec<Finding>, Option<Verdict>), Failure> {
+        let (live, findings) = capture_slot(check, image, mark)?;
+        let located = at
+            .map(|(position, accuracy)| evidence_at(position, accuracy, live.captured_at_unix_ms))
+            .transpose()?;
+        let (verdict, evidence) = located.unzip();
+        let prepared = Prepared {
+            slot,
+            bytes: live.photo.bytes,
+            passed: findings.iter().all(|f| f.outcome != Outcome::Fail),
+            captured_at_unix_ms: live.captured_at_unix_ms,
+            evidence,
+        };
+        Ok((prepared, findings, verdict))
+    }
+}
+
+/// Queues the photos encrypted in `queue`, then sends everything the queue
+/// holds with a progress bar (a line per step when the output is not a
+/// terminal; nothing with --json).
 pub async fn send_photos(
     out: &Output,
     session: &mut FilingSession,
     queue: &UploadQueue,
-    photos: &[(Slot, Vec<u8>, bool)],
-    capture_ms: i64,
-    evidence: Option<&LocationEvidence>,
+    photos: &[Prepared],
 ) -> Result<Sent, Failure> {
-    for (slot, bytes, ok) in photos {
+    for photo in photos {
         session.queue_photo(
             queue,
-            *slot,
-            bytes,
-            capture_ms,
-            if *ok { "pass" } else { "fail" },
-            evidence,
+            photo.slot,
+            &photo.bytes,
+            photo.captured_at_unix_ms,
+            if photo.passed { "pass" } else { "fail" },
+            photo.evidence.as_ref(),
         )?;
-        session.upload_started(*slot);
+        session.upload_started(photo.slot);
     }
     let started = Instant::now();
     let settings = DrainSettings {

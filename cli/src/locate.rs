@@ -4,8 +4,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 use icp_companion::location::{
-    assess, Crs, LatLon, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
-    LocationProvider, Region, RegionStatus,
+    assess, Area, Crs, LatLon, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
+    LocationProvider, RegionStatus,
 };
 use icp_companion::user_facing::UserFacing;
 use serde_json::json;
@@ -92,7 +92,7 @@ pub fn run(args: LocateArgs, out: &Output) -> Outcome {
             LocationPrecision::Precise
         },
     };
-    let region = Region::shanghai().map_err(|e| Failure::of(&e))?;
+    let region = Area::shanghai().map_err(|e| Failure::of(&e))?;
     let policy = LocationPolicy::default();
     let verdict = assess(region, &fix, now, &policy).map_err(|e| Failure::of(&e))?;
     let evidence = match args.capture_after {

@@ -1,5 +1,7 @@
 //! `icp-companion upload`: the phone's part for one order, from a desktop —
-//! verify the order code, check and normalise the photos, claim the order,
+//! verify the order code, take the photos through the core's capture
+//! session (the files stand in for the camera's frames) with their checks,
+//! claim the order,
 //! queue the photos encrypted, upload them (resumably) and optionally
 //! submit. Everything that can be checked is checked before the one-time
 //! claim; a run that was killed is finished by running it again.
@@ -8,8 +10,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use icp_companion::http::Timeouts;
-use icp_companion::imaging::{decode_image, normalise_for_upload, read_file_bytes};
-use icp_companion::location::LocationEvidence;
+use icp_companion::imaging::{decode_image, read_file_bytes};
 use icp_companion::order::{parse_and_verify, VerifiedOrder};
 use icp_companion::rules::requirements_for;
 use icp_companion::session::{FilingSession, Slot};
@@ -19,9 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::check_photo::finding_json;
 use crate::dev;
-use crate::filing::{
-    check_slot, evidence_at, installation_id, print_verdict, queued_slots, send_photos,
-};
+use crate::filing::{installation_id, print_verdict, queued_slots, send_photos, Prepared};
 use crate::output::{Exit, Failure, Outcome, Output};
 use crate::qr::{order_json, print_order};
 use serde_json::json;
@@ -72,19 +71,14 @@ pub fn run(args: UploadArgs, out: &Output) -> Outcome {
     runtime.block_on(flow(args, out))
 }
 
-/// A photo checked and ready to queue: its slot, its normalised bytes and
-/// whether it passed its checks.
-type Prepared = (Slot, Vec<u8>, bool);
-
 /// Everything the command can check without the gateway, in order: the
-/// code, each photo (slot known and collected, file readable, an image,
-/// checks run, normalised), the location and the queue key.
+/// code, the location, each photo (slot known and collected, file readable,
+/// an image, taken through the capture session with its checks, located)
+/// and the queue key.
 struct Checked {
     order: VerifiedOrder,
     photos: Vec<Prepared>,
-    evidence: Option<LocationEvidence>,
     key: Vec<u8>,
-    capture_ms: i64,
     /// Each photo's findings, as JSON.
     reports: Vec<serde_json::Value>,
 }
@@ -100,8 +94,28 @@ fn check_inputs(args: &UploadArgs, out: &Output) -> Result<Checked, Failure> {
         u32::from(order.payload.province.code()),
         order.payload.subject,
     )?;
+    let at = match &args.at {
+        None if order.payload.requirements.in_region_verification => {
+            return Err(Failure::usage(format!(
+                "this order's photos must be taken inside {} ({}): give --at LAT,LON",
+                order.payload.province.name_en(),
+                order.payload.province.name_zh()
+            )))
+        }
+        None => None,
+        Some(at) => Some((
+            at.split_once(',')
+                .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--at {at}: expected LAT,LON, e.g. 31.2304,121.4737"
+                    ))
+                })?,
+            args.accuracy,
+        )),
+    };
     let wanted = Slot::required_by(&order.payload.requirements);
-    let mut photos = Vec::new();
+    let mut photos: Vec<Prepared> = Vec::new();
     let mut reports = Vec::new();
     for spec in &args.photos {
         let (name, file) = spec.split_once('=').ok_or_else(|| {
@@ -121,60 +135,42 @@ fn check_inputs(args: &UploadArgs, out: &Output) -> Result<Checked, Failure> {
                 names(&wanted)
             ))
         })?;
-        if photos.iter().any(|(s, _, _): &Prepared| *s == slot) {
+        if photos.iter().any(|p| p.slot == slot) {
             return Err(Failure::usage(format!(
                 "--photo {spec}: {name} is given twice"
             )));
         }
         let bytes = read_file_bytes(file.as_ref()).map_err(|e| Failure::of(&e).about(file))?;
         let image = decode_image(&bytes).map_err(|e| Failure::of(&e).about(file))?;
-        let findings = check_slot(*check, &image, rules.statement_mark);
+        let (photo, findings, verdict) =
+            Prepared::take(slot, *check, &image, rules.statement_mark, at)
+                .map_err(|e| e.about(file))?;
+        drop(image);
         let ok = print_verdict(out, slot, &findings);
+        if let (Some(verdict), Some(evidence)) = (verdict, &photo.evidence) {
+            if photos.is_empty() {
+                out.say(format!(
+                    "location: {} — {}",
+                    verdict.reason.message_en(),
+                    verdict.reason.message_zh()
+                ));
+            }
+            if order.payload.requirements.in_region_verification {
+                evidence.ensure_inside()?;
+            }
+        }
         reports.push(json!({
             "slot": slot.wire_name(),
             "file": file,
             "verdict": if ok { "pass" } else { "fail" },
             "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
         }));
-        drop(image);
-        let normalised = normalise_for_upload(&bytes).map_err(|e| Failure::of(&e).about(file))?;
-        photos.push((slot, normalised.bytes, ok));
+        photos.push(photo);
     }
-    let capture_ms = now as i64 * 1000;
-    let evidence = match &args.at {
-        None if order.payload.requirements.in_region_verification => {
-            return Err(Failure::usage(format!(
-                "this order's photos must be taken inside {} ({}): give --at LAT,LON",
-                order.payload.province.name_en(),
-                order.payload.province.name_zh()
-            )))
-        }
-        None => None,
-        Some(at) => {
-            let (lat, lon) = at
-                .split_once(',')
-                .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
-                .ok_or_else(|| {
-                    Failure::usage(format!(
-                        "--at {at}: expected LAT,LON, e.g. 31.2304,121.4737"
-                    ))
-                })?;
-            let (verdict, evidence) = evidence_at((lat, lon), args.accuracy, capture_ms)?;
-            out.say(format!(
-                "location: {} — {}",
-                verdict.reason.message_en(),
-                verdict.reason.message_zh()
-            ));
-            if order.payload.requirements.in_region_verification {
-                evidence.ensure_inside()?;
-            }
-            Some(evidence)
-        }
-    };
     let failing: Vec<&str> = photos
         .iter()
-        .filter(|(_, _, ok)| !ok)
-        .map(|(slot, _, _)| slot.wire_name())
+        .filter(|p| !p.passed)
+        .map(|p| p.slot.wire_name())
         .collect();
     if args.submit && !args.force && !failing.is_empty() {
         return Err(Failure {
@@ -197,9 +193,7 @@ fn check_inputs(args: &UploadArgs, out: &Output) -> Result<Checked, Failure> {
     Ok(Checked {
         order,
         photos,
-        evidence,
         key,
-        capture_ms,
         reports,
     })
 }
@@ -230,7 +224,8 @@ async fn flow(args: UploadArgs, out: &Output) -> Outcome {
     let held = session.view().slots.clone();
     let queued = queued_slots(&queue, &order_id)?;
     let mut photos = Vec::new();
-    for (slot, bytes, ok) in checked.photos {
+    for photo in checked.photos {
+        let slot = photo.slot;
         if held
             .iter()
             .any(|s| s.slot == slot && s.received_sha256.is_some())
@@ -245,19 +240,11 @@ async fn flow(args: UploadArgs, out: &Output) -> Outcome {
                 slot.wire_name()
             ));
         } else {
-            photos.push((slot, bytes, ok));
+            photos.push(photo);
         }
     }
-    let failing = photos.iter().filter(|(_, _, ok)| !ok).count();
-    let sent = send_photos(
-        out,
-        &mut session,
-        &queue,
-        &photos,
-        checked.capture_ms,
-        checked.evidence.as_ref(),
-    )
-    .await?;
+    let failing = photos.iter().filter(|p| !p.passed).count();
+    let sent = send_photos(out, &mut session, &queue, &photos).await?;
     session.refresh().await?;
     let missing: Vec<&str> = session.missing().iter().map(|s| s.wire_name()).collect();
     if !missing.is_empty() {

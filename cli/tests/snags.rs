@@ -65,6 +65,7 @@ impl Gw {
                     issuer: IssuerSigningKey::from_seed(&seed).unwrap(),
                     max_photo_bytes: 4_000_000,
                     advertise: None,
+                    capture_session_seconds: icp_companion_dev_gateway::CAPTURE_SESSION_SECONDS,
                 },
             ))
             .unwrap();
@@ -88,6 +89,7 @@ impl Gw {
                 applicant: "张晓明".into(),
                 domains: vec!["example.cn".into()],
                 valid_seconds: 900,
+                allow_stored_photos: false,
             })
             .unwrap()
     }

@@ -58,6 +58,7 @@ fn an_uploader_killed_at_random_points_sends_every_photo_exactly_once() {
                 issuer: IssuerSigningKey::from_seed(&[21u8; 32]).unwrap(),
                 max_photo_bytes: 4_000_000,
                 advertise: Some(advertised),
+                capture_session_seconds: icp_companion_dev_gateway::CAPTURE_SESSION_SECONDS,
             },
         ))
         .unwrap();
@@ -107,6 +108,7 @@ fn an_uploader_killed_at_random_points_sends_every_photo_exactly_once() {
                 applicant: "王五".into(),
                 domains: vec!["example.cn".into()],
                 valid_seconds: 3600,
+                allow_stored_photos: false,
             })
             .unwrap()
     };

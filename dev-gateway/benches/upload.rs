@@ -60,6 +60,7 @@ fn main() {
                 issuer: IssuerSigningKey::from_seed(&[5u8; 32]).unwrap(),
                 max_photo_bytes: SIZE as u64,
                 advertise: None,
+                capture_session_seconds: icp_companion_dev_gateway::CAPTURE_SESSION_SECONDS,
             },
         ))
         .unwrap();
@@ -88,6 +89,7 @@ fn main() {
                     applicant: "Bench".into(),
                     domains: vec!["example.cn".into()],
                     valid_seconds: 600,
+                    allow_stored_photos: true,
                 })
                 .unwrap();
             let order = parse_and_verify(&text, &trust, now()).unwrap();

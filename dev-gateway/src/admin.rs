@@ -32,6 +32,12 @@ pub struct NewOrder {
     /// Seconds the QR code stays valid.
     #[serde(default = "default_validity")]
     pub valid_seconds: u64,
+    /// Accept photos without a capture record even where the province's
+    /// rules need live capture: for app teams testing uploads of stored
+    /// files (and transport tests). Off by default; a production gateway
+    /// has no such switch.
+    #[serde(default)]
+    pub allow_stored_photos: bool,
 }
 
 fn default_validity() -> u64 {
@@ -98,6 +104,8 @@ pub(crate) fn create_order(app: &App, new: NewOrder) -> Result<(String, String),
         domains: new.domains,
         session_token: None,
         claimed_by: None,
+        capture_session: None,
+        live_capture: phone_steps.live_capture_required() && !new.allow_stored_photos,
         status: OrderStatus::Open,
         received: Default::default(),
         completions: Default::default(),

@@ -4,10 +4,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use data_encoding::BASE32_NOPAD;
-use icp_protocol::wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, Slot};
+use data_encoding::{BASE32_NOPAD, BASE64};
+use icp_protocol::wire::{
+    capture::KEY_BYTES, CaptureGrant, ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, Slot,
+};
 
-use crate::state::{random_id, Order};
+use crate::state::{random_bytes, random_id, CaptureSession, Order, Store};
 use crate::{bearer, now_unix, App};
 
 /// An error answer with a stable code.
@@ -30,15 +32,17 @@ fn settle(order: &mut Order) {
 }
 
 /// `POST /api/orders/{id}/claim`: the one-time QR token buys the claiming
-/// installation's session token. The same installation claiming again
-/// while the code is valid (its answer was lost) gets the same token; any
-/// other claim is refused.
+/// installation's session token and a capture session. The same
+/// installation claiming again while the code is valid (its answer was
+/// lost) gets the same token, and the same capture session while it lasts;
+/// any other claim is refused.
 pub async fn claim(
     State(app): State<App>,
     Path(id): Path<String>,
     Json(request): Json<ClaimRequest>,
 ) -> Response {
     let mut store = app.store();
+    let store = &mut *store;
     let Some(order) = store.orders.get_mut(&id) else {
         return error(StatusCode::NOT_FOUND, "unknown_order", vec![]);
     };
@@ -64,16 +68,55 @@ pub async fn claim(
         }
         _ => return error(StatusCode::CONFLICT, "already_claimed", vec![]),
     };
+    let capture = capture_grant(
+        order,
+        &mut store.capture_sessions,
+        app.config.capture_session_seconds,
+    );
     Json(ClaimResponse {
         session_token: token,
+        capture,
         order: order.view(),
     })
     .into_response()
 }
 
+/// The order's current capture session, or a new one when it has none or
+/// it expired; at most `seconds` long and never past the order's deadline.
+fn capture_grant(
+    order: &mut Order,
+    sessions: &mut std::collections::HashMap<String, CaptureSession>,
+    seconds: u64,
+) -> CaptureGrant {
+    let now = now_unix();
+    let current = order
+        .capture_session
+        .as_ref()
+        .and_then(|id| Some((id.clone(), sessions.get(id)?)))
+        .filter(|(_, s)| now < s.expires_at);
+    let (id, session) = match current {
+        Some(found) => found,
+        None => {
+            let id = random_id(10);
+            let session = CaptureSession {
+                order_id: order.payload.order_id.clone(),
+                key: random_bytes([0u8; KEY_BYTES]),
+                expires_at: (now + seconds).min(order.payload.expires_at),
+            };
+            order.capture_session = Some(id.clone());
+            (id.clone(), &*sessions.entry(id).or_insert(session))
+        }
+    };
+    CaptureGrant {
+        session: id,
+        key: BASE64.encode(&session.key),
+        expires_at: session.expires_at,
+    }
+}
+
 /// The order `id` when `headers` carry its session token.
 fn authorised<'a>(
-    store: &'a mut crate::state::Store,
+    store: &'a mut Store,
     id: &str,
     headers: &HeaderMap,
 ) -> Result<&'a mut Order, (StatusCode, &'static str)> {

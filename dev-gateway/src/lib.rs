@@ -5,6 +5,7 @@
 
 mod admin;
 mod api;
+mod evidence;
 mod state;
 mod tus;
 
@@ -31,7 +32,15 @@ pub struct Config {
     /// something in front of it (a proxy in tests); by default where it
     /// listens.
     pub advertise: Option<Gateway>,
+    /// How long a capture session granted at claim lasts, seconds (never
+    /// beyond the order's deadline); [`CAPTURE_SESSION_SECONDS`] by default.
+    pub capture_session_seconds: u64,
 }
+
+/// Default lifetime of a capture session: 6 hours, a working day's
+/// photographing; the same installation claiming again afterwards gets a
+/// new one.
+pub const CAPTURE_SESSION_SECONDS: u64 = 6 * 3600;
 
 /// The shared state of the handlers.
 struct Shared {
@@ -145,6 +154,14 @@ fn now_unix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Unix milliseconds now.
+fn now_unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
 

@@ -38,6 +38,12 @@ pub struct Order {
     pub session_token: Option<String>,
     /// The app installation that claimed it (its retries get the same token).
     pub claimed_by: Option<String>,
+    /// Whether its photos must carry a capture record (the province's rules,
+    /// unless the order was created allowing stored photos).
+    pub live_capture: bool,
+    /// The capture session granted at the latest claim (an id in
+    /// [`Store::capture_sessions`]).
+    pub capture_session: Option<String>,
     /// Whether the reviewer submitted, returned or expired it.
     pub status: OrderStatus,
     /// Verified photos, by slot.
@@ -79,6 +85,7 @@ impl Order {
                     slot,
                     required: true,
                     needs_location: in_region,
+                    live_capture: self.live_capture,
                     received_sha256: self.received.get(&slot).map(|r| r.sha256.clone()),
                 })
                 .collect(),
@@ -131,6 +138,26 @@ pub struct Upload {
     pub finished: bool,
 }
 
+/// A capture session granted at a claim: its key authenticates the
+/// capture records of the photos taken under it.
+pub struct CaptureSession {
+    /// The order whose claim it was granted to.
+    pub order_id: String,
+    /// The HMAC-SHA256 key.
+    pub key: [u8; icp_protocol::wire::capture::KEY_BYTES],
+    /// Photos captured after this Unix second do not count.
+    pub expires_at: u64,
+}
+
+impl std::fmt::Debug for CaptureSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaptureSession")
+            .field("order_id", &self.order_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Everything the gateway holds.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -138,6 +165,9 @@ pub struct Store {
     pub orders: BTreeMap<String, Order>,
     /// Uploads by id.
     pub uploads: HashMap<String, Upload>,
+    /// Every capture session granted, expired ones too (photos captured
+    /// before the expiry still count), by id.
+    pub capture_sessions: HashMap<String, CaptureSession>,
 }
 
 impl Store {
@@ -151,11 +181,15 @@ impl Store {
 
 /// A random id of `bytes` bytes, base32 lower case.
 pub fn random_id(bytes: usize) -> String {
-    let mut raw = vec![0u8; bytes];
-    getrandom::fill(&mut raw).expect("the OS random source is available");
     data_encoding::BASE32_NOPAD
-        .encode(&raw)
+        .encode(&random_bytes(vec![0u8; bytes]))
         .to_ascii_lowercase()
+}
+
+/// `buffer` filled from the OS random source.
+pub fn random_bytes<B: AsMut<[u8]>>(mut buffer: B) -> B {
+    getrandom::fill(buffer.as_mut()).expect("the OS random source is available");
+    buffer
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::state::{random_id, Received, Upload};
-use crate::{bearer, now_unix, App};
+use crate::{bearer, now_unix, now_unix_ms, App};
 
 const EXTENSIONS: &str = "creation,checksum,termination,expiration";
 /// tus's status for a chunk whose checksum does not match.
@@ -102,6 +102,7 @@ pub async fn create(State(app): State<App>, headers: HeaderMap) -> Response {
         return reply(StatusCode::BAD_REQUEST, &[]);
     };
     let mut store = app.store();
+    let store = &mut *store;
     let Some(order) = store.order_for_token_mut(&token) else {
         return reply(StatusCode::UNAUTHORIZED, &[]);
     };
@@ -119,14 +120,16 @@ pub async fn create(State(app): State<App>, headers: HeaderMap) -> Response {
     if meta.get("order") != Some(&order.payload.order_id) || !order.slots().contains(&slot) {
         return reply(StatusCode::BAD_REQUEST, &[]);
     }
-    // In-region orders: each photo carries location evidence judged inside.
-    let inside = meta
-        .get("location")
-        .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
-        .is_some_and(|evidence| evidence["status"] == "inside");
-    if order.payload.requirements.in_region_verification && !inside {
-        return reply(StatusCode::BAD_REQUEST, &[]);
+    // The capture record and the location, judged here again.
+    let order_id = order.payload.order_id.clone();
+    let order = &store.orders[&order_id];
+    if let Err(code) = crate::evidence::check(store, order, slot, &sha256, &meta, now_unix_ms()) {
+        tracing::info!(order = %order_id, code, "upload refused: evidence");
+        return crate::api::error(StatusCode::UNPROCESSABLE_ENTITY, code, vec![]);
     }
+    let Some(order) = store.orders.get_mut(&order_id) else {
+        return reply(StatusCode::NOT_FOUND, &[]);
+    };
     let expires =
         httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(order.payload.expires_at));
     order.uploads_created += 1;

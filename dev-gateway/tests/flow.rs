@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use icp_companion::http::Timeouts;
 use icp_companion::location::{
-    assess, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
-    LocationProvider, Region,
+    assess, Area, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
+    LocationProvider,
 };
 use icp_companion::order::{parse_and_verify, IssuerSigningKey, TrustPolicy, VerifiedOrder};
 use icp_companion::session::{
@@ -43,6 +43,7 @@ async fn gateway() -> DevGateway {
             issuer: issuer(),
             max_photo_bytes: 4_000_000,
             advertise: None,
+            capture_session_seconds: icp_companion_dev_gateway::CAPTURE_SESSION_SECONDS,
         },
     )
     .await
@@ -56,8 +57,9 @@ fn now() -> u64 {
         .as_secs()
 }
 
-/// Creates an order the way the filing website would; returns it verified
-/// as the phone's scanner would.
+/// Creates an order the way the filing website would (allowing stored
+/// photos: these tests are about the transport; `evidence.rs` tests live
+/// capture); returns it verified as the phone's scanner would.
 async fn new_order(gw: &DevGateway, province_code: u8, subject: &str) -> VerifiedOrder {
     let created: serde_json::Value = reqwest::Client::new()
         .post(format!("http://{}/dev/orders", gw.addr))
@@ -67,6 +69,7 @@ async fn new_order(gw: &DevGateway, province_code: u8, subject: &str) -> Verifie
             applicant: "张晓明".into(),
             domains: vec!["example.cn".into(), "example.com.cn".into()],
             valid_seconds: 600,
+            allow_stored_photos: true,
         })
         .send()
         .await
@@ -123,25 +126,21 @@ fn inside_evidence(captured_ms: i64) -> LocationEvidence {
         precision: LocationPrecision::Precise,
     };
     let policy = LocationPolicy::default();
-    let verdict = assess(Region::shanghai().unwrap(), &fix, captured_ms, &policy).unwrap();
+    let verdict = assess(Area::shanghai().unwrap(), &fix, captured_ms, &policy).unwrap();
     LocationEvidence::bind(&verdict, captured_ms, &policy).unwrap()
 }
 
 fn job(order: &str, slot: Slot, data: Vec<u8>, declared_sha: Option<String>) -> UploadJob {
     let sha = declared_sha.unwrap_or_else(|| icp_companion::upload::hex(&Sha256::digest(&data)));
+    let captured = now() as i64 * 1000;
     UploadJob {
         data,
         metadata: vec![
             ("order".into(), order.into()),
             ("slot".into(), slot.wire_name().into()),
             ("sha256".into(), sha),
-            ("captured_at".into(), now().to_string()),
-            // What `LocationEvidence::to_json` writes for a fix inside.
-            (
-                "location".into(),
-                r#"{"latitude":31.2304,"longitude":121.4737,"accuracy_m":8.0,"status":"inside"}"#
-                    .into(),
-            ),
+            ("captured_at".into(), captured.to_string()),
+            ("location".into(), inside_evidence(captured).to_json()),
         ],
         resume: None,
         chunk_size: CHUNK,
@@ -502,10 +501,12 @@ async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
     let client = client_for(&session);
     let mut bare = job(&id, Slot::AdminPhoto, photo_bytes(5_000, 1), None);
     bare.metadata.retain(|(k, _)| k != "location");
-    assert!(matches!(
-        send(&client, &bare).await,
-        Err(UploadError::Rejected { status: 400, .. })
-    ));
+    assert_eq!(
+        send(&client, &bare).await.unwrap_err(),
+        UploadError::EvidenceRefused {
+            reason: "location.malformed_evidence".into()
+        }
+    );
 
     // A revoked phone: the drain stops with a clear error, the photo stays.
     let dir = net::temp_dir("kept");

@@ -36,6 +36,7 @@ async fn gateway(advertise: Option<Gateway>) -> DevGateway {
             issuer: issuer(),
             max_photo_bytes: 4_000_000,
             advertise,
+            capture_session_seconds: icp_companion_dev_gateway::CAPTURE_SESSION_SECONDS,
         },
     )
     .await
@@ -58,6 +59,7 @@ fn new_order(gw: &DevGateway) -> VerifiedOrder {
             applicant: "李四".into(),
             domains: vec!["example.cn".into()],
             valid_seconds: 600,
+            allow_stored_photos: true,
         })
         .unwrap();
     let trust = TrustPolicy {

@@ -6,8 +6,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use icp_companion::location::{
-    assess, from_wgs84, Crs, LatLon, LocationFix, LocationPolicy, LocationPrecision,
-    LocationProvider, Region,
+    assess, from_wgs84, Area, Crs, LatLon, LocationFix, LocationPolicy, LocationPrecision,
+    LocationProvider,
 };
 use std::hint::black_box;
 
@@ -27,9 +27,9 @@ fn fix(lat: f64, lon: f64, crs: Crs) -> LocationFix {
 
 fn bench(c: &mut Criterion) {
     c.bench_function("location/load shanghai boundary", |b| {
-        b.iter(|| Region::parse_shanghai().unwrap())
+        b.iter(|| Area::parse_shanghai().unwrap())
     });
-    let region = Region::shanghai().unwrap();
+    let region = Area::shanghai().unwrap();
     let policy = LocationPolicy::default();
     let mut group = c.benchmark_group("location/verdict");
     for (name, lat, lon, crs) in [

@@ -2,8 +2,8 @@
 //! trips, and every refusal.
 
 use icp_companion::location::{
-    assess, from_wgs84, to_wgs84, Crs, LatLon, LocationError, LocationEvidence, LocationFix,
-    LocationPolicy, LocationPrecision, LocationProvider, Region, RegionStatus, VerdictReason,
+    assess, from_wgs84, to_wgs84, Area, Crs, LatLon, LocationError, LocationEvidence, LocationFix,
+    LocationPolicy, LocationPrecision, LocationProvider, RegionStatus, VerdictReason,
 };
 use proptest::prelude::*;
 
@@ -63,8 +63,8 @@ fn fix(p: LatLon, crs: Crs, accuracy: f64) -> LocationFix {
     }
 }
 
-fn shanghai() -> &'static Region {
-    Region::shanghai().unwrap()
+fn shanghai() -> &'static Area {
+    Area::shanghai().unwrap()
 }
 
 #[test]
@@ -98,8 +98,8 @@ fn gcj02_read_as_wgs84_would_mislead_near_the_border() {
         lat: gcj.lat,
         lon: gcj.lon,
     };
-    let d_true = shanghai().distance_to_border_m(p);
-    let d_wrong = shanghai().distance_to_border_m(moved);
+    let d_true = shanghai().place(p).distance_to_border_m;
+    let d_wrong = shanghai().place(moved).distance_to_border_m;
     assert!((d_true - d_wrong).abs() > 100.0, "{d_true} vs {d_wrong}");
 }
 
@@ -113,22 +113,21 @@ fn a_coarse_fix_or_a_border_position_is_uncertain_with_the_right_guidance() {
         (RegionStatus::Uncertain, VerdictReason::AccuracyTooCoarse)
     );
 
-    // 40 m from the border nothing can decide: move away.
-    let edge = shanghai().nearest_border_point(ANTING);
+    // 40 m from the land border (closer still to the administrative line
+    // there) nothing can decide: move away.
+    let edge = shanghai().land().nearest_border_point(ANTING);
     let near = LatLon {
-        lat: edge.lat + (ANTING.lat - edge.lat) * 40.0 / shanghai().distance_to_border_m(ANTING),
-        lon: edge.lon + (ANTING.lon - edge.lon) * 40.0 / shanghai().distance_to_border_m(ANTING),
+        lat: edge.lat
+            + (ANTING.lat - edge.lat) * 40.0 / shanghai().place(ANTING).distance_to_border_m,
+        lon: edge.lon
+            + (ANTING.lon - edge.lon) * 40.0 / shanghai().place(ANTING).distance_to_border_m,
     };
     let v = assess(shanghai(), &fix(near, Crs::Wgs84, 5.0), NOW, &policy).unwrap();
     assert_eq!(
         (v.status, v.reason),
         (RegionStatus::Uncertain, VerdictReason::NearBorder)
     );
-    assert!(
-        (v.distance_to_border_m - 40.0).abs() < 2.0,
-        "{}",
-        v.distance_to_border_m
-    );
+    assert!(v.distance_to_border_m <= 42.0, "{}", v.distance_to_border_m);
 
     // The same spot with a 10 m fix in the city centre is clearly inside.
     let v = assess(
@@ -256,6 +255,98 @@ fn evidence_binds_only_to_a_photo_taken_at_the_fix() {
     let unsure = assess(shanghai(), &fix(HUAQIAO, Crs::Wgs84, 400.0), NOW, &policy).unwrap();
     let evidence = LocationEvidence::bind(&unsure, unsure.fix_time_unix_ms, &policy).unwrap();
     assert_eq!(evidence.ensure_inside(), Err(LocationError::Uncertain));
+}
+
+#[test]
+fn evidence_carries_the_raw_fix_and_is_judged_again_from_it_alone() {
+    let policy = LocationPolicy::default();
+    let raw = fix(PEOPLES_SQUARE, Crs::Bd09, 10.0);
+    let v = assess(shanghai(), &raw, NOW, &policy).unwrap();
+    let captured = v.fix_time_unix_ms + 5_000;
+    let evidence = LocationEvidence::bind(&v, captured, &policy).unwrap();
+    let read = LocationEvidence::from_json(&evidence.to_json()).unwrap();
+    assert_eq!(read, evidence);
+    assert_eq!(read.fix, raw, "the fix as the platform reported it");
+    let received = captured + 3_600_000;
+    let again = read
+        .judge_again(shanghai(), &policy, captured, received)
+        .unwrap();
+    assert_eq!(again.status, RegionStatus::Inside);
+
+    // Whatever the phone wrote as its verdict, the fix decides.
+    let beijing = fix(
+        LatLon {
+            lat: 39.9042,
+            lon: 116.4074,
+        },
+        Crs::Wgs84,
+        10.0,
+    );
+    let forged = LocationEvidence {
+        fix: beijing,
+        status: RegionStatus::Inside,
+        ..read.clone()
+    };
+    assert_eq!(
+        forged.judge_again(shanghai(), &policy, captured, received),
+        Err(LocationError::OutsideRegion)
+    );
+    let judged = |e: &LocationEvidence, at: i64| e.judge_again(shanghai(), &policy, at, received);
+    // The upload's capture time, not the evidence's copy, binds the fix.
+    assert!(matches!(
+        judged(&read, captured + 40_000),
+        Err(LocationError::FixNotAtCapture { .. })
+    ));
+    assert!(matches!(
+        read.judge_again(shanghai(), &policy, captured, captured - 60_000),
+        Err(LocationError::FutureFix { ahead_s: 60 })
+    ));
+    let mock = LocationEvidence {
+        fix: LocationFix {
+            is_mock: true,
+            ..read.fix.clone()
+        },
+        ..read.clone()
+    };
+    assert_eq!(judged(&mock, captured), Err(LocationError::MockFix));
+    assert!(matches!(
+        LocationEvidence::from_json(r#"{"status":"inside"}"#),
+        Err(LocationError::MalformedEvidence { .. })
+    ));
+}
+
+#[test]
+fn where_the_two_boundaries_disagree_the_answer_is_uncertain() {
+    // Walk from Anting (inside) to Huaqiao (outside) in 10 m steps: the
+    // verdict never changes straight between inside and outside (the
+    // border may be crossed more than once), and every point between the
+    // two sources' lines is uncertain.
+    let policy = LocationPolicy::default();
+    let area = shanghai();
+    let (mut seen, mut last) = (Vec::new(), None);
+    for i in 0..=1_000 {
+        let t = i as f64 / 1_000.0;
+        let p = LatLon {
+            lat: ANTING.lat + (HUAQIAO.lat - ANTING.lat) * t,
+            lon: ANTING.lon + (HUAQIAO.lon - ANTING.lon) * t,
+        };
+        let v = assess(area, &fix(p, Crs::Wgs84, 5.0), NOW, &policy).unwrap();
+        let land = area.land().contains(p);
+        let admin = area.administrative().contains(p);
+        if land != admin {
+            assert_eq!(v.status, RegionStatus::Uncertain, "{p:?}");
+        }
+        if last != Some(v.status) {
+            seen.push(v.status);
+            last = Some(v.status);
+        }
+    }
+    assert_eq!(seen.first(), Some(&RegionStatus::Inside));
+    assert_eq!(seen.last(), Some(&RegionStatus::Outside));
+    assert!(
+        seen.windows(2).all(|w| w.contains(&RegionStatus::Uncertain)),
+        "{seen:?}"
+    );
 }
 
 /// Metres between two nearby positions.

@@ -217,6 +217,7 @@ fn location_variant(e: &LocationError) -> usize {
         LocationError::OutsideRegion => 7,
         LocationError::Uncertain => 8,
         LocationError::BoundaryData { .. } => 9,
+        LocationError::MalformedEvidence { .. } => 10,
     }
 }
 
@@ -233,6 +234,8 @@ fn session_variant(e: &SessionError) -> usize {
         SessionError::Unavailable { .. } => 8,
         SessionError::BadInstallationId => 9,
         SessionError::Gateway { .. } => 10,
+        SessionError::LiveCaptureRequired { .. } => 11,
+        SessionError::CaptureTimeMismatch { .. } => 12,
     }
 }
 
@@ -252,6 +255,7 @@ fn upload_variant(e: &UploadError) -> usize {
         UploadError::GaveUp { .. } => 11,
         UploadError::NotConfirmed => 12,
         UploadError::Storage { .. } => 13,
+        UploadError::EvidenceRefused { .. } => 14,
     }
 }
 
@@ -466,7 +470,7 @@ fn error_messages() -> Vec<Message> {
         ),
     ];
     covers(&camera, camera_variant, 10, "CameraError");
-    let location = vec![
+    let mut location = vec![
         (
             LocationError::InvalidCoordinates {
                 latitude: 95.0,
@@ -501,8 +505,14 @@ fn error_messages() -> Vec<Message> {
             vec![],
         ),
     ];
-    covers(&location, location_variant, 10, "LocationError");
-    let session = vec![
+    location.push((
+        LocationError::MalformedEvidence {
+            detail: LIBRARY_TEXT.into(),
+        },
+        vec![],
+    ));
+    covers(&location, location_variant, 11, "LocationError");
+    let mut session = vec![
         (SessionError::AlreadyClaimed, vec![]),
         (SessionError::ClaimRefused, vec![]),
         (SessionError::Unauthorized, vec![]),
@@ -530,8 +540,21 @@ fn error_messages() -> Vec<Message> {
             vec![],
         ),
     ];
-    covers(&session, session_variant, 11, "SessionError");
-    let upload = vec![
+    session.push((
+        SessionError::LiveCaptureRequired {
+            slot: Slot::AdminPhoto,
+        },
+        vec![],
+    ));
+    session.push((
+        SessionError::CaptureTimeMismatch {
+            recorded_unix_ms: 1_764_000_000_123,
+            given_unix_ms: 1_764_000_000_456,
+        },
+        vec!["1764000000123", "1764000000456"],
+    ));
+    covers(&session, session_variant, 13, "SessionError");
+    let mut upload = vec![
         (
             UploadError::Network {
                 detail: LIBRARY_TEXT.into(),
@@ -585,7 +608,13 @@ fn error_messages() -> Vec<Message> {
             vec![],
         ),
     ];
-    covers(&upload, upload_variant, 14, "UploadError");
+    upload.push((
+        UploadError::EvidenceRefused {
+            reason: "provenance.not_live".into(),
+        },
+        vec!["provenance.not_live"],
+    ));
+    covers(&upload, upload_variant, 15, "UploadError");
     let rules = vec![
         (RulesError::UnknownProvince { province_code: 81 }, vec![]),
         (

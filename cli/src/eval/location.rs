@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use clap::Args;
 use icp_companion::location::{
-    assess, Crs, LatLon, LocationFix, LocationPolicy, LocationPrecision, LocationProvider, Region,
-    RegionStatus,
+    assess, Area, Crs, LatLon, LocationFix, LocationPolicy, LocationPrecision, LocationProvider,
+    Region, RegionStatus, SAME_BORDER_M,
 };
 use serde_json::{json, Value};
 
@@ -35,11 +35,12 @@ pub struct LocationEvalArgs {
 /// and the boundary's distance from the reference.
 pub fn run(args: LocationEvalArgs, out: &Output) -> Outcome {
     let started = Instant::now();
-    let shipped = Region::parse_shanghai()?;
+    let shipped = Area::parse_shanghai()?;
     out.say(format!(
-        "shipped boundary {} ({} segments), parsed in {:.2} ms",
+        "shipped area {} ({} administrative segments, {} land-border segments), parsed in {:.2} ms",
         shipped.version(),
-        shipped.segment_count(),
+        shipped.administrative().segment_count(),
+        shipped.land().segment_count(),
         started.elapsed().as_secs_f64() * 1e3
     ));
     let reference = load_reference(&args.reference);
@@ -112,22 +113,43 @@ pub fn run(args: LocationEvalArgs, out: &Output) -> Outcome {
             Exit::Refused
         });
     };
-    let samples = shipped.border_samples(args.step);
+    let (shipped_admin, shipped_land) = Area::shanghai_boundaries()?;
+    // Each sample of the shipped land boundary: its distance to the
+    // reference land line, and to the shipped administrative line (which
+    // decides whether the area counts it as land border or coastline).
     let (mut all, mut land_border) = (Vec::new(), Vec::new());
-    for p in samples {
+    let (mut to_admin_border, mut to_admin_coast) = (Vec::new(), Vec::new());
+    for p in shipped_land.border_samples(args.step) {
         let d = land.distance_to_border_m(p);
+        let d_admin = shipped_admin.distance_to_border_m(p);
         all.push(d);
         if admin.distance_to_border_m(land.nearest_border_point(p)) < SAME_LINE_M {
             land_border.push(d);
+            to_admin_border.push(d_admin);
+        } else {
+            to_admin_coast.push(d_admin);
         }
     }
+    let within = |d: &[f64]| d.iter().filter(|&&x| x <= SAME_BORDER_M).count();
     out.say(format!(
-        "\nShipped border vs OpenStreetMap r913067 clipped to land (sampled every {} m):\n\n| part of the border | samples | median m | 90th percentile m | within 100 m |\n|---|---|---|---|---|",
+        "\nShipped land boundary vs the shipped administrative line: {} of {} land-border samples and {} of {} coastline samples lie within {SAME_BORDER_M} m (counted as land border); farthest land-border sample {:.0} m.",
+        within(&to_admin_border),
+        to_admin_border.len(),
+        within(&to_admin_coast),
+        to_admin_coast.len(),
+        to_admin_border.iter().copied().fold(0.0, f64::max),
+    ));
+    out.say(format!(
+        "\nShipped land border vs OpenStreetMap r913067 clipped to land (sampled every {} m):\n\n| part of the border | samples | median m | 90th percentile m | within 100 m |\n|---|---|---|---|---|",
         args.step
     ));
     for (label, mut d) in [
         ("land border (Jiangsu, Zhejiang)", land_border),
         ("whole border incl. coastline", all),
+        (
+            "land border to the shipped administrative line",
+            to_admin_border.clone(),
+        ),
     ] {
         d.sort_by(f64::total_cmp);
         let q = |f: f64| d[((d.len() - 1) as f64 * f) as usize];

@@ -13,6 +13,7 @@ mod live;
 mod motion;
 mod native;
 mod pool;
+mod provenance;
 mod replay;
 mod session;
 
@@ -26,5 +27,6 @@ pub use live::{LiveCapture, Offer};
 pub use motion::{MotionMeter, MotionSample};
 pub use native::{NativeFrame, NativeLayout, NativePlane};
 pub use pool::BufferPool;
+pub use provenance::{live_capture_time, LiveStill, REMEMBERED_STILLS};
 pub use replay::ReplaySource;
 pub use session::{CaptureEvent, CaptureMode, CaptureSession, CaptureSettings, Still};

@@ -90,6 +90,8 @@ pub struct Still {
     pub automatic: bool,
     /// Index of the frame it was taken from (0 = first analysed frame).
     pub frame_index: u64,
+    /// When it was taken, Unix milliseconds (the wall clock).
+    pub captured_at_unix_ms: i64,
 }
 
 /// Something the app shows or acts on.
@@ -311,6 +313,9 @@ impl CaptureSession {
             findings,
             automatic,
             frame_index: self.frames,
+            captured_at_unix_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64),
         })
     }
 

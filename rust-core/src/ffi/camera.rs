@@ -7,7 +7,7 @@ use crate::camera::{
     CameraError as DomainError, CaptureEvent, CaptureMode, CaptureSettings, Frame, FrameError,
     Hint, LiveCapture, NativeFrame, NativeLayout, Offer, PixelFormat, Plane, Rotation, Still,
 };
-use crate::imaging::{encode_for_upload, NormalisedImage};
+use crate::imaging::NormalisedImage;
 use crate::inspect::{
     AdminPhotoProfile, DocumentProfile, DocumentType, Finding, PhotoFlow, RequiredMarks,
 };
@@ -259,19 +259,32 @@ pub struct CapturedStill {
     pub automatic: bool,
     /// The frame it was taken from, counting analysed frames from 0.
     pub frame_index: u64,
+    /// When it was taken, Unix milliseconds: the capture time to queue it
+    /// with (the core remembers the photo as live, so its upload carries a
+    /// capture record).
+    pub captured_at_unix_ms: i64,
 }
 
 impl TryFrom<Still> for CapturedStill {
     type Error = DomainError;
 
     fn try_from(still: Still) -> Result<Self, Self::Error> {
+        let (findings, passed, automatic, frame_index) = (
+            still.findings.clone(),
+            still.passed,
+            still.automatic,
+            still.frame_index,
+        );
+        let live = still
+            .encode_live()
+            .map_err(|cause| DomainError::StillEncoding { cause })?;
         Ok(CapturedStill {
-            photo: encode_for_upload(still.image)
-                .map_err(|cause| DomainError::StillEncoding { cause })?,
-            findings: still.findings,
-            passed: still.passed,
-            automatic: still.automatic,
-            frame_index: still.frame_index,
+            photo: live.photo,
+            findings,
+            passed,
+            automatic,
+            frame_index,
+            captured_at_unix_ms: live.captured_at_unix_ms,
         })
     }
 }

@@ -257,6 +257,8 @@ ffi_error! {
         OutsideRegion,
         /// Not certainly inside Shanghai (`location.uncertain`).
         Uncertain,
+        /// Evidence that does not parse (`location.malformed_evidence`).
+        MalformedEvidence,
     }
     internal { BoundaryData }
 }
@@ -342,6 +344,18 @@ ffi_error! {
             /// The photo's slot.
             slot: crate::session::Slot,
         },
+        /// Not from the live camera where the order needs it (`session.live_capture_required`).
+        LiveCaptureRequired {
+            /// The photo's slot.
+            slot: crate::session::Slot,
+        },
+        /// Queued with another time than the capture recorded (`session.capture_time_mismatch`).
+        CaptureTimeMismatch {
+            /// When the capture session took it, Unix milliseconds.
+            recorded_unix_ms: i64,
+            /// The time the app passed, Unix milliseconds.
+            given_unix_ms: i64,
+        },
         /// Gateway unreachable (`session.network`).
         Network {
             /// The wait ran out (rather than the connection failing).
@@ -375,6 +389,11 @@ ffi_error! {
         Unauthorized,
         /// Order closed (`upload.order_closed`).
         OrderClosed,
+        /// The gateway refused the photo's evidence (`upload.evidence_refused`).
+        EvidenceRefused {
+            /// The gateway's code (`location.*`, `provenance.*`).
+            reason: String,
+        },
         /// Refused for another reason (`upload.rejected`).
         Rejected {
             /// The HTTP status.

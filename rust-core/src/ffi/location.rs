@@ -2,7 +2,7 @@
 //! photo, convert coordinates.
 
 use crate::location::{
-    assess, to_wgs84, Crs, LatLon, LocationEvidence, LocationFix, LocationPolicy, Region,
+    assess, to_wgs84, Area, Crs, LatLon, LocationEvidence, LocationFix, LocationPolicy,
     RegionStatus, Verdict, VerdictReason,
 };
 use crate::user_facing::UserFacing;
@@ -41,6 +41,9 @@ pub struct LocationVerdict {
     pub distance_to_border_m: f64,
     /// The boundary data used.
     pub boundary_version: String,
+    /// The fix as the platform reported it (the evidence carries it for the
+    /// gateway to judge again).
+    pub fix: LocationFix,
 }
 
 impl From<Verdict> for LocationVerdict {
@@ -59,6 +62,7 @@ impl From<Verdict> for LocationVerdict {
             fix_time_unix_ms: v.fix_time_unix_ms,
             distance_to_border_m: v.distance_to_border_m,
             boundary_version: v.boundary_version,
+            fix: v.fix,
         }
     }
 }
@@ -76,6 +80,7 @@ impl From<LocationVerdict> for Verdict {
             fix_time_unix_ms: v.fix_time_unix_ms,
             distance_to_border_m: v.distance_to_border_m,
             boundary_version: v.boundary_version,
+            fix: v.fix,
         }
     }
 }
@@ -94,7 +99,7 @@ pub fn location_assess(
     now_unix_ms: i64,
     policy: Option<LocationPolicy>,
 ) -> Result<LocationVerdict, LocationError> {
-    let region = Region::shanghai()?;
+    let region = Area::shanghai()?;
     Ok(assess(region, &fix, now_unix_ms, &policy.unwrap_or_default())?.into())
 }
 

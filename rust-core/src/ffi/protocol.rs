@@ -251,6 +251,9 @@ pub struct SlotView {
     pub required: bool,
     /// Whether it must carry location evidence (in-region orders).
     pub needs_location: bool,
+    /// Whether it must come from the core's live capture (queue the
+    /// capture session's still unchanged).
+    pub live_capture: bool,
     /// The sha256 of the photo the gateway holds and verified, if any.
     pub received_sha256: Option<String>,
 }

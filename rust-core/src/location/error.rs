@@ -56,6 +56,13 @@ pub enum LocationError {
     /// The capture could not be placed clearly inside the region.
     #[error("It is not certain the photo was taken inside Shanghai. Wait for a better location fix or move away from the border, then retake it.")]
     Uncertain,
+    /// Location evidence that does not parse (a gateway reading upload
+    /// metadata another client wrote).
+    #[error("The photo's location record is unreadable. Retake the photo in the app.")]
+    MalformedEvidence {
+        /// What is wrong with it (for logs).
+        detail: String,
+    },
     /// The boundary data does not load (a build defect, not a user error).
     #[error("{}", crate::user_facing::INTERNAL_EN)]
     BoundaryData {
@@ -76,6 +83,7 @@ impl UserFacing for LocationError {
             LocationError::FixNotAtCapture { .. } => "location.fix_not_at_capture",
             LocationError::OutsideRegion => "location.outside_region",
             LocationError::Uncertain => "location.uncertain",
+            LocationError::MalformedEvidence { .. } => "location.malformed_evidence",
             LocationError::BoundaryData { .. } => "location.boundary_data",
         }
     }
@@ -106,6 +114,9 @@ impl UserFacing for LocationError {
             LocationError::Uncertain => {
                 "无法确定照片是否在上海境内拍摄。请等待更精确的定位或远离边界后重新拍照。".into()
             }
+            LocationError::MalformedEvidence { .. } => {
+                "照片的位置记录无法读取。请在应用内重新拍照。".into()
+            }
             LocationError::BoundaryData { .. } => crate::user_facing::INTERNAL_ZH.into(),
         }
     }
@@ -113,6 +124,7 @@ impl UserFacing for LocationError {
     fn detail(&self) -> Option<String> {
         match self {
             LocationError::BoundaryData { detail } => Some(format!("boundary data: {detail}")),
+            LocationError::MalformedEvidence { detail } => Some(detail.clone()),
             _ => None,
         }
     }

@@ -3,7 +3,7 @@
 use super::crs::Crs;
 
 /// Which source produced the fix; kept in the evidence for reviewers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum LocationProvider {
@@ -19,8 +19,9 @@ pub enum LocationProvider {
 
 /// Whether the app may read the precise location (Android 12+ and iOS 14+
 /// let the user grant only an approximate one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
 pub enum LocationPrecision {
     /// Precise location granted.
     Precise,
@@ -28,8 +29,9 @@ pub enum LocationPrecision {
     Approximate,
 }
 
-/// One fix from the phone's location API.
-#[derive(Debug, Clone, PartialEq)]
+/// One fix from the phone's location API, as it reported it (the evidence
+/// carries it unchanged so that the gateway can judge it again).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct LocationFix {
     /// Latitude, degrees north, in `crs`.

@@ -7,18 +7,12 @@
 //! horizontal bands for an even-odd crossing test. The distance reported is
 //! then measured on the WGS-84 ellipsoid to that nearest point.
 
-use std::sync::OnceLock;
-
 use geo::{Coord, Distance, Geodesic, Point};
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use serde::Deserialize;
 
 use super::crs::{to_wgs84, Crs, LatLon};
 use super::error::LocationError;
-
-/// Shanghai's land boundary as shipped (GCJ-02, micro-degrees); see
-/// `rust-core/data/README.md` for its source and licence.
-const SHANGHAI_JSON: &str = include_str!("../../data/shanghai-boundary.gcj02.json");
 
 /// WGS-84 semi-major axis and first eccentricity squared, for the local
 /// projection's metres per degree.
@@ -63,22 +57,6 @@ struct BoundaryFile {
 }
 
 impl Region {
-    /// Shanghai Municipality's land area (mainland and islands), loaded from
-    /// the embedded boundary on first use and shared afterwards.
-    pub fn shanghai() -> Result<&'static Region, LocationError> {
-        static SHANGHAI: OnceLock<Result<Region, LocationError>> = OnceLock::new();
-        SHANGHAI
-            .get_or_init(Region::parse_shanghai)
-            .as_ref()
-            .map_err(Clone::clone)
-    }
-
-    /// Parses the embedded Shanghai boundary afresh (what the first call of
-    /// [`Region::shanghai`] costs; for benchmarks and the CLI).
-    pub fn parse_shanghai() -> Result<Region, LocationError> {
-        Region::from_boundary_json(SHANGHAI_JSON)
-    }
-
     /// Parses a boundary file (`datum` GCJ-02 or WGS-84, rings of
     /// micro-degree `lon, lat` pairs) and converts it to WGS-84.
     pub fn from_boundary_json(text: &str) -> Result<Region, LocationError> {
@@ -203,6 +181,25 @@ impl Region {
                 members,
             },
         })
+    }
+
+    /// Keeps in the border index (what distances measure to) only the
+    /// segments `keep` accepts, given their WGS-84 ends; the inside test
+    /// still uses every ring. For a boundary trusted only along part of its
+    /// line (see [`super::Area`]).
+    pub fn retain_border(&mut self, keep: impl Fn(LatLon, LatLon) -> bool) {
+        let kept: Vec<Segment> = self
+            .bands
+            .edges
+            .iter()
+            .filter(|s| keep(self.unproject(s.0), self.unproject(s.1)))
+            .copied()
+            .collect();
+        self.segments = RTree::bulk_load(kept);
+    }
+
+    fn unproject(&self, c: [f64; 2]) -> LatLon {
+        self.projection.unproject(Coord { x: c[0], y: c[1] })
     }
 
     /// Identifies the boundary data, for evidence records.
@@ -347,6 +344,7 @@ impl PointDistance for Segment {
 
 #[cfg(test)]
 mod tests {
+    use super::super::area::{ADMIN_JSON, LAND_JSON};
     use super::*;
 
     fn square(lat: f64, lon: f64, half: f64) -> Vec<LatLon> {
@@ -433,15 +431,18 @@ mod tests {
 
     #[test]
     fn the_shipped_boundary_loads() {
-        let region = Region::shanghai().unwrap();
-        assert!(region.segment_count() > 2000);
-        assert!(region.version().starts_with("shanghai-land/"));
+        let land = Region::from_boundary_json(LAND_JSON).unwrap();
+        assert!(land.segment_count() > 2000);
+        assert!(land.version().starts_with("shanghai-land/"));
+        let admin = Region::from_boundary_json(ADMIN_JSON).unwrap();
+        assert!(admin.segment_count() > 5000);
+        assert!(admin.version().starts_with("shanghai-admin/"));
     }
 
     #[test]
     fn banded_crossing_test_agrees_with_geo_on_the_shipped_boundary() {
         use geo::{Contains, LineString, MultiPolygon, Polygon};
-        let file: BoundaryFile = serde_json::from_str(SHANGHAI_JSON).unwrap();
+        let file: BoundaryFile = serde_json::from_str(LAND_JSON).unwrap();
         let ring = |flat: &Vec<i64>| {
             LineString::from(
                 flat.chunks_exact(2)
@@ -464,7 +465,7 @@ mod tests {
                 .map(|rings| Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect()))
                 .collect(),
         );
-        let region = Region::shanghai().unwrap();
+        let region = Region::from_boundary_json(LAND_JSON).unwrap();
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let mut next = || {
             state ^= state << 13;

@@ -1,14 +1,14 @@
 //! The in-region verdict: is the phone inside Shanghai, given where the fix
 //! says it is, how sure the fix is, and how far the border is?
 
+use super::area::Area;
 use super::crs::{to_wgs84, LatLon};
 use super::error::LocationError;
 use super::fix::{LocationFix, LocationPolicy, LocationPrecision};
-use super::region::Region;
 use crate::user_facing::UserFacing;
 
 /// Inside, outside, or not decidable from this fix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum RegionStatus {
@@ -84,13 +84,15 @@ pub struct Verdict {
     pub distance_to_border_m: f64,
     /// The boundary data the verdict used.
     pub boundary_version: String,
+    /// The fix as the platform reported it.
+    pub fix: LocationFix,
 }
 
-/// Judges `fix` against `region` at time `now_unix_ms`, or refuses a fix
+/// Judges `fix` against `area` at time `now_unix_ms`, or refuses a fix
 /// that cannot be trusted (mock, approximate-only, stale, future-dated,
 /// invalid coordinates or accuracy).
 pub fn assess(
-    region: &Region,
+    area: &Area,
     fix: &LocationFix,
     now_unix_ms: i64,
     policy: &LocationPolicy,
@@ -133,11 +135,14 @@ pub fn assess(
         },
         fix.crs,
     );
-    let inside = region.contains(position);
-    let distance = region.distance_to_border_m(position);
+    let placement = area.place(position);
+    let distance = placement.distance_to_border_m;
     let needed = |accuracy: f64| policy.accuracy_factor * accuracy + policy.border_margin_m;
-    let (status, reason) = if distance >= needed(accuracy) {
-        if inside {
+    let (status, reason) = if placement.inside.is_none() {
+        // Between the two boundaries' lines: no fix can settle it here.
+        (RegionStatus::Uncertain, VerdictReason::NearBorder)
+    } else if distance >= needed(accuracy) {
+        if placement.inside == Some(true) {
             (RegionStatus::Inside, VerdictReason::InsideClear)
         } else {
             (RegionStatus::Outside, VerdictReason::OutsideClear)
@@ -156,6 +161,7 @@ pub fn assess(
         accuracy_m: accuracy,
         fix_time_unix_ms: fix.fix_time_unix_ms,
         distance_to_border_m: distance,
-        boundary_version: region.version().to_string(),
+        boundary_version: area.version().to_string(),
+        fix: fix.clone(),
     })
 }

@@ -37,6 +37,23 @@ pub enum SessionError {
         /// The slot of the photo.
         slot: Slot,
     },
+    /// The order needs photos from the live camera and this one was not
+    /// taken by the core's capture session in this app run (e.g. picked
+    /// from the gallery).
+    #[error("The {} must be taken with the camera in this app, not chosen from stored photos.", .slot.name_en())]
+    LiveCaptureRequired {
+        /// The slot of the photo.
+        slot: Slot,
+    },
+    /// A live photo queued with another capture time than the capture
+    /// session recorded for it.
+    #[error("The photo's capture time ({given_unix_ms}) is not the moment the camera took it ({recorded_unix_ms}). Queue it with the time the capture reported.")]
+    CaptureTimeMismatch {
+        /// When the capture session took it, Unix milliseconds.
+        recorded_unix_ms: i64,
+        /// The time the app passed, Unix milliseconds.
+        given_unix_ms: i64,
+    },
     /// The gateway could not be reached.
     #[error("The filing gateway could not be reached{}. Check the connection and try again.", if *.timed_out { " in time" } else { "" })]
     Network {
@@ -124,6 +141,8 @@ impl UserFacing for SessionError {
             SessionError::UnknownOrder => "session.unknown_order",
             SessionError::Incomplete { .. } => "session.incomplete",
             SessionError::LocationRequired { .. } => "session.location_required",
+            SessionError::LiveCaptureRequired { .. } => "session.live_capture_required",
+            SessionError::CaptureTimeMismatch { .. } => "session.capture_time_mismatch",
             SessionError::Network { .. } => "session.network",
             SessionError::Unavailable { .. } => "session.unavailable",
             SessionError::BadInstallationId => "session.bad_installation_id",
@@ -148,6 +167,15 @@ impl UserFacing for SessionError {
             SessionError::LocationRequired { slot } => {
                 format!("{}须在订单所属地区内拍摄，并开启定位。", slot.name_zh())
             }
+            SessionError::LiveCaptureRequired { slot } => {
+                format!("{}须在本应用内用相机拍摄，不能从相册选取。", slot.name_zh())
+            }
+            SessionError::CaptureTimeMismatch {
+                recorded_unix_ms,
+                given_unix_ms,
+            } => format!(
+                "照片的拍摄时间（{given_unix_ms}）与相机拍摄的时刻（{recorded_unix_ms}）不一致。请使用拍摄返回的时间排队上传。"
+            ),
             SessionError::Network { timed_out: true } => {
                 "备案网关响应超时。请检查网络后重试。".into()
             }

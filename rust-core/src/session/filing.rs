@@ -14,7 +14,10 @@ use crate::location::LocationEvidence;
 use crate::order::VerifiedOrder;
 use crate::upload::{Entry, Receipt, UploadQueue};
 use crate::user_facing::UserFacing;
-use icp_protocol::wire::{ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView};
+use icp_protocol::wire::capture::{sha256_hex, KEY_BYTES, METADATA_KEY};
+use icp_protocol::wire::{
+    CaptureClaim, CaptureGrant, ClaimRequest, ClaimResponse, ErrorBody, OrderStatus, OrderView,
+};
 
 /// Claim attempts when the answer is lost (the claim is idempotent for the
 /// same installation), and the wait before the first retry (doubling).
@@ -60,6 +63,8 @@ pub enum LocalSlot {
 pub struct FilingSession {
     order: VerifiedOrder,
     token: String,
+    capture: CaptureGrant,
+    capture_key: [u8; KEY_BYTES],
     view: OrderView,
     local: BTreeMap<Slot, LocalSlot>,
     http: reqwest::Client,
@@ -127,10 +132,18 @@ impl FilingSession {
                 detail: "answer for another order".into(),
             });
         }
+        let capture_key = claimed
+            .capture
+            .key_bytes()
+            .ok_or_else(|| SessionError::Gateway {
+                detail: "the capture key is not 32 bytes of base64".into(),
+            })?;
         tracing::info!("order claimed");
         Ok(FilingSession {
             order,
             token: claimed.session_token,
+            capture: claimed.capture,
+            capture_key,
             view: claimed.order,
             local: BTreeMap::new(),
             http,
@@ -243,8 +256,11 @@ impl FilingSession {
 
     /// The upload metadata of `photo` for `slot`: the order, the slot, the
     /// photo's sha256 (the gateway checks it), when it was taken, the
-    /// checks' summary and the location evidence. A slot of an in-region
-    /// order needs evidence judged inside, bound to this capture.
+    /// checks' summary, the location evidence, and for a photo the core's
+    /// capture took (unchanged bytes, its recorded time) the capture record
+    /// under the session's key. A slot of an in-region order needs evidence
+    /// judged inside, bound to this capture; a slot that needs live capture
+    /// refuses any other photo.
     pub fn upload_metadata(
         &self,
         slot: Slot,
@@ -253,7 +269,6 @@ impl FilingSession {
         checks: &str,
         location: Option<&LocationEvidence>,
     ) -> Result<Vec<(String, String)>, SessionError> {
-        use sha2::Digest;
         let needs_location = self
             .view
             .slots
@@ -271,18 +286,46 @@ impl FilingSession {
                 }
             }
         }
+        let sha256 = sha256_hex(photo);
         let mut metadata = vec![
             ("order".to_string(), self.view.order_id.clone()),
             ("slot".to_string(), slot.wire_name().to_string()),
-            (
-                "sha256".to_string(),
-                crate::upload::hex(&sha2::Sha256::digest(photo)),
-            ),
+            ("sha256".to_string(), sha256.clone()),
             ("captured_at".to_string(), captured_at_unix_ms.to_string()),
             ("checks".to_string(), checks.to_string()),
         ];
-        if let Some(evidence) = location {
-            metadata.push(("location".to_string(), evidence.to_json()));
+        let location = location.map(LocationEvidence::to_json);
+        match crate::camera::live_capture_time(photo) {
+            Some(recorded) if recorded != captured_at_unix_ms => {
+                return Err(SessionError::CaptureTimeMismatch {
+                    recorded_unix_ms: recorded,
+                    given_unix_ms: captured_at_unix_ms,
+                })
+            }
+            Some(_) => {
+                let record = CaptureClaim {
+                    session: self.capture.session.clone(),
+                    order: self.view.order_id.clone(),
+                    slot,
+                    photo_sha256: sha256,
+                    captured_at_unix_ms,
+                    location_sha256: location.as_deref().map(|l| sha256_hex(l.as_bytes())),
+                }
+                .sign(&self.capture_key);
+                metadata.push((METADATA_KEY.to_string(), record.to_json()));
+            }
+            None if self
+                .view
+                .slots
+                .iter()
+                .any(|s| s.slot == slot && s.live_capture) =>
+            {
+                return Err(SessionError::LiveCaptureRequired { slot })
+            }
+            None => {}
+        }
+        if let Some(location) = location {
+            metadata.push(("location".to_string(), location));
         }
         Ok(metadata)
     }

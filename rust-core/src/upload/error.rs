@@ -38,6 +38,16 @@ pub enum UploadError {
         /// What the server said, shortened (for logs).
         detail: String,
     },
+    /// The gateway judged the photo's evidence and refused it: its location
+    /// (`location.*`, judged again from the raw fix) or its capture record
+    /// (`provenance.*`). Sending it again cannot help; the photo stays
+    /// queued until the app replaces it with a new capture.
+    #[error("The filing gateway refused this photo's evidence ({reason}). Take the photo again in the app.")]
+    EvidenceRefused {
+        /// The gateway's stable code, e.g. `location.outside_region`,
+        /// `provenance.not_live`.
+        reason: String,
+    },
     /// The server speaks no tus 1.0.0, lacks a required extension, or
     /// answered something impossible (an offset beyond the file).
     #[error("The upload server is not compatible with this app. The photo stays queued.")]
@@ -119,6 +129,7 @@ impl UserFacing for UploadError {
             UploadError::Unauthorized => "upload.unauthorized",
             UploadError::OrderClosed => "upload.order_closed",
             UploadError::Rejected { .. } => "upload.rejected",
+            UploadError::EvidenceRefused { .. } => "upload.evidence_refused",
             UploadError::Incompatible { .. } => "upload.incompatible_server",
             UploadError::InsecureEndpoint { .. } => "upload.insecure_endpoint",
             UploadError::ChecksumMismatch => "upload.checksum_mismatch",
@@ -147,6 +158,9 @@ impl UserFacing for UploadError {
             }
             UploadError::Rejected { status, .. } => {
                 format!("上传服务器拒绝了请求（HTTP {status}）。照片仍在队列中。")
+            }
+            UploadError::EvidenceRefused { reason } => {
+                format!("备案网关拒绝了这张照片的凭据（{reason}）。请在应用内重新拍摄。")
             }
             UploadError::Incompatible { .. } => {
                 "上传服务器与本应用不兼容。照片仍在队列中。".into()

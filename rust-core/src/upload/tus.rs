@@ -329,12 +329,32 @@ async fn expect(response: Response, ok: &[StatusCode]) -> Result<Response, Uploa
         410 | 423 => UploadError::OrderClosed,
         413 => UploadError::TooLarge { size: 0, max: 0 },
         408 | 429 => UploadError::Server { status: code },
+        422 => match evidence_code(&detail) {
+            Some(reason) => UploadError::EvidenceRefused { reason },
+            None => UploadError::Rejected {
+                status: code,
+                detail: detail.trim().to_string(),
+            },
+        },
         500..=599 => UploadError::Server { status: code },
         _ => UploadError::Rejected {
             status: code,
             detail: detail.trim().to_string(),
         },
     })
+}
+
+/// The gateway's code in an error body refusing a photo's evidence
+/// (`location.*` or `provenance.*`; anything else is not such a refusal).
+fn evidence_code(body: &str) -> Option<String> {
+    let body: icp_protocol::wire::ErrorBody = serde_json::from_str(body).ok()?;
+    let known = body.code.starts_with("location.") || body.code.starts_with("provenance.");
+    let plain = body.code.len() <= 64
+        && body
+            .code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_');
+    (known && plain).then_some(body.code)
 }
 
 /// A transport error's kind without the URL (which may carry ids).

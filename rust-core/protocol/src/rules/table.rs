@@ -63,6 +63,16 @@ impl PhoneSteps {
             PhoneSteps::WebsiteOnly => None,
         }
     }
+
+    /// Whether the phone's photos must come from a live camera capture:
+    /// the provider's app (the Alibaba Cloud app) takes camera photos only,
+    /// and Shanghai's in-region photos mean nothing unless taken at the fix.
+    pub fn live_capture_required(self) -> bool {
+        match self {
+            PhoneSteps::DocumentsAndOwner | PhoneSteps::AdministratorInRegion => true,
+            PhoneSteps::WebsiteOnly => false,
+        }
+    }
 }
 
 /// One rule that applies, as guidance the app can show.

@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::rules::PhoneSteps;
 
+pub mod capture;
 mod slot;
 
+pub use capture::{CaptureClaim, CaptureGrant, CaptureRecord, ProvenanceProblem};
 pub use slot::{Slot, SlotCheck};
 
 /// `POST {gateway}/api/orders/{id}/claim` body.
@@ -31,6 +33,9 @@ impl std::fmt::Debug for ClaimRequest {
 pub struct ClaimResponse {
     /// Bearer token for this phone's requests on the order.
     pub session_token: String,
+    /// The capture session: the key live photos' records are authenticated
+    /// with.
+    pub capture: CaptureGrant,
     /// The order as the phone shows it.
     pub order: OrderView,
 }
@@ -39,6 +44,7 @@ impl std::fmt::Debug for ClaimResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClaimResponse")
             .field("session_token", &"<redacted>")
+            .field("capture", &self.capture)
             .field("order", &self.order)
             .finish()
     }
@@ -67,6 +73,10 @@ pub struct SlotView {
     pub required: bool,
     /// Whether it must carry location evidence (in-region orders).
     pub needs_location: bool,
+    /// Whether it must come from the core's live capture, with its capture
+    /// record (the province's phone app accepts camera photos only).
+    #[serde(default)]
+    pub live_capture: bool,
     /// The sha256 of the photo the gateway holds and verified, if any.
     pub received_sha256: Option<String>,
 }
