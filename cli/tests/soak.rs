@@ -10,7 +10,7 @@ mod net;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use icp_companion::imaging::normalise_for_upload;
+use icp_companion::imaging::{decode_image, encode_for_upload};
 use icp_companion::order::{Gateway, IssuerSigningKey};
 use icp_companion::upload::UploadQueue;
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
@@ -78,7 +78,12 @@ fn an_uploader_killed_at_random_points_sends_every_photo_exactly_once() {
         .iter()
         .map(|(_, bytes)| {
             data_encoding::HEXLOWER
-                .encode(&Sha256::digest(normalise_for_upload(bytes).unwrap().bytes))
+                // The still the capture session takes of the file's picture.
+                .encode(&Sha256::digest(
+                    encode_for_upload(decode_image(bytes).unwrap().to_rgb8())
+                        .unwrap()
+                        .bytes,
+                ))
         })
         .collect();
     let queue = dir.join("queue");

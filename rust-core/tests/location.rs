@@ -344,7 +344,8 @@ fn where_the_two_boundaries_disagree_the_answer_is_uncertain() {
     assert_eq!(seen.first(), Some(&RegionStatus::Inside));
     assert_eq!(seen.last(), Some(&RegionStatus::Outside));
     assert!(
-        seen.windows(2).all(|w| w.contains(&RegionStatus::Uncertain)),
+        seen.windows(2)
+            .all(|w| w.contains(&RegionStatus::Uncertain)),
         "{seen:?}"
     );
 }

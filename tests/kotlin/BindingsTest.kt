@@ -214,7 +214,7 @@ class BindingsTest {
         val kunshan = locationAssess(fix(31.3856, 120.9807, Crs.WGS84), nowMs, policy)
         expect(kunshan.status == RegionStatus.OUTSIDE, "$kunshan")
         val evidence = locationBindEvidence(inside, inside.fixTimeUnixMs + 5000)
-        expect(evidence.status == RegionStatus.INSIDE && evidence.boundaryVersion.startsWith("shanghai-land/"), "$evidence")
+        expect(evidence.status == RegionStatus.INSIDE && evidence.boundaryVersion.startsWith("shanghai-admin/"), "$evidence")
         locationEvidenceEnsureInside(evidence)
         val outside = expectThrows<LocationException.OutsideRegion> {
             locationEvidenceEnsureInside(locationBindEvidence(kunshan, kunshan.fixTimeUnixMs))
@@ -443,7 +443,7 @@ class BindingsTest {
     @Test
     fun suspendClaimOrderEncryptedUploadQueueWithProgressCallbacksSubmit() {
         val gateway = checkNotNull(System.getenv("ICP_DEV_GATEWAY")) { "ICP_DEV_GATEWAY: tests/run-bindings.sh starts the development gateway" }
-        val created = createDevOrder(gateway, """{"province_code":44,"subject":"individual","applicant":"李四","domains":["example.cn"]}""")
+        val created = createDevOrder(gateway, """{"province_code":44,"subject":"individual","applicant":"李四","domains":["example.cn"],"allow_stored_photos":true}""")
         val trust = TrustConfig(listOf(created.issuerPublicKey), listOf("127.0.0.1"))
         val order = orderQrParseAndVerify(created.qrText, trust, System.currentTimeMillis().toULong() / 1000u)
         runBlocking {

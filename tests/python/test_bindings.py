@@ -327,12 +327,15 @@ class Documents(unittest.TestCase):
         self.assertEqual(refused.exception.code, "read.model_invalid")
 
 
-def new_order(gateway, province_code=31, subject="organisation"):
-    """Creates an order at the development gateway as the filing website would."""
+def new_order(gateway, province_code=31, subject="organisation", allow_stored_photos=False):
+    """Creates an order at the development gateway as the filing website would
+    (`allow_stored_photos`: without the live-capture requirement, for tests of
+    the transport with made-up bytes)."""
     import json
     import urllib.request
     body = json.dumps({"province_code": province_code, "subject": subject,
-                       "applicant": "张晓明", "domains": ["example.cn"]}).encode()
+                       "applicant": "张晓明", "domains": ["example.cn"],
+                       "allow_stored_photos": allow_stored_photos}).encode()
     request = urllib.request.Request(gateway + "/dev/orders", data=body,
                                      headers={"content-type": "application/json"})
     with urllib.request.urlopen(request) as answer:
@@ -355,7 +358,7 @@ class Progress(core.UploadProgress):
 class Uploads(unittest.TestCase):
     def test_claim_queue_upload_submit(self):
         gateway = os.environ["ICP_DEV_GATEWAY"]
-        order = new_order(gateway, province_code=44)
+        order = new_order(gateway, province_code=44, allow_stored_photos=True)
 
         async def flow():
             installation = core.generate_installation_id()
@@ -401,6 +404,21 @@ class Uploads(unittest.TestCase):
                 with self.assertRaises(core.QueueError.Refused) as refused:
                     await queue.enqueue(session, view.slots[0].slot, b"photo", 1, "pass", None)
                 self.assertEqual(refused.exception.code, "session.location_required")
+                self.assertEqual(queue.pending_count(), 0)
+        asyncio.run(flow())
+
+    def test_live_capture_orders_refuse_stored_photos(self):
+        order = new_order(os.environ["ICP_DEV_GATEWAY"], province_code=44)
+
+        async def flow():
+            session = await core.claim_order(order, core.generate_installation_id())
+            view = await session.view()
+            self.assertTrue(all(s.live_capture for s in view.slots))
+            with tempfile.TemporaryDirectory() as folder:
+                queue = core.UploadQueue(folder, bytes(32))
+                with self.assertRaises(core.QueueError.Refused) as refused:
+                    await queue.enqueue(session, view.slots[0].slot, os.urandom(5000), 1, "pass", None)
+                self.assertEqual(refused.exception.code, "session.live_capture_required")
                 self.assertEqual(queue.pending_count(), 0)
         asyncio.run(flow())
 

@@ -36,7 +36,9 @@ final class FilingModel: NSObject, ObservableObject, CLLocationManagerDelegate {
                 var position = AVCaptureDevice.Position.back
                 if case .adminPhoto = target { position = .front }
                 guard case .still(let still) = try await capture(target, position: position) else { continue }
-                let capturedAt = Int64(Date().timeIntervalSince1970 * 1000)
+                // Queued unchanged at the capture's own time: its upload then
+                // carries the capture record the gateway checks.
+                let capturedAt = still.capturedAtUnixMs
                 var evidence: LocationEvidence?
                 if slot.needsLocation {
                     let here = await currentLocation()

@@ -27,6 +27,6 @@ pub use live::{LiveCapture, Offer};
 pub use motion::{MotionMeter, MotionSample};
 pub use native::{NativeFrame, NativeLayout, NativePlane};
 pub use pool::BufferPool;
-pub use provenance::{live_capture_time, LiveStill, REMEMBERED_STILLS};
+pub use provenance::{live_capture_times, LiveStill, REMEMBERED_STILLS};
 pub use replay::ReplaySource;
 pub use session::{CaptureEvent, CaptureMode, CaptureSession, CaptureSettings, Still};

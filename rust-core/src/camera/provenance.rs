@@ -36,7 +36,6 @@ impl Still {
         let photo = encode_for_upload(self.image)?;
         let digest: [u8; 32] = Sha256::digest(&photo.bytes).into();
         let mut ledger = LEDGER.lock().unwrap_or_else(PoisonError::into_inner);
-        ledger.retain(|(d, _)| *d != digest);
         if ledger.len() == REMEMBERED_STILLS {
             ledger.pop_front();
         }
@@ -48,10 +47,15 @@ impl Still {
     }
 }
 
-/// When the core's capture took `photo` (its upload bytes, unchanged), or
-/// `None` when it did not (in this app run).
-pub fn live_capture_time(photo: &[u8]) -> Option<i64> {
+/// Every moment the core's capture took `photo` (its upload bytes,
+/// unchanged; the same picture may be taken twice), oldest first; empty
+/// when it did not (in this app run).
+pub fn live_capture_times(photo: &[u8]) -> Vec<i64> {
     let digest: [u8; 32] = Sha256::digest(photo).into();
     let ledger = LEDGER.lock().unwrap_or_else(PoisonError::into_inner);
-    ledger.iter().find(|(d, _)| *d == digest).map(|&(_, at)| at)
+    ledger
+        .iter()
+        .filter(|(d, _)| *d == digest)
+        .map(|&(_, at)| at)
+        .collect()
 }

@@ -295,10 +295,11 @@ impl FilingSession {
             ("checks".to_string(), checks.to_string()),
         ];
         let location = location.map(LocationEvidence::to_json);
-        match crate::camera::live_capture_time(photo) {
-            Some(recorded) if recorded != captured_at_unix_ms => {
+        let recorded = crate::camera::live_capture_times(photo);
+        match recorded.last() {
+            Some(&latest) if !recorded.contains(&captured_at_unix_ms) => {
                 return Err(SessionError::CaptureTimeMismatch {
-                    recorded_unix_ms: recorded,
+                    recorded_unix_ms: latest,
                     given_unix_ms: captured_at_unix_ms,
                 })
             }

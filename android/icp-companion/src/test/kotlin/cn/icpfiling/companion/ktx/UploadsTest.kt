@@ -21,7 +21,7 @@ class UploadsTest {
         // Set by tests/run-bindings.sh, which starts the development gateway.
         val gateway = System.getenv("ICP_DEV_GATEWAY")
         assumeNotNull(gateway)
-        val created = createDevOrder(gateway, """{"province_code":44,"subject":"individual","applicant":"王五","domains":["example.cn"]}""")
+        val created = createDevOrder(gateway, """{"province_code":44,"subject":"individual","applicant":"王五","domains":["example.cn"],"allow_stored_photos":true}""")
         val trust = TrustConfig(listOf(created.issuerPublicKey), listOf("127.0.0.1"))
         val order = orderQrParseAndVerify(created.qrText, trust, (System.currentTimeMillis() / 1000).toULong())
         val session = claimOrder(order, generateInstallationId())

@@ -92,10 +92,9 @@ class MainActivity : AppCompatActivity() {
                 title.text = "拍摄 · ${shot.slot}"
                 val front = shot.target is CaptureTarget.AdminPhoto
                 val still = (capture(shot.target, front) as CaptureResult.Still).still
-                val capturedAt = System.currentTimeMillis()
                 val evidence = if (shot.needsLocation) {
                     try {
-                        flow.evidence(currentFix(order), System.currentTimeMillis(), capturedAt)
+                        flow.evidence(currentFix(order), System.currentTimeMillis(), still.capturedAtUnixMs)
                     } catch (e: LocationException) {
                         hint.text = e.messageZh
                         tap("重拍 · Retake")
@@ -106,7 +105,7 @@ class MainActivity : AppCompatActivity() {
                 }
                 hint.text = verdict(still)
                 if (tap(if (still.passed) "使用 · Use" else "仍然使用 · Use anyway", "重拍 · Retake")) {
-                    flow.keep(shot, still, capturedAt, evidence)
+                    flow.keep(shot, still, evidence)
                     break
                 }
             }

@@ -55,10 +55,14 @@ class FilingFlow private constructor(
     fun evidence(fix: LocationFix, nowUnixMs: Long, capturedAtUnixMs: Long): LocationEvidence =
         locationBindEvidence(locationAssess(fix, nowUnixMs, null), capturedAtUnixMs)
 
-    /** Queues the still for [shot] with its verdict (and evidence when the shot needs it). */
-    suspend fun keep(shot: Shot, still: CapturedStill, capturedAtUnixMs: Long, evidence: LocationEvidence?): String =
+    /**
+     * Queues the still for [shot] unchanged, at the moment the capture took
+     * it (so that its upload carries the capture record the gateway checks),
+     * with its verdict and evidence when the shot needs it.
+     */
+    suspend fun keep(shot: Shot, still: CapturedStill, evidence: LocationEvidence?): String =
         queue.enqueue(
-            session, shot.slot, still.photo.bytes, capturedAtUnixMs,
+            session, shot.slot, still.photo.bytes, still.capturedAtUnixMs,
             if (still.passed) "pass" else "fail", evidence,
         )
 

@@ -59,7 +59,7 @@ class FilingFlowTest {
                 val now = System.currentTimeMillis()
                 // People's Square, a second-old fused fix.
                 val fix = locationFix(31.2304, 121.4737, 10f, 1_000_000_000, 2_000_000_000, now, false, "fused", true, Crs.WGS84)
-                flow.keep(shot, still, now, flow.evidence(fix, now, now))
+                flow.keep(shot, still, flow.evidence(fix, now, still.capturedAtUnixMs))
             }
             assertTrue(flow.shots().isEmpty())
             val updates = flow.upload().toList()
