@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use icp_companion::location::{Area, LocationError, LocationEvidence, LocationPolicy};
-use icp_companion::user_facing::UserFacing;
+use icp_location::{Area, LocationError, LocationEvidence, LocationPolicy};
+use icp_protocol::user_facing::UserFacing;
 use icp_protocol::wire::capture::{sha256_hex, CaptureRecord, ProvenanceProblem, METADATA_KEY};
 use icp_protocol::wire::Slot;
 

@@ -8,7 +8,6 @@ pub mod camera;
 pub mod http;
 pub mod imaging;
 pub mod inspect;
-pub mod location;
 pub mod logging;
 pub mod read;
 pub mod scan;
@@ -18,6 +17,10 @@ pub mod upload;
 /// The order QR code, the province rules and the user-facing error trait,
 /// shared with the gateway (crate `icp-companion-protocol`).
 pub use icp_protocol::{order, rules, user_facing};
+
+/// Shanghai's in-region rule (crate `icp-companion-location`, shared with
+/// the gateway, which judges the evidence again).
+pub use icp_location as location;
 
 #[cfg(feature = "ffi")]
 pub mod ffi;

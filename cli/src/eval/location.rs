@@ -63,22 +63,8 @@ pub fn run(args: LocationEvalArgs, out: &Output) -> Outcome {
             lat: lat.parse().map_err(|_| bad())?,
             lon: lon.parse().map_err(|_| bad())?,
         };
-        let fix = LocationFix {
-            latitude: p.lat,
-            longitude: p.lon,
-            crs: Crs::Wgs84,
-            horizontal_accuracy_m: 10.0,
-            fix_time_unix_ms: 0,
-            is_mock: false,
-            provider: LocationProvider::Gps,
-            precision: LocationPrecision::Precise,
-        };
-        let v = assess(&shipped, &fix, 0, &policy)?;
-        let status = match v.status {
-            RegionStatus::Inside => "inside",
-            RegionStatus::Outside => "outside",
-            RegionStatus::Uncertain => "uncertain",
-        };
+        let v = assess(&shipped, &fix_at(p), 0, &policy)?;
+        let status = status_name(v.status);
         total += 1;
         agree += (status == expected) as usize;
         let by_reference = match &reference {
@@ -168,11 +154,111 @@ pub fn run(args: LocationEvalArgs, out: &Output) -> Outcome {
             );
         }
     }
+    border_offsets(&shipped, &land, &admin, out)?;
     Ok(if agree == total {
         Exit::Ok
     } else {
         Exit::Refused
     })
+}
+
+/// A precise 10 m GPS fix at `p`, taken at time 0.
+fn fix_at(p: LatLon) -> LocationFix {
+    LocationFix {
+        latitude: p.lat,
+        longitude: p.lon,
+        crs: Crs::Wgs84,
+        horizontal_accuracy_m: 10.0,
+        fix_time_unix_ms: 0,
+        is_mock: false,
+        provider: LocationProvider::Gps,
+        precision: LocationPrecision::Precise,
+    }
+}
+
+fn status_name(status: RegionStatus) -> &'static str {
+    match status {
+        RegionStatus::Inside => "inside",
+        RegionStatus::Outside => "outside",
+        RegionStatus::Uncertain => "uncertain",
+    }
+}
+
+/// Points 250 m and 1.5 km either side of the land border (found around
+/// samples of the shipped land border every 1 km, kept where both
+/// references agree on the side), judged by each shipped boundary alone and
+/// by their combination: how often each is right, honestly uncertain, or
+/// wrong.
+fn border_offsets(shipped: &Area, land: &Region, admin: &Region, out: &Output) -> Outcome {
+    let (amap_a, amap_b) = (
+        Area::shanghai_boundaries()?.1,
+        Area::shanghai_boundaries()?.1,
+    );
+    let (osm_a, osm_b) = (
+        Area::shanghai_boundaries()?.0,
+        Area::shanghai_boundaries()?.0,
+    );
+    let judges = [
+        ("AMap land boundary alone", Area::combine(amap_a, amap_b)),
+        (
+            "OpenStreetMap administrative alone",
+            Area::combine(osm_a, osm_b),
+        ),
+    ];
+    let policy = LocationPolicy::default();
+    out.say(
+        "\nPoints either side of the land border, labelled where both references agree:\n\n| judge | offset | points | right | uncertain | wrong |\n|---|---|---|---|---|---|",
+    );
+    for offset in [250.0, 1_500.0] {
+        let mut points = Vec::new();
+        for p in shipped.land().border_samples(1_000.0) {
+            let (kx, ky) = (111_320.0 * p.lat.to_radians().cos(), 110_574.0);
+            let mut sides = [false; 2];
+            for k in 0..8 {
+                let a = k as f64 * std::f64::consts::FRAC_PI_4;
+                let q = LatLon {
+                    lat: p.lat + offset * a.sin() / ky,
+                    lon: p.lon + offset * a.cos() / kx,
+                };
+                let d = shipped.land().distance_to_border_m(q);
+                let inside = land.contains(q);
+                if (d - offset).abs() < 0.2 * offset
+                    && inside == admin.contains(q)
+                    && !sides[inside as usize]
+                {
+                    sides[inside as usize] = true;
+                    points.push((q, inside));
+                }
+            }
+        }
+        for (name, area) in judges
+            .iter()
+            .map(|(n, a)| (*n, a))
+            .chain([("shipped combination", shipped)])
+        {
+            let (mut right, mut unsure, mut wrong) = (0, 0, 0);
+            for &(q, inside) in &points {
+                match assess(area, &fix_at(q), 0, &policy)?.status {
+                    RegionStatus::Uncertain => unsure += 1,
+                    RegionStatus::Inside if inside => right += 1,
+                    RegionStatus::Outside if !inside => right += 1,
+                    _ => wrong += 1,
+                }
+            }
+            if out.json {
+                out.emit(&json!({
+                    "judge": name, "offset_m": offset, "points": points.len(),
+                    "right": right, "uncertain": unsure, "wrong": wrong,
+                }));
+            } else {
+                println!(
+                    "| {name} | {offset} m | {} | {right} | {unsure} | {wrong} |",
+                    points.len()
+                );
+            }
+        }
+    }
+    Ok(Exit::Ok)
 }
 
 /// The land-clipped and the administrative reference regions.

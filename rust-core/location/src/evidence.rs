@@ -11,7 +11,6 @@ use super::verdict::{assess, RegionStatus, Verdict};
 /// gateway never trusts `status`: it judges `fix` again
 /// ([`LocationEvidence::judge_again`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct LocationEvidence {
     /// The fix as the platform reported it (coordinates in their CRS,
     /// accuracy, fix time, provider, mock flag, precise-location grant).

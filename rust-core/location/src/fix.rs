@@ -4,7 +4,6 @@ use super::crs::Crs;
 
 /// Which source produced the fix; kept in the evidence for reviewers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum LocationProvider {
     /// Satellite positioning.
@@ -20,7 +19,6 @@ pub enum LocationProvider {
 /// Whether the app may read the precise location (Android 12+ and iOS 14+
 /// let the user grant only an approximate one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum LocationPrecision {
     /// Precise location granted.
@@ -32,7 +30,6 @@ pub enum LocationPrecision {
 /// One fix from the phone's location API, as it reported it (the evidence
 /// carries it unchanged so that the gateway can judge it again).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct LocationFix {
     /// Latitude, degrees north, in `crs`.
     pub latitude: f64,
@@ -57,7 +54,6 @@ pub struct LocationFix {
 /// The thresholds a verdict applies, with documented defaults
 /// (`LocationPolicy::default()`); apps normally keep them.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct LocationPolicy {
     /// Multiplies the 68 % accuracy radius into the radius the verdict
     /// trusts. Default 2.0: for a circular normal error the 99 % radius is

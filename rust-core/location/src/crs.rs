@@ -21,7 +21,6 @@ pub struct LatLon {
 
 /// The coordinate system a position is expressed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Crs {
     /// WGS-84, what GPS receivers and the platform location APIs report.

@@ -5,11 +5,10 @@ use super::area::Area;
 use super::crs::{to_wgs84, LatLon};
 use super::error::LocationError;
 use super::fix::{LocationFix, LocationPolicy, LocationPrecision};
-use crate::user_facing::UserFacing;
+use icp_protocol::user_facing::UserFacing;
 
 /// Inside, outside, or not decidable from this fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum RegionStatus {
     /// The trusted accuracy circle lies inside the region.
@@ -22,7 +21,6 @@ pub enum RegionStatus {
 
 /// Why the verdict is what it is; doubles as the guidance to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum VerdictReason {
     /// Clearly inside.
     InsideClear,

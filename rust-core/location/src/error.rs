@@ -1,7 +1,7 @@
 //! Why a location fix cannot be judged, or why a capture's location does
 //! not satisfy the in-region rule.
 
-use crate::user_facing::UserFacing;
+use icp_protocol::user_facing::UserFacing;
 
 /// A refused location fix or evidence. Each variant has a stable code.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -64,7 +64,7 @@ pub enum LocationError {
         detail: String,
     },
     /// The boundary data does not load (a build defect, not a user error).
-    #[error("{}", crate::user_facing::INTERNAL_EN)]
+    #[error("{}", icp_protocol::user_facing::INTERNAL_EN)]
     BoundaryData {
         /// What is wrong with it (for the report).
         detail: String,
@@ -117,7 +117,7 @@ impl UserFacing for LocationError {
             LocationError::MalformedEvidence { .. } => {
                 "照片的位置记录无法读取。请在应用内重新拍照。".into()
             }
-            LocationError::BoundaryData { .. } => crate::user_facing::INTERNAL_ZH.into(),
+            LocationError::BoundaryData { .. } => icp_protocol::user_facing::INTERNAL_ZH.into(),
         }
     }
 
