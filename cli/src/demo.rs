@@ -11,6 +11,7 @@ use clap::Args;
 use icp_companion::http::Timeouts;
 use icp_companion::imaging::{decode_image, read_file_bytes, MAX_UPLOAD_BYTES};
 use icp_companion::inspect::Outcome as CheckOutcome;
+use icp_companion::location::RegionStatus;
 use icp_companion::order::{
     encode, parse_and_verify, render_png, Gateway, IssuerSigningKey, Province, QrMatrix,
     SubjectType, VerifiedOrder,
@@ -18,7 +19,9 @@ use icp_companion::order::{
 use icp_companion::rules::{requirements_for, StatementMark};
 use icp_companion::scan::{OrderScanner, QrDecoder};
 use icp_companion::session::{FilingSession, Slot, SlotCheck};
-use icp_companion::upload::UploadQueue;
+use icp_companion::upload::{
+    upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob, UploadQueue,
+};
 use icp_companion::user_facing::UserFacing;
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use image::DynamicImage;
@@ -28,7 +31,7 @@ use sha2::{Digest, Sha256};
 
 use crate::dev;
 use crate::eval::{photograph, Distortion};
-use crate::filing::{installation_id, print_verdict, send_photos, Prepared};
+use crate::filing::{evidence_at, installation_id, print_verdict, send_photos, Prepared};
 use crate::output::{Exit, Failure, Outcome, Output};
 use crate::qr::print_order;
 use crate::scenes::{self, Face, Pose};
@@ -308,6 +311,11 @@ async fn file_order(
     let queue = UploadQueue::open(&queue_dir, &Sha256::digest(b"icp-companion demo queue key"))?;
     let prepared: Vec<Prepared> = photos.iter().map(|(p, _)| p.clone()).collect();
     send_photos(out, &mut session, &queue, &prepared).await?;
+    if let (Some(photo), Some(_)) = (prepared.first(), &verdict) {
+        out.say("   The gateway judges the evidence itself: the same photo sent again with a Beijing fix marked \"inside\" is refused:");
+        let code = forged_upload(&session, photo).await?;
+        out.say(format!("   {code}"));
+    }
 
     out.say("7. Every photo is at the gateway: the phone submits the order.");
     session.refresh().await?;
@@ -379,4 +387,49 @@ fn demo_photo(
         },
     };
     DynamicImage::ImageRgb8(picture)
+}
+
+/// Sends `photo` again with its location evidence forged: a fix in Beijing
+/// whose verdict says "inside" (the phone signs its capture record as for
+/// any live still: the forgery is in the evidence). Returns the code the
+/// gateway refuses it with, having judged the raw fix again.
+async fn forged_upload(session: &FilingSession, photo: &Prepared) -> Result<String, Failure> {
+    let (_, mut forged) = evidence_at((39.9042, 116.4074), 8.0, photo.captured_at_unix_ms)?;
+    forged.status = RegionStatus::Inside;
+    let metadata = session.upload_metadata(
+        photo.slot,
+        &photo.bytes,
+        photo.captured_at_unix_ms,
+        "pass",
+        Some(&forged),
+    )?;
+    let client = TusClient::new(
+        session.upload_endpoint()?,
+        Some(session.token()),
+        Timeouts::default(),
+    )?;
+    let job = UploadJob {
+        data: photo.bytes.clone(),
+        metadata,
+        resume: None,
+        chunk_size: 256 * 1024,
+        receipt: None,
+    };
+    let mut progress = Throttle::new(std::time::Duration::from_secs(1), |_, _| {});
+    let sent = upload(
+        &client,
+        &job,
+        &RetryPolicy::default(),
+        &mut progress,
+        &tokio_util::sync::CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    match sent {
+        Err(UploadError::EvidenceRefused { reason }) => Ok(reason),
+        Err(e) => Err(Failure::of(&e)),
+        Ok(_) => Err(Failure::could_not_judge(
+            "the gateway took a photo whose location was forged",
+        )),
+    }
 }

@@ -26,7 +26,7 @@ use crate::output::{user_error, Failure, Output};
 /// session runs the slot's checks on it and encodes it as a live still (so
 /// that its upload carries a capture record). Returns the still and its
 /// findings.
-pub fn capture_slot(
+fn capture_slot(
     check: SlotCheck,
     image: &DynamicImage,
     mark: StatementMark,
