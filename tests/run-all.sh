@@ -43,29 +43,14 @@ step "Rust tests (x86_64)"
 # photos are present, so they run.
 cargo test --workspace -- --include-ignored 2>&1 | tee "$reports/rust-x86_64.log"
 
-# The shipped library's release build (one long single-threaded LTO step)
-# runs in its own target folder beside the aarch64 tests, whose emulated
-# runs leave a core idle; its result is checked after them.
-step "size of the shipped library (mobile profile): built in the background"
-CARGO_TARGET_DIR=target/size-check bash tests/size-check.sh >"$reports/size-check.log" 2>&1 &
-size_check=$!
-# A failing step below ends the suite: the build does not outlive it.
-trap 'kill "$size_check" 2>/dev/null || true' EXIT
-
 step "Rust tests of the core on aarch64 (the phones' CPU: NEON paths), under qemu-user"
 bash tests/run-aarch64.sh 2>&1 | tee "$reports/rust-aarch64.log"
 
-step "size of the shipped library (mobile profile): result"
-if wait "$size_check"; then
-  tail -n 1 "$reports/size-check.log"
-else
-  cat "$reports/size-check.log"
-  echo "size check: FAILED"
-  exit 1
-fi
-
 step "binding tests"
 bash tests/run-bindings.sh
+
+step "size of the shipped library (mobile profile)"
+bash tests/size-check.sh
 
 step "the demo (the README's main job), on the debug build"
 demo_log=$reports/demo.log

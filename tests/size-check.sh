@@ -20,9 +20,8 @@ export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
 export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
 cargo build --profile mobile -p icp-companion-core --lib --target aarch64-unknown-linux-gnu \
   --no-default-features --features ffi
-built=${CARGO_TARGET_DIR:-target}/aarch64-unknown-linux-gnu/mobile
-lib=$built/libicp_companion.stripped.so
-aarch64-linux-gnu-strip -o "$lib" "$built/libicp_companion.so"
+lib=target/aarch64-unknown-linux-gnu/mobile/libicp_companion.stripped.so
+aarch64-linux-gnu-strip -o "$lib" target/aarch64-unknown-linux-gnu/mobile/libicp_companion.so
 size=$(stat -c %s "$lib")
 awk -v s="$size" -v b="$budget" 'BEGIN { printf "mobile profile, aarch64, stripped: %d bytes (%.2f MiB; budget %.2f MiB)\n", s, s / 1048576, b / 1048576 }'
 if [ "$size" -gt "$budget" ]; then
