@@ -18,36 +18,18 @@ import json
 import sys
 from pathlib import Path
 
+from extract_shanghai_boundary import rings
+
 HERE = Path(__file__).resolve().parent
 DEFAULT = HERE.parents[2] / "shared/reference/geo/osm_shanghai_r913067_v155.geojson"
 
 
 def polygons_of(document: dict) -> list:
-    """Every polygon of every feature as rings of micro-degree lon, lat
-    pairs, without the closing repeat and consecutive duplicates."""
+    """Every polygon of every feature, as `extract_shanghai_boundary.rings`
+    writes them (micro-degree rings without closing or repeated vertices)."""
     out = []
     for feature in document["features"]:
-        geometry = feature["geometry"]
-        if geometry["type"] == "Polygon":
-            parts = [geometry["coordinates"]]
-        elif geometry["type"] == "MultiPolygon":
-            parts = geometry["coordinates"]
-        else:
-            sys.exit(f"unexpected geometry {geometry['type']}")
-        for polygon in parts:
-            rings = []
-            for ring in polygon:
-                points = []
-                for lon, lat in ring:
-                    p = [round(lon * 1e6), round(lat * 1e6)]
-                    if not points or points[-1] != p:
-                        points.append(p)
-                if len(points) > 1 and points[0] == points[-1]:
-                    points.pop()
-                if len(points) >= 3:
-                    rings.append([c for p in points for c in p])
-            if rings:
-                out.append(rings)
+        out.extend(rings(feature["geometry"]))
     return out
 
 
