@@ -168,3 +168,38 @@ fn main() {
     };
     std::process::exit(exit as i32);
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// No subcommand defines an argument named like a global one: clap
+    /// accepts the definition and then panics when that subcommand runs
+    /// (`check-eval --verbose` did, against the global `-v/--verbose`).
+    #[test]
+    fn no_subcommand_argument_shadows_a_global_one() {
+        let root = super::Cli::command();
+        root.clone().debug_assert();
+        let globals: Vec<String> = root
+            .get_arguments()
+            .filter(|a| a.is_global_set())
+            .map(|a| a.get_id().to_string())
+            .collect();
+        assert!(globals.contains(&"verbose".to_string()), "{globals:?}");
+        fn walk(cmd: &clap::Command, globals: &[String], path: &str) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().to_string();
+                assert!(
+                    !globals.contains(&id),
+                    "`{path}` defines `{id}`, which is global"
+                );
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, globals, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        for sub in root.get_subcommands() {
+            walk(sub, &globals, sub.get_name());
+        }
+    }
+}

@@ -23,7 +23,8 @@ import random
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from make_photo_corpus import corpus_arguments, open_photo, read_faces
+import blur_kinds
+from make_photo_corpus import blur_of, corpus_arguments, open_photo, read_faces
 
 CARDS = ["id-card", "hk-macao-permit", "taiwan-permit", "passport"]
 SHEETS = ["business-licence", "authenticity-statement", "domain-certificate"]
@@ -141,11 +142,18 @@ def place(doc, size, rng, cut=False):
     return arr, (x, y, doc.width, doc.height)
 
 
-CASES = ["good", "good", "photocopy", "blur", "glare", "edge-cut", "low-res", "no-mark"]
+CASES = ["good", "good", "photocopy", "blur", "glare", "edge-cut", "low-res", "no-mark",
+         # Taken as a phone takes them: sensor noise at the composed size or at 12 MP.
+         "good-noisy", "motion", "defocus", "good-hires", "defocus-hires"]
+# Blur that leaves the print illegible, as a share of the document's width:
+# motion of 0.8-1.4 % (9-15 px across an ID card 1100 px wide), a defocus
+# disc of radius 0.5-0.9 %.
+BLUR_FAILING = {"motion": (0.008, 0.014), "defocus": (0.005, 0.009)}
 
 
-def make(doc_type, marks, case, face, rng, font):
-    """(image, failing codes, codes not judged)."""
+def make(doc_type, marks, case, face, rng, font, blur=None):
+    """(image, failing codes, codes not judged); `blur` (kind, share of the
+    document's width) applies that blur instead of the case's."""
     fails, ignore = set(), set()
     colour_original = doc_type not in ("authenticity-statement", "domain-certificate")
     if case == "photocopy" and not colour_original:
@@ -172,6 +180,12 @@ def make(doc_type, marks, case, face, rng, font):
         blob = np.exp(-(((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * (r * 0.7) ** 2)))
         arr = arr + blob[..., None] * 400
         fails.add("document.glare")
+    if blur_of(case):
+        blur = (blur_of(case), rng.uniform(*BLUR_FAILING[blur_of(case)]))
+        fails.add("document.blurry")
+    if blur:
+        arr = blur_kinds.apply(arr, blur[0], dw * blur[1], rng)
+        ignore |= {"document.seal", "document.fingerprint"}
     img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     if case == "blur":
         img = img.filter(ImageFilter.GaussianBlur(max(size) * rng.uniform(0.0025, 0.004)))
@@ -184,7 +198,42 @@ def make(doc_type, marks, case, face, rng, font):
         fails.add("document.resolution")
     if case == "no-mark":
         fails |= {f"document.{m}" for m in marks.split("+")}
+    if case.endswith("-hires"):
+        k = 4000 / max(size)  # a 12 MP phone photo
+        img = blur_kinds.as_taken(np.asarray(img), (round(size[0] * k), round(size[1] * k)), rng.uniform(3, 7), rng)
+    elif case.endswith("-noisy") or blur:
+        img = blur_kinds.as_taken(np.asarray(img), size, rng.uniform(2, 5), rng)
     return img, fails, ignore, case
+
+
+# The sweep's amounts (share of the document's width), and the levels from
+# which a reviewer rejects and up to which one accepts (between: not judged).
+SWEEP = {"motion": [0.002, 0.004, 0.006, 0.008, 0.01, 0.012, 0.016],
+         "defocus": [0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.008]}
+SWEEP_REJECT = {"motion": 0.008, "defocus": 0.005}
+SWEEP_ACCEPT = {"motion": 0.003, "defocus": 0.002}
+
+
+def sweep(faces, out, rng, font, per_amount):
+    """The blur sweep: every kind of document, each kind of blur at every
+    amount, with sensor noise; labelled by the reviewer's levels."""
+    n = 0
+    with open(os.path.join(out, "labels.tsv"), "w", encoding="utf-8") as labels:
+        labels.write("file\ttarget\tcase\tmust_fail\tnot_judged\n")
+        for doc_type in CARDS + SHEETS:
+            for kind, amounts in SWEEP.items():
+                for amount in amounts:
+                    for k in range(per_amount):
+                        img, _, ignore, _ = make(doc_type, "", "good", rng.choice(faces), rng, font, blur=(kind, amount))
+                        name = f"{doc_type}-{kind}-{amount:.3f}-{k}.jpg"
+                        img.save(os.path.join(out, name), quality=rng.choice([85, 90, 94]))
+                        fails = "document.blurry" if amount >= SWEEP_REJECT[kind] else ""
+                        if SWEEP_ACCEPT[kind] < amount < SWEEP_REJECT[kind]:
+                            ignore.add("document.blurry")
+                        labels.write(f"{name}\tdocument:{doc_type}:\tsweep:document.blurry:{kind}:{amount:g}\t"
+                                     f"{fails}\t{','.join(sorted(ignore))}\n")
+                        n += 1
+    print(f"{n} photos in {out}")
 
 
 def main():
@@ -194,6 +243,8 @@ def main():
     rng = random.Random(args.seed)
     faces = read_faces(args.faces, args.photos)
     os.makedirs(args.out, exist_ok=True)
+    if args.sweep:
+        return sweep(faces, args.out, rng, args.font, 2)
     types = [(t, "") for t in CARDS + SHEETS] + [("authenticity-statement", "seal"),
                                                   ("authenticity-statement", "fingerprint")]
     n = 0

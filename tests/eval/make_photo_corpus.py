@@ -23,6 +23,8 @@ import re
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+import blur_kinds
+
 W, H = 600, 800
 ALL_FRAMING = ["photo.face_count", "photo.off_centre", "photo.head_cut", "photo.head_size"]
 
@@ -52,7 +54,7 @@ def read_faces(tsv, photos):
         if len(parts) < 4:
             continue
         path = os.path.join(photos, os.path.basename(parts[0]))
-        for m in re.finditer(r"(\d+)x(\d+)@(\d+),(\d+)", parts[3]):
+        for m in re.finditer(r"(\d+)×(\d+) px at (\d+),(\d+)", parts[3]):
             w, h, x, y = map(int, m.groups())
             if w >= 150:
                 faces.append((path, (x, y, w, h)))
@@ -168,8 +170,9 @@ def real_portrait(face, rng):
     return np.asarray(photo.crop(box).resize((W, H), Image.LANCZOS)).astype(np.float32)
 
 
-def compose(case, face, other, rng, font):
-    """(image, flow, failing codes, codes not judged) for one case."""
+def compose(case, face, other, rng, font, blur=None):
+    """(image, flow, failing codes, codes not judged) for one case; `blur`
+    (kind, share of the face width) applies that blur instead of the case's."""
     flow = "app" if case.startswith("app-") else "backdrop"
     fails, ignore = set(), set()
     if case in ("no-backdrop", "app-no-backdrop"):
@@ -230,7 +233,14 @@ def compose(case, face, other, rng, font):
         ignore |= {"photo.backdrop", "photo.backdrop_text"}
     skin = person(canvas, face, cx, face_top, face_px, colour, rng)
     skin_luma = 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2]
-    if case == "blur":
+    if blur_of(case):
+        blur = (blur_of(case), rng.uniform(*BLUR_FAILING[blur_of(case)]))
+        fails.add("photo.blurry")
+    if blur:
+        canvas = blur_kinds.apply(canvas, blur[0], blur[1] * face_px, rng)
+        # Blur may or may not leave the backdrop's characters legible.
+        ignore.add("photo.backdrop_text")
+    elif case == "blur":
         canvas = np.asarray(Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8)).filter(
             ImageFilter.GaussianBlur(face_px * rng.uniform(0.02, 0.03)))).astype(np.float32)
         fails |= {"photo.blurry", "photo.backdrop_text"}
@@ -249,7 +259,60 @@ def compose(case, face, other, rng, font):
 CASES = ["good", "good", "black-shirt", "app-good", "app-good", "two-faces", "off-centre", "head-cut",
          "too-small", "red-shirt", "blue-shirt", "navy-shirt", "app-red-shirt", "app-blue-shirt", "blur",
          "dark", "overexposed", "no-backdrop", "app-no-backdrop", "text-hidden", "portrait-mode",
-         "wall-above", "app-blue-backdrop"]
+         "wall-above", "app-blue-backdrop",
+         # Taken as a phone takes them: sensor noise at 1080 × 1440 or 3000 × 4000.
+         "good-noisy", "app-good-noisy", "motion", "defocus", "app-motion", "app-defocus",
+         "good-hires", "motion-hires", "defocus-hires"]
+
+# Blur a reviewer rejects, as a share of the face width: motion of 5-9 %
+# (7-14 px on a 150 px face), a defocus disc of radius 3-5 %.
+BLUR_FAILING = {"motion": (0.05, 0.09), "defocus": (0.03, 0.05)}
+# The sweep's amounts (share of the face width), and the levels from which
+# a reviewer rejects and up to which one accepts (in between: not judged).
+SWEEP = {"motion": [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08],
+         "defocus": [0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04]}
+SWEEP_REJECT = {"motion": 0.05, "defocus": 0.03}
+SWEEP_ACCEPT = {"motion": 0.02, "defocus": 0.01}
+
+
+def blur_of(case):
+    """The kind of blur a case applies ("motion", "defocus") or None."""
+    for kind in BLUR_FAILING:
+        if kind in case.split("-"):
+            return kind
+    return None
+
+
+def taken(case, img, rng):
+    """The composed photo as the phone delivers it: 3000 × 4000 with
+    sensor noise for the "-hires" cases, 1080 × 1440 with noise for the
+    other noisy and blurred ones, else as composed."""
+    if case.endswith("-hires"):
+        return blur_kinds.as_taken(img, (3000, 4000), rng.uniform(3, 7), rng)
+    if case.endswith("-noisy") or blur_of(case):
+        return blur_kinds.as_taken(img, (1080, 1440), rng.uniform(2, 5), rng)
+    return blur_kinds.as_taken(img, (W, H), 0, rng)
+
+
+def sweep(faces, out, rng, font):
+    """The blur sweep: every face, each kind of blur at every amount, taken
+    at 1080 × 1440 with noise; labelled by the reviewer's levels."""
+    with open(os.path.join(out, "labels.tsv"), "w", encoding="utf-8") as labels:
+        labels.write("file\ttarget\tcase\tmust_fail\tnot_judged\n")
+        n = 0
+        for i, face in enumerate(faces):
+            for kind, amounts in SWEEP.items():
+                for amount in amounts:
+                    other = rng.choice([f for f in faces if f != face])
+                    canvas = compose("good", face, other, rng, font, blur=(kind, amount))[0]
+                    img = blur_kinds.as_taken(canvas, (1080, 1440), rng.uniform(2, 5), rng)
+                    name = f"{i:02d}-{kind}-{amount:.3f}.jpg"
+                    img.save(os.path.join(out, name), quality=rng.choice([85, 90, 94]))
+                    fails = "photo.blurry" if amount >= SWEEP_REJECT[kind] else ""
+                    ignore = ["photo.backdrop_text"] + (["photo.blurry"] if SWEEP_ACCEPT[kind] < amount < SWEEP_REJECT[kind] else [])
+                    labels.write(f"{name}\tphoto:backdrop\tsweep:photo.blurry:{kind}:{amount:g}\t{fails}\t{','.join(ignore)}\n")
+                    n += 1
+    print(f"{n} photos in {out}")
 
 
 def corpus_arguments(description):
@@ -260,6 +323,7 @@ def corpus_arguments(description):
     ap.add_argument("--faces", required=True)
     ap.add_argument("--font", required=True)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sweep", action="store_true", help="write the blur sweep instead of the cases")
     return ap
 
 
@@ -269,6 +333,8 @@ def main():
     np.random.seed(args.seed)
     faces = read_faces(args.faces, args.photos)
     os.makedirs(args.out, exist_ok=True)
+    if args.sweep:
+        return sweep(faces, args.out, rng, args.font)
     with open(os.path.join(args.out, "labels.tsv"), "w", encoding="utf-8") as labels:
         labels.write("file\ttarget\tcase\tmust_fail\tnot_judged\n")
         for i, face in enumerate(faces):
@@ -276,7 +342,7 @@ def main():
                 other = rng.choice([f for f in faces if f != face])
                 img, flow, fails, ignore = compose(case, face, other, rng, args.font)
                 name = f"{i:02d}-{j:02d}-{case}.jpg"
-                out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+                out = taken(case, img, rng)
                 out.save(os.path.join(args.out, name), quality=rng.choice([85, 90, 94]))
                 labels.write(f"{name}\tphoto:{flow}\t{case}\t{','.join(sorted(fails))}\t{','.join(sorted(ignore))}\n")
     print(f"{len(faces) * len(CASES)} photos in {args.out}")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the labelled photo and document corpora from registry packages and
-# prints the check-eval tables:  bash tests/eval/photo-eval.sh [SEED]
+# prints the check-eval tables, then the blur sweeps':  bash tests/eval/photo-eval.sh [SEED]
 #   faces: npm @vladmandic/face-api demo photos (fetched by tests/setup-deps.sh)
 #   font:  Debian fonts-wqy-microhei (downloaded, not installed)
 #   needs: python3 with numpy and Pillow (installed with pip when missing)
@@ -8,7 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seed=${1:-2}
 deps="$root/target/test-deps"
-eval "$(bash "$root/tests/setup-deps.sh")"
+bash "$root/tests/setup-deps.sh" >&2
+source "$deps/env.sh"
 font="$deps/fonts/wqy-microhei.ttc"
 if [ ! -f "$font" ]; then
   tmp=$(mktemp -d)
@@ -25,8 +26,16 @@ rm -rf "$out" && mkdir -p "$out"
 cd "$root/tests/eval"
 python3 make_photo_corpus.py "$out/photos" --photos "$ICP_FACE_PHOTOS" --faces "$out/faces.tsv" --font "$font" --seed "$seed"
 python3 make_document_corpus.py "$out/documents" --photos "$ICP_FACE_PHOTOS" --faces "$out/faces.tsv" --font "$font" --seed "$seed"
+for kind in photo document; do
+  python3 "make_${kind}_corpus.py" "$out/$kind-blur-sweep" --sweep --photos "$ICP_FACE_PHOTOS" --faces "$out/faces.tsv" --font "$font" --seed "$seed"
+done
 echo "## Administrator photos (seed $seed)"
 "$cli" check-eval "$out/photos"
 echo
 echo "## Documents (seed $seed)"
 "$cli" check-eval "$out/documents"
+for kind in photo document; do
+  echo
+  echo "## Blur sweep, ${kind}s (seed $seed)"
+  "$cli" check-eval "$out/$kind-blur-sweep"
+done

@@ -1,7 +1,10 @@
 //! `check-eval`: how the photo checks fare on a labelled corpus (built by
 //! `tests/eval/make_photo_corpus.py` or `make_document_corpus.py`). For every check: precision and recall
 //! of "fail", and the share of photos it judged correctly; then the share
-//! of good photos (nothing labelled as failing) rejected by any check.
+//! of good photos (nothing labelled as failing) rejected by any check; and
+//! for a sweep (cases named `sweep:CODE:KIND:AMOUNT`, e.g. the blur sweep of
+//! `make_photo_corpus.py --sweep`), the share failing CODE at each amount of
+//! each kind and the smallest amount from which 95 % fail.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -25,10 +28,23 @@ use serde_json::json;
 pub struct CheckEvalArgs {
     /// Corpus folder with `labels.tsv` (file, target, case, must_fail, not_judged).
     dir: PathBuf,
-    /// Also list every photo judged wrongly.
+    /// Also list every photo judged wrongly, with what was measured.
     #[arg(long)]
-    verbose: bool,
+    misses: bool,
 }
+
+/// One amount of one kind in a sweep: photos, how many failed the swept
+/// check, and what it measured.
+#[derive(Default)]
+struct SweepStep {
+    photos: usize,
+    failed: usize,
+    measured: Vec<f64>,
+}
+
+/// Share of a sweep step's photos that must fail for its amount to count
+/// as caught.
+const SWEEP_CAUGHT: f64 = 0.95;
 
 #[derive(Default)]
 struct Confusion {
@@ -50,6 +66,7 @@ pub fn run(args: CheckEvalArgs, out: &Output) -> crate::output::Outcome {
     let mut per_case: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let (mut good, mut good_rejected) = (0usize, 0usize);
     let mut ms = Vec::new();
+    let mut sweep: BTreeMap<(String, String), Vec<(f64, SweepStep)>> = BTreeMap::new();
     for line in labels.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         let [file, target, case, must_fail, not_judged] = cols[..] else {
@@ -107,7 +124,7 @@ pub fn run(args: CheckEvalArgs, out: &Output) -> crate::output::Outcome {
             }
             if must_fail.contains(code) != failed.contains(code) {
                 all_right = false;
-                if args.verbose && !out.json {
+                if args.misses && !out.json {
                     let measured = findings
                         .iter()
                         .find(|f| &f.code == code)
@@ -128,6 +145,25 @@ pub fn run(args: CheckEvalArgs, out: &Output) -> crate::output::Outcome {
                 }
             }
         }
+        if let ["sweep", code, kind, amount] = case.split(':').collect::<Vec<_>>()[..] {
+            let amount: f64 = amount.parse().map_err(|_| {
+                Failure::could_not_judge(format!("labels.tsv: bad sweep amount in {case:?}"))
+            })?;
+            let steps = sweep.entry((code.into(), kind.into())).or_default();
+            let at = match steps.iter().position(|(a, _)| *a == amount) {
+                Some(at) => at,
+                None => {
+                    steps.push((amount, SweepStep::default()));
+                    steps.len() - 1
+                }
+            };
+            let step = &mut steps[at].1;
+            step.photos += 1;
+            step.failed += failed.contains(code) as usize;
+            if let Some(f) = findings.iter().find(|f| f.code == code) {
+                step.measured.push(f.measured);
+            }
+        }
         let entry = per_case.entry(case.to_string()).or_default();
         entry.0 += 1;
         entry.1 += all_right as usize;
@@ -145,7 +181,28 @@ pub fn run(args: CheckEvalArgs, out: &Output) -> crate::output::Outcome {
         }
     };
     let share = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
+    for steps in sweep.values_mut() {
+        steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    let caught = |steps: &[(f64, SweepStep)]| {
+        steps
+            .iter()
+            .rposition(|(_, s)| (s.failed as f64) < SWEEP_CAUGHT * s.photos as f64)
+            .map_or(steps.first(), |i| steps.get(i + 1))
+            .map(|(a, _)| *a)
+    };
     if out.json {
+        for ((code, kind), steps) in &mut sweep {
+            let smallest_caught = caught(steps);
+            for (amount, step) in steps.iter_mut() {
+                out.emit(&json!({
+                    "sweep": code, "kind": kind, "amount": amount, "photos": step.photos,
+                    "failed": share(step.failed, step.photos),
+                    "median_measured": percentiles(&mut step.measured).0,
+                }));
+            }
+            out.emit(&json!({ "sweep": code, "kind": kind, "smallest_caught": smallest_caught }));
+        }
         for (code, c) in &per_code {
             let n = c.tp + c.fp + c.fn_ + c.tn;
             out.emit(&json!({
@@ -182,6 +239,23 @@ pub fn run(args: CheckEvalArgs, out: &Output) -> crate::output::Outcome {
     println!("|---|---|---|");
     for (case, (n, right)) in &per_case {
         println!("| {case} | {n} | {} |", pct(*right, *n));
+    }
+    for ((code, kind), steps) in &mut sweep {
+        println!();
+        let smallest = caught(steps).map_or("none".to_string(), |a| format!("{a}"));
+        println!("{code}, {kind}: smallest amount failing on ≥ 95 % of photos: {smallest}");
+        println!("| amount | photos | failed | measured (10th / median / 90th percentile) |");
+        println!("|---|---|---|---|");
+        for (amount, step) in steps.iter_mut() {
+            let (median, high) = percentiles(&mut step.measured);
+            let low = step.measured.get(step.measured.len() / 10).copied();
+            let low = low.unwrap_or(f64::NAN);
+            println!(
+                "| {amount} | {} | {} | {low:.4} / {median:.4} / {high:.4} |",
+                step.photos,
+                pct(step.failed, step.photos)
+            );
+        }
     }
     println!();
     println!(

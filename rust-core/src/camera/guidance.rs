@@ -221,7 +221,7 @@ mod tests {
         finding(
             code,
             Outcome::Fail,
-            Measure::at_most(measured, MeasureUnit::Score, 0.0),
+            Measure::at_most(measured, MeasureUnit::Share, 0.0),
             None,
             "",
             "",

@@ -27,8 +27,6 @@ pub enum MeasureUnit {
     Pixels,
     /// A brightness level from 0 (black) to 255 (white).
     Level,
-    /// A score from 0 to 1 without unit (sharpness).
-    Score,
     /// Days (a document's remaining validity).
     Days,
     /// Years (a document's validity span).
@@ -172,7 +170,6 @@ fn amount(value: f64, unit: MeasureUnit, zh: bool) -> String {
         MeasureUnit::Count => format!("{value:.0}"),
         MeasureUnit::Pixels => format!("{value:.0} px"),
         MeasureUnit::Level => format!("{value:.0}"),
-        MeasureUnit::Score => format!("{value:.2}"),
         MeasureUnit::Days | MeasureUnit::Years if value.is_infinite() => {
             (if zh { "长期" } else { "no end" }).to_string()
         }

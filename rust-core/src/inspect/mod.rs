@@ -4,6 +4,7 @@
 
 mod admin_photo;
 mod backdrop;
+mod blur;
 mod clothing;
 mod cnn;
 mod colour;
@@ -15,10 +16,10 @@ mod silhouette;
 mod working;
 
 pub use admin_photo::{
-    check_admin_photo, check_framing_and_quality, find_faces, sharpness, sharpness_at,
-    AdminPhotoProfile,
+    check_admin_photo, check_framing_and_quality, find_faces, AdminPhotoProfile,
 };
 pub use backdrop::PhotoFlow;
+pub use blur::{blur_spread, BlurSpread};
 pub use document::{check_document, document_region, DocumentProfile, DocumentType, RequiredMarks};
 pub use face::{FaceBox, FaceDetector, FaceDetectorSettings};
 pub use finding::{Finding, Limit, MeasureUnit, Outcome, PixelRect};
