@@ -13,7 +13,7 @@
 //! a low quantile of the spreads is taken (a sharp picture has many sharp
 //! edges each way, besides soft shadows), and the worst direction is the
 //! picture's blur. A direction left with almost no strong edges while the
-//! others have many has been smeared flat, and counts as fully spread.
+//! one across it has many has been smeared flat, and counts as fully spread.
 
 use image::GrayImage;
 
@@ -53,7 +53,7 @@ const QUANTILE: f64 = 0.3;
 /// Fewest strong edges a picture, and each direction, needs to be judged.
 const MIN_EDGES: usize = 8;
 /// A direction holding less than this share of the strong edges counts as
-/// smeared flat.
+/// smeared flat (unless the direction across it is as bare).
 const MIN_DIRECTION_SHARE: f64 = 0.04;
 /// Edges weaker than this share of the 99th-percentile gradient are not
 /// looked at (texture, shading, noise).
@@ -67,7 +67,7 @@ const SMOOTHING_SIGMA: f64 = 1.0;
 
 /// The blur of `image` measured at `width` pixels across (reduced to it when
 /// wider, so the spread is a share of the same thing at every resolution;
-/// never enlarged).
+/// never enlarged), as a share of `width`.
 pub fn blur_spread(image: &GrayImage, width: u32) -> BlurSpread {
     if image.width() < 16 || image.height() < 16 {
         return BlurSpread::NO_EDGES;
@@ -86,21 +86,30 @@ pub fn blur_spread(image: &GrayImage, width: u32) -> BlurSpread {
     if total < MIN_EDGES {
         return BlurSpread::NO_EDGES;
     }
-    // A direction left with almost no strong edges while others have
-    // plenty has been smeared flat (motion blur wipes out the edges across
-    // its path): it counts as spread as far as the measure reaches.
+    // A direction left with almost no strong edges while the one across it
+    // has plenty has been smeared flat (motion wipes out the edges across
+    // its path): it counts as spread as far as the measure reaches. When the
+    // direction across it is as bare, the picture has no edges either way
+    // there (a grid of lines, a table): neither is judged.
     let enough = MIN_EDGES.max((MIN_DIRECTION_SHARE * total as f64) as usize);
+    let sparse: Vec<bool> = spreads.iter().map(|s| s.len() < enough).collect();
     let per_direction: Vec<f64> = spreads
         .into_iter()
-        .map(|mut s| {
-            if s.len() < enough {
-                (2 * REACH) as f64
-            } else {
-                quantile(&mut s, QUANTILE)
-            }
+        .enumerate()
+        .filter_map(|(i, mut s)| match (sparse[i], sparse[(i + 2) % 4]) {
+            (false, _) => Some(quantile(&mut s, QUANTILE)),
+            (true, false) => Some((2 * REACH) as f64),
+            (true, true) => None,
         })
         .collect();
-    let measured = norm.width() as f64;
+    if per_direction.is_empty() {
+        return BlurSpread::NO_EDGES;
+    }
+    // A share of the measuring width even when the picture is narrower (a
+    // small face, a live frame's reduced copy): it is judged at its own
+    // pixels, where an edge cannot look sharper than about one pixel, and
+    // blur finer than its pixels is not seen.
+    let measured = width.max(1) as f64;
     let fold = |f: fn(f64, f64) -> f64, init| per_direction.iter().copied().fold(init, f);
     BlurSpread {
         worst: (fold(f64::max, 0.0) / measured).min(1.0),
@@ -370,6 +379,18 @@ pub(crate) mod tests {
             (small.worst - large.worst).abs() < 0.006,
             "{small:?} {large:?}"
         );
+    }
+
+    #[test]
+    fn a_grid_without_diagonal_edges_is_sharp_and_its_smear_is_seen() {
+        // Horizontal and vertical bars only: nothing at 45° or 135°.
+        let grid = GrayImage::from_fn(256, 256, |x, y| {
+            Luma([if x % 32 < 12 || y % 40 < 14 { 40 } else { 220 }])
+        });
+        let sharp = blur_spread(&grid, 256);
+        assert!(sharp.worst < 0.01, "{sharp:?}");
+        let smeared = blur_spread(&motion(&grid, 12.0, 0.0), 256);
+        assert!(smeared.worst > 0.035 && smeared.is_motion(), "{smeared:?}");
     }
 
     #[test]
