@@ -129,8 +129,8 @@ pub struct DocumentProfile {
     /// a legible document is still several pixels tall), as a share of the
     /// document's width. Warn above 0.0024, fail above 0.0030. Sharp
     /// documents in the corpus (with sensor noise, up to 12 MP) measure at
-    /// most 0.0016; print blurred by a defocus disc of radius 0.5 % of the
-    /// document's width or smeared by 0.8 % at least 0.0030.
+    /// most 0.0016; in the blur sweep every document fails from a defocus
+    /// disc of radius 0.3 % of its width or a motion of 1.2 % (79 % at 0.8 %).
     pub blur_warn: f64,
     /// See `blur_warn`.
     pub blur_fail: f64,
