@@ -13,7 +13,8 @@
 //! a low quantile of the spreads is taken (a sharp picture has many sharp
 //! edges each way, besides soft shadows), and the worst direction is the
 //! picture's blur. A direction left with almost no strong edges while the
-//! one across it has many has been smeared flat, and counts as fully spread.
+//! one across it has many times more has been smeared flat, and counts as
+//! fully spread.
 
 use image::GrayImage;
 
@@ -52,9 +53,11 @@ const REACH: usize = 16;
 const QUANTILE: f64 = 0.3;
 /// Fewest strong edges a picture, and each direction, needs to be judged.
 const MIN_EDGES: usize = 8;
-/// A direction holding less than this share of the strong edges counts as
-/// smeared flat (unless the direction across it is as bare).
+/// A direction holding less than this share of the strong edges, and fewer
+/// than the direction across it by this ratio, counts as smeared flat.
 const MIN_DIRECTION_SHARE: f64 = 0.04;
+/// See [`MIN_DIRECTION_SHARE`].
+const SMEARED_RATIO: usize = 4;
 /// Edges weaker than this share of the 99th-percentile gradient are not
 /// looked at (texture, shading, noise).
 const STRONG_SHARE: f32 = 0.4;
@@ -88,18 +91,25 @@ pub fn blur_spread(image: &GrayImage, width: u32) -> BlurSpread {
     }
     // A direction left with almost no strong edges while the one across it
     // has plenty has been smeared flat (motion wipes out the edges across
-    // its path): it counts as spread as far as the measure reaches. When the
-    // direction across it is as bare, the picture has no edges either way
-    // there (a grid of lines, a table): neither is judged.
+    // its path): it counts as spread as far as the measure reaches. A bare
+    // direction beside one nearly as bare is how the picture is drawn (the
+    // corners of a table, of printed bars): it is judged by the edges it
+    // has, or not at all when it has too few.
     let enough = MIN_EDGES.max((MIN_DIRECTION_SHARE * total as f64) as usize);
-    let sparse: Vec<bool> = spreads.iter().map(|s| s.len() < enough).collect();
+    let counts: Vec<usize> = spreads.iter().map(Vec::len).collect();
     let per_direction: Vec<f64> = spreads
         .into_iter()
         .enumerate()
-        .filter_map(|(i, mut s)| match (sparse[i], sparse[(i + 2) % 4]) {
-            (false, _) => Some(quantile(&mut s, QUANTILE)),
-            (true, false) => Some((2 * REACH) as f64),
-            (true, true) => None,
+        .filter_map(|(i, mut s)| {
+            let across = counts[(i + 2) % 4];
+            let bare = s.len() < enough;
+            if bare && across >= enough && s.len() * SMEARED_RATIO < across {
+                Some((2 * REACH) as f64)
+            } else if s.len() >= MIN_EDGES {
+                Some(quantile(&mut s, QUANTILE))
+            } else {
+                None
+            }
         })
         .collect();
     if per_direction.is_empty() {
@@ -391,6 +401,23 @@ pub(crate) mod tests {
         assert!(sharp.worst < 0.01, "{sharp:?}");
         let smeared = blur_spread(&motion(&grid, 12.0, 0.0), 256);
         assert!(smeared.worst > 0.035 && smeared.is_motion(), "{smeared:?}");
+    }
+
+    #[test]
+    fn printed_bars_with_a_few_slanted_strokes_are_sharp() {
+        // Lines of dashes (edges across 0° and 90°, their corners give a few
+        // diagonal ones) and one slanted stroke, which adds edges to one
+        // diagonal only: the other diagonal is bare beside it, yet nothing
+        // is smeared.
+        let bars = GrayImage::from_fn(512, 320, |x, y| {
+            let dash = (y % 40 < 12) && (x % 50) < 38 && x > 20 && x < 490;
+            let stroke = (x as i32 - y as i32 - 100).abs() < 3 && x < 170;
+            Luma([if dash || stroke { 30 } else { 215 }])
+        });
+        let sharp = blur_spread(&bars, 512);
+        assert!(sharp.worst < 0.006, "{sharp:?}");
+        let smeared = blur_spread(&motion(&bars, 12.0, 0.0), 512);
+        assert!(smeared.worst > 0.018 && smeared.is_motion(), "{smeared:?}");
     }
 
     #[test]
