@@ -55,7 +55,10 @@ def card(kind, face, rng, font):
     portrait = open_photo(path).crop((int(x - 0.3 * fw), int(y - 0.6 * fh), int(x + 1.3 * fw), int(y + 1.5 * fh)))
     pw = int(w * 0.28)
     portrait = portrait.resize((pw, int(pw * 1.3)))
-    img.paste(portrait, (w - pw - 40, 60))
+    # Printed: ink on the tinted card (its white is the card's, never
+    # brighter; a photo's clipped window would otherwise read as glare).
+    printed = np.asarray(portrait.convert("RGB"), np.float32) * np.array(tint, np.float32) / 255.0
+    img.paste(Image.fromarray(printed.astype(np.uint8)), (w - pw - 40, 60))
     # A red emblem mark in the corner.
     d.ellipse((w - 110, h - 110, w - 40, h - 40), outline=(200, 30, 30), width=6)
     return img
