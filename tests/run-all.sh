@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as `.ci/run` runs it: what the tests need is installed
 # first (tests/setup-deps.sh), then formatting, lints, the Android compile
-# check, the Rust tests on x86_64 and on aarch64 under qemu, the binding tests
-# (Kotlin on the JVM through JUnit, Python through pytest), the shipped
-# library's size budget and the demo. Any failing step stops the suite; each
-# runner writes its own report under target/reports, and the closing table is
-# read from those reports.
+# check, the Rust tests on x86_64, the demo, the Rust tests on aarch64 under
+# qemu, the binding tests (Kotlin on the JVM through JUnit, Python through
+# pytest) and the shipped library's size budget. Any failing step stops the
+# suite; each runner writes its own report under target/reports, and the
+# closing table is read from those reports.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -43,6 +43,19 @@ step "Rust tests (x86_64)"
 # photos are present, so they run.
 cargo test --workspace -- --include-ignored 2>&1 | tee "$reports/rust-x86_64.log"
 
+step "the demo (the README's main job), on the debug build the tests ran"
+# The binary `cargo test` built for the CLI's tests: `cargo run -p
+# icp-companion-cli` would rebuild it with the CLI's features alone.
+demo_log=$reports/demo.log
+if target/debug/icp-companion demo --out target/demo-ci >"$demo_log" 2>&1 &&
+  grep -q "^Demo finished." "$demo_log"; then
+  echo "demo: ok"
+else
+  cat "$demo_log"
+  echo "demo: FAILED"
+  exit 1
+fi
+
 step "Rust tests of the core on aarch64 (the phones' CPU: NEON paths), under qemu-user"
 bash tests/run-aarch64.sh 2>&1 | tee "$reports/rust-aarch64.log"
 
@@ -51,17 +64,6 @@ bash tests/run-bindings.sh
 
 step "size of the shipped library (mobile profile)"
 bash tests/size-check.sh
-
-step "the demo (the README's main job), on the debug build"
-demo_log=$reports/demo.log
-if cargo run -q -p icp-companion-cli -- demo --out target/demo-ci >"$demo_log" 2>&1 &&
-  grep -q "^Demo finished." "$demo_log"; then
-  echo "demo: ok"
-else
-  cat "$demo_log"
-  echo "demo: FAILED"
-  exit 1
-fi
 
 step "summary"
 python3 tests/summary.py "$reports"

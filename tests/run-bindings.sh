@@ -17,7 +17,11 @@ fi
 reports=target/reports
 mkdir -p "$reports"
 
-cargo build -p icp-companion-core -p icp-companion-cli
+# Built as the test suite builds (the whole workspace with its tests, so
+# with the dev-dependencies' features): after `cargo test --workspace` this
+# rebuilds nothing, where building only the core and the CLI would rebuild
+# them and everything between them and tokio with fewer features.
+cargo build --workspace --lib --bins --tests
 lib=target/debug/libicp_companion.so
 
 # The development gateway, for the session and upload tests.
@@ -35,13 +39,13 @@ export ICP_DEV_GATEWAY
 out=target/bindings
 rm -rf "$out"
 for language in kotlin python swift; do
-  cargo run -q -p uniffi-bindgen -- generate --library "$lib" --language "$language" \
+  target/debug/uniffi-bindgen generate --library "$lib" --language "$language" \
     --out-dir "$out/$language" --config uniffi.toml --no-format
 done
 
 status=0
 echo "== $(date +%T) API overview (docs/api.md) matches the library's doc comments"
-cargo run -q -p uniffi-bindgen --bin api-overview -- "$lib" >target/api.md
+target/debug/api-overview "$lib" >target/api.md
 if ! diff -u docs/api.md target/api.md; then
   echo "docs/api.md is stale: cargo run -p uniffi-bindgen --bin api-overview -- $lib > docs/api.md"
   status=1

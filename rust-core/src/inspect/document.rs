@@ -5,6 +5,7 @@
 //! asks for on the authenticity statement.
 
 use image::{DynamicImage, GenericImageView, GrayImage, Luma, Rgb, RgbImage};
+use imageproc::drawing::draw_polygon_mut;
 use imageproc::geometry::convex_hull;
 use imageproc::point::Point;
 use imageproc::region_labelling::{connected_components, Connectivity};
@@ -170,6 +171,9 @@ const FROM_SURFACE: f64 = 45.0;
 const MIN_DOCUMENT_AREA: f64 = 0.08;
 /// Width the print's blur is measured at.
 const BLUR_WIDTH: u32 = 1024;
+/// Share of the document's size that colour and glare stay clear of its
+/// sides by (corners rounded, the edge's shadow, a rotation's jagged rim).
+const QUAD_INSET: f64 = 0.03;
 
 /// The document found in a photo, in working pixels.
 struct Found {
@@ -255,13 +259,7 @@ pub fn check_document(
         "证件在照片中太小。请靠近拍摄，使证件占满大部分画面。",
     ));
 
-    let pixels: Vec<Rgb<u8>> = working
-        .rgb
-        .pixels()
-        .zip(doc.mask.as_raw())
-        .filter(|(_, &m)| m > 0)
-        .map(|(p, _)| *p)
-        .collect();
+    let pixels = inside_quadrilateral(&working.rgb, &doc.quad);
     let n = pixels.len().max(1) as f64;
     if doc_type.is_colour_original() {
         let coloured = colour_share(&pixels);
@@ -496,6 +494,33 @@ fn quadrilateral(hull: &[Point<f64>]) -> Vec<Point<f64>> {
                 .copied()
                 .max_by(|a, b| (dx * a.x + dy * a.y).total_cmp(&(dx * b.x + dy * b.y)))
         })
+        .collect()
+}
+
+/// The pixels of `rgb` inside `quad` shrunk towards its centre by
+/// `QUAD_INSET` of its size: where colour and glare are measured, so that
+/// the surface, the document's shadow and whatever of the surface joined
+/// its outline stay out.
+fn inside_quadrilateral(rgb: &RgbImage, quad: &[Point<f64>]) -> Vec<Rgb<u8>> {
+    let n = quad.len().max(1) as f64;
+    let (cx, cy) = (
+        quad.iter().map(|p| p.x).sum::<f64>() / n,
+        quad.iter().map(|p| p.y).sum::<f64>() / n,
+    );
+    let keep = 1.0 - 2.0 * QUAD_INSET;
+    let corners: Vec<Point<i32>> = quad
+        .iter()
+        .map(|p| {
+            let at = |c: f64, v: f64| (c + (v - c) * keep).round() as i32;
+            Point::new(at(cx, p.x), at(cy, p.y))
+        })
+        .collect();
+    let mut inside = GrayImage::new(rgb.width(), rgb.height());
+    draw_polygon_mut(&mut inside, &corners, Luma([1]));
+    rgb.pixels()
+        .zip(inside.as_raw())
+        .filter(|(_, &m)| m > 0)
+        .map(|(p, _)| *p)
         .collect()
 }
 
@@ -787,6 +812,29 @@ mod tests {
         assert_eq!(outcome(&small, "document.edge_cut"), Outcome::Pass);
         let copy = check(&photo(100, 150, 1400, false, true), none);
         assert_eq!(outcome(&copy, "document.colour"), Outcome::Fail);
+        // On a wood desk whose lighter knots touch the copy's sides (they
+        // differ from the desk's median, so they join its outline): the
+        // knots are outside its quadrilateral and lend it no colour.
+        let mut desk = photo(100, 150, 1400, false, true).to_rgb8();
+        for (x, y, p) in desk.enumerate_pixels_mut() {
+            let knot = |kx: u32, ky: u32| x.abs_diff(kx) < 45 && y.abs_diff(ky) < 30;
+            if [
+                (55, 300),
+                (55, 700),
+                (1545, 420),
+                (1545, 820),
+                (500, 120),
+                (900, 1160),
+            ]
+            .iter()
+            .any(|&(kx, ky)| knot(kx, ky))
+                && !((100..1500).contains(&x) && (150..1130).contains(&y))
+            {
+                *p = Rgb([176, 112, 58]);
+            }
+        }
+        let knots = check(&DynamicImage::ImageRgb8(desk), none);
+        assert_eq!(outcome(&knots, "document.colour"), Outcome::Fail);
         let blurred = DynamicImage::ImageRgb8(image::imageops::blur(
             &photo(100, 150, 1400, false, false).to_rgb8(),
             6.0,
