@@ -3,7 +3,7 @@
 //! best quality that fits 4 MB; Pillow: open + save at the quality ours
 //! chose, 4:2:0, so both write about the same bytes). Prints a table with
 //! the ratios (target: ours ≤ 1.2 × Pillow's time). Our encoder uses up to
-//! four cores (strips); run under `taskset -c 0` for one core.
+//! four cores (pieces of 128 rows); run under `taskset -c 0` for one core.
 //!
 //!     eval "$(bash tests/eval/setup-peers.sh)"
 //!     cargo bench -p icp-companion-core --bench normalise_vs_pillow
@@ -36,21 +36,26 @@ fn camera_jpeg(noise: u32) -> Vec<u8> {
     out
 }
 
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 fn median_ms(runs: usize, mut work: impl FnMut()) -> f64 {
-    let mut times: Vec<f64> = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            work();
-            started.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[runs / 2]
+    median(
+        (0..runs)
+            .map(|_| {
+                let started = Instant::now();
+                work();
+                started.elapsed().as_secs_f64() * 1e3
+            })
+            .collect(),
+    )
 }
 
 /// Pillow's figures on `file` at `quality`: (decode, encode, total) ms and
 /// its output bytes.
-fn pillow(python: &str, file: &Path, runs: usize, quality: u8) -> Option<(f64, f64, f64, usize)> {
+fn pillow(python: &str, file: &Path, runs: usize, quality: u8) -> Option<([f64; 3], usize)> {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../tests/eval/pillow_normalise.py"
@@ -64,16 +69,21 @@ fn pillow(python: &str, file: &Path, runs: usize, quality: u8) -> Option<(f64, f
         .ok()?;
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
     Some((
-        json["decode_ms"].as_f64()?,
-        json["encode_ms"].as_f64()?,
-        json["total_ms"].as_f64()?,
+        [
+            json["decode_ms"].as_f64()?,
+            json["encode_ms"].as_f64()?,
+            json["total_ms"].as_f64()?,
+        ],
         json["out_bytes"].as_u64()? as usize,
     ))
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter argument is not used.
-    let runs = 7;
+    // `cargo bench` passes `--bench`; a filter argument is not used. The two
+    // sides alternate, a few runs each per round, so that a noisy spell on
+    // this shared machine falls on both; the ratio is the median of the
+    // rounds' ratios.
+    let (rounds, runs) = (5, 3);
     let python = std::env::var("ICP_PEER_PYTHON").ok();
     println!("| photo | step | ours ms | Pillow ms | ours / Pillow | ours bytes | Pillow bytes |");
     println!("|---|---|---|---|---|---|---|");
@@ -81,56 +91,80 @@ fn main() {
         let input = camera_jpeg(noise);
         let file = std::env::temp_dir().join(format!("icp-normalise-{noise}.jpg"));
         std::fs::write(&file, &input).unwrap();
-        let decode = median_ms(runs, || {
-            decode_upright(&input, Channels::Rgb).unwrap();
-        });
         let rgb = decode_upright(&input, Channels::Rgb)
             .unwrap()
             .image
             .into_rgb8();
-        let mut encoded = 0;
-        let encode = median_ms(runs, || {
-            encoded = encode_for_upload(rgb.clone()).unwrap().bytes.len();
-        });
-        let mut normalised = 0;
-        let total = median_ms(runs, || {
-            normalised = normalise_for_upload(&input).unwrap().bytes.len();
-        });
-        let quality = normalise_for_upload(&input)
-            .unwrap()
-            .jpeg_quality
-            .unwrap_or(92);
-        let peer = python
-            .as_deref()
-            .and_then(|p| pillow(p, &file, runs, quality));
-        let row = |step: &str,
-                   ours: f64,
-                   theirs: Option<f64>,
-                   bytes: usize,
-                   their_bytes: Option<usize>| {
+        let normalised = normalise_for_upload(&input).unwrap();
+        let quality = normalised.jpeg_quality.unwrap_or(92);
+        let encoded = encode_for_upload(rgb.clone()).unwrap().bytes.len();
+        let (mut ours, mut theirs) = (vec![[0.0; 3]; 0], vec![[0.0; 3]; 0]);
+        let mut their_bytes = None;
+        for _ in 0..rounds {
+            ours.push([
+                median_ms(runs, || {
+                    decode_upright(&input, Channels::Rgb).unwrap();
+                }),
+                {
+                    // Copies made outside the timing: a fresh 36 MB copy
+                    // costs tens of milliseconds in page faults here.
+                    let mut copies = vec![rgb.clone(); runs];
+                    median_ms(runs, || {
+                        encode_for_upload(copies.pop().unwrap()).unwrap();
+                    })
+                },
+                median_ms(runs, || {
+                    normalise_for_upload(&input).unwrap();
+                }),
+            ]);
+            if let Some((times, bytes)) = python
+                .as_deref()
+                .and_then(|p| pillow(p, &file, runs, quality))
+            {
+                theirs.push(times);
+                their_bytes = Some(bytes);
+            }
+        }
+        let steps = [
+            "decode".to_string(),
+            format!("encode (ours: choosing the quality, q{quality})"),
+            "whole step".to_string(),
+        ];
+        for (step, label) in steps.iter().enumerate() {
+            let mine = median(ours.iter().map(|r| r[step]).collect());
+            let (peer, ratio) = if theirs.len() == ours.len() {
+                (
+                    format!("{:.0}", median(theirs.iter().map(|r| r[step]).collect())),
+                    format!(
+                        "{:.2}",
+                        median(
+                            ours.iter()
+                                .zip(&theirs)
+                                .map(|(o, t)| o[step] / t[step])
+                                .collect()
+                        )
+                    ),
+                )
+            } else {
+                ("—".into(), "—".into())
+            };
+            let bytes = if step == 0 {
+                0
+            } else if step == 1 {
+                encoded
+            } else {
+                normalised.bytes.len()
+            };
             println!(
-                "| {name} ({:.1} MB) | {step} | {ours:.0} | {} | {} | {bytes} | {} |",
+                "| {name} ({:.1} MB) | {label} | {mine:.0} | {peer} | {ratio} | {bytes} | {} |",
                 input.len() as f64 / 1e6,
-                theirs.map_or("—".into(), |t| format!("{t:.0}")),
-                theirs.map_or("—".into(), |t| format!("{:.2}", ours / t)),
-                their_bytes.map_or("—".into(), |b| b.to_string()),
-            )
-        };
-        row("decode", decode, peer.map(|p| p.0), 0, None);
-        row(
-            &format!("encode (ours: choosing the quality, q{quality})"),
-            encode,
-            peer.map(|p| p.1),
-            encoded,
-            peer.map(|p| p.3),
-        );
-        row(
-            "whole step",
-            total,
-            peer.map(|p| p.2),
-            normalised,
-            peer.map(|p| p.3),
-        );
+                if step == 0 {
+                    "—".to_string()
+                } else {
+                    their_bytes.map_or("—".into(), |b| b.to_string())
+                },
+            );
+        }
     }
     if python.is_none() {
         println!("(Pillow not measured: eval \"$(bash tests/eval/setup-peers.sh)\" first)");

@@ -4,7 +4,7 @@
 //! declares what it claims; where the decoder must refuse from the header
 //! alone, the pixel data behind it is a stub.
 
-use jpeg_encoder::{ColorType, Encoder};
+use rusty_jpeg::{ColorType, Encoder};
 
 /// What decoding a file must do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
