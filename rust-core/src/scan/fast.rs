@@ -1,11 +1,12 @@
 //! The fast reader: `rxing`'s port of zxing-cpp's QR detector and decoder
-//! (hybrid binarisation, finder patterns, pattern sets, sampling,
-//! Reed–Solomon, ECI and character sets), driven here step by step so that
-//! it is bounded whatever the pixels: at most [`MAX_PATTERNS`] finder
-//! patterns and [`MAX_SETS`] candidate sets per pass, the deadline checked
-//! before each set, and rxing's panics contained. One pass reads every code
-//! it finds (several codes in one image), then the inverted image is read
-//! too when the first pass found nothing (light codes on dark screens).
+//! (finder patterns, pattern sets, sampling, Reed–Solomon, ECI and
+//! character sets) on our own, faster implementation of its hybrid
+//! binarisation (`hybrid.rs`), driven here step by step so that it is
+//! bounded whatever the pixels: at most [`MAX_PATTERNS`] finder patterns
+//! and [`MAX_SETS`] candidate sets per pass, the deadline checked before
+//! each set, and rxing's panics contained. One pass reads every code it
+//! finds (several codes in one image), then the inverted image is read too
+//! when the first pass found nothing (light codes on dark screens).
 
 use image::GrayImage;
 use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
@@ -17,6 +18,7 @@ use rxing::{BinaryBitmap, Luma8Source};
 
 use super::budget::Deadline;
 use super::guard::{contained, RawCode};
+use super::hybrid;
 
 /// Most finder patterns a pass considers (the largest ones): 30 codes'
 /// worth. Tilings of finder-like squares yield thousands, whose sets
@@ -42,10 +44,17 @@ pub(super) fn read(img: &GrayImage, thorough: bool, deadline: &Deadline) -> Vec<
         return Vec::new();
     }
     contained(|| {
-        let source = Luma8Source::new_with_slice(img.as_raw(), w, h).ok()?;
-        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-        let matrix = bitmap.get_black_matrix();
-        let codes = read_matrix(matrix, thorough, deadline);
+        let matrix = match hybrid::black_matrix(img) {
+            Some(matrix) => matrix,
+            // Under five blocks a side: rxing's own (global histogram).
+            None => {
+                let source = Luma8Source::new_with_slice(img.as_raw(), w, h).ok()?;
+                BinaryBitmap::new(HybridBinarizer::new(source))
+                    .get_black_matrix()
+                    .clone()
+            }
+        };
+        let codes = read_matrix(&matrix, thorough, deadline);
         if !codes.is_empty() || deadline.passed() {
             return Some(codes);
         }

@@ -9,6 +9,7 @@ mod fast;
 mod finder;
 mod grid;
 mod guard;
+mod hybrid;
 mod preprocess;
 mod scanner;
 mod text;
