@@ -6,10 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-/// Test builds (debug assertions; the core at opt-level 1, some of its
-/// dependencies unoptimised, sometimes emulated) run the same steps several
-/// times slower; their budgets are ten times longer, so that they decode
-/// what an optimised build decodes.
+/// Unoptimised builds (the tests) run the same steps about ten times
+/// slower; their budgets are ten times longer, so that they decode what an
+/// optimised build decodes.
 const BUILD_SLOWDOWN: u64 = if cfg!(debug_assertions) { 10 } else { 1 };
 
 /// Time a file or still image may take before no further step starts
