@@ -14,7 +14,13 @@
 # the unit tests take unoptimised on x86_64 and about 3.5 minutes under
 # emulation; x86_64 runs them. And the size sample's accuracy on eight
 # 12 MP encodes (statistics, not the kernels: the encoder's NEON path is
-# checked by `imaging::encode`'s tests and `normalise`).
+# checked by `imaging::encode`'s tests and `normalise`). And the tiny code
+# in a 2400×1800 photo: the cascade reaches the upscaled region only after
+# the fast reader's binarisation, which is the core's own unoptimised code
+# in tests (427 ms of the 1.5 s test budget natively); emulated, the budget
+# runs out first (at opt-level 1 too). x86_64 runs it (with the tests'
+# tenfold budget); the binarisation's bits are checked here by
+# `scan::hybrid`'s tests against rxing's own.
 # Needs what tests/setup-deps.sh installs (gcc-aarch64-linux-gnu,
 # libc6-dev-arm64-cross, qemu-user, the Rust target).
 set -euo pipefail
@@ -36,4 +42,5 @@ cargo test -p icp-companion-core --target aarch64-unknown-linux-gnu --lib \
   --test faces --test normalise --test order_qr --test rules --test location --test upload_tus \
   --test document_reading --test document_ocr \
   "$@" -- --include-ignored --skip inspect::document::tests \
-  --skip imaging::normalise::tests::the_size_sample_predicts_the_whole_encoding
+  --skip imaging::normalise::tests::the_size_sample_predicts_the_whole_encoding \
+  --skip scan::decoder::tests::tiny_code_in_a_large_photo_is_read_through_the_upscaled_region
