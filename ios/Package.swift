@@ -14,7 +14,8 @@ let package = Package(
     ],
     targets: [
         .binaryTarget(name: "IcpCompanionFFI", path: "build/IcpCompanionFFI.xcframework"),
-        // build-xcframework.sh writes the generated IcpCompanion.swift here.
+        // build-xcframework.sh writes the generated IcpCompanion.swift (the façade)
+        // and IcpCompanionCore.swift (the domain types) here: one Swift module.
         .target(
             name: "IcpCompanion",
             dependencies: ["IcpCompanionFFI"],

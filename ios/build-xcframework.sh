@@ -16,20 +16,21 @@ targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-
 rustup target add "${targets[@]}"
 for target in "${targets[@]}"; do
   # The static library only: the app links it into its own binary.
-  cargo rustc -p icp-companion-core --lib --crate-type staticlib $flag --target "$target"
+  cargo rustc -p icp-companion-ffi --lib --crate-type staticlib $flag --target "$target"
 done
 
 # Bindings from this Mac's build of the same crate (UniFFI library mode).
-cargo build -p icp-companion-core --lib $flag
+cargo build -p icp-companion-ffi --lib $flag
 generated=$(mktemp -d)
 cargo run -q -p uniffi-bindgen -- generate --library "target/$profile/libicp_companion.dylib" \
   --language swift --config uniffi.toml --out-dir "$generated"
 
 out="$here/build"
 rm -rf "$out" && mkdir -p "$out/headers" "$out/simulator" "$out/macos"
-cp "$generated/IcpCompanionFFI.h" "$out/headers/"
-# The module the Swift bindings import (`IcpCompanionFFI`).
-cp "$generated/IcpCompanionFFI.modulemap" "$out/headers/module.modulemap"
+cp "$generated/IcpCompanionFFI.h" "$generated/IcpCompanionCoreFFI.h" "$out/headers/"
+# The modules the two Swift files import: `IcpCompanionFFI` (the façade's
+# functions) and `IcpCompanionCoreFFI` (the domain types' helpers).
+cat "$generated/IcpCompanionFFI.modulemap" "$generated/IcpCompanionCoreFFI.modulemap" >"$out/headers/module.modulemap"
 lipo -create "target/aarch64-apple-ios-sim/$profile/libicp_companion.a" \
   "target/x86_64-apple-ios/$profile/libicp_companion.a" -output "$out/simulator/libicp_companion.a"
 lipo -create "target/aarch64-apple-darwin/$profile/libicp_companion.a" \
@@ -39,5 +40,6 @@ xcodebuild -create-xcframework \
   -library "$out/simulator/libicp_companion.a" -headers "$out/headers" \
   -library "$out/macos/libicp_companion.a" -headers "$out/headers" \
   -output "$out/IcpCompanionFFI.xcframework"
-cp "$generated/IcpCompanion.swift" "$here/Sources/IcpCompanion/IcpCompanion.swift"
-echo "built $out/IcpCompanionFFI.xcframework and Sources/IcpCompanion/IcpCompanion.swift"
+# Both namespaces' Swift compile into the one Swift module IcpCompanion.
+cp "$generated/IcpCompanion.swift" "$generated/IcpCompanionCore.swift" "$here/Sources/IcpCompanion/"
+echo "built $out/IcpCompanionFFI.xcframework and Sources/IcpCompanion/{IcpCompanion,IcpCompanionCore}.swift"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the core as a shared library, generates the Kotlin, Python and Swift
+# Builds the FFI crate's shared library (libicp_companion.so), generates the Kotlin, Python and Swift
 # bindings from it (UniFFI library mode), and runs the binding tests under
 # real runners, each writing a JUnit XML report to target/reports:
 #   Kotlin on the JVM (JNA) and the Android library's JVM-side layer with its
@@ -52,12 +52,15 @@ if ! diff -u docs/api.md target/api.md; then
 fi
 
 echo "== $(date +%T) Swift bindings"
-for f in IcpCompanion.swift IcpCompanionFFI.h IcpCompanionFFI.modulemap; do
+for f in IcpCompanion.swift IcpCompanionFFI.h IcpCompanionFFI.modulemap \
+  IcpCompanionCore.swift IcpCompanionCoreFFI.h IcpCompanionCoreFFI.modulemap; do
   [ -s "$out/swift/$f" ] || { echo "missing $out/swift/$f"; status=1; }
 done
 if command -v swiftc >/dev/null; then
   swiftc -emit-library -module-name IcpCompanion -I "$out/swift" -L target/debug -licp_companion \
-    -Xcc -fmodule-map-file="$out/swift/IcpCompanionFFI.modulemap" "$out/swift/IcpCompanion.swift" \
+    -Xcc -fmodule-map-file="$out/swift/IcpCompanionFFI.modulemap" \
+    -Xcc -fmodule-map-file="$out/swift/IcpCompanionCoreFFI.modulemap" \
+    "$out/swift/IcpCompanion.swift" "$out/swift/IcpCompanionCore.swift" \
     -o target/libIcpCompanionSwift.so || status=1
 else
   echo "swiftc not found: Swift bindings generated, not compiled (no Swift toolchain here)"
@@ -78,7 +81,9 @@ echo "== $(date +%T) Kotlin on the JVM (JNA), JUnit"
 classes=target/kotlin-test-classes
 rm -rf "$classes"
 runtime="$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB:$JUNIT_JARS"
-if "$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR:$JUNIT_JARS" "$out/kotlin/cn/icpfiling/companion/icp_companion.kt" \
+# The façade's bindings and the domain types' (package cn.icpfiling.companion.core).
+mapfile -t generated < <(find "$out/kotlin" -name '*.kt' | sort)
+if "$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR:$JUNIT_JARS" "${generated[@]}" \
   tests/kotlin/BindingsTest.kt tests/kotlin/shared/*.kt -d "$classes"; then
   junit "$classes:$runtime" kotlin-bindings BindingsTest || status=1
 else
@@ -103,7 +108,7 @@ else
 fi
 
 echo "== $(date +%T) Python, pytest"
-cp "$lib" "$out/python/"
+cp "$lib" "$out/python/" # beside icp_companion.py and icp_companion_core.py
 PYTHONPATH="$out/python" "$PYTEST" -p no:cacheprovider -v --junitxml="$reports/python/TEST-python.xml" \
   tests/python/test_bindings.py tests/python/test_parity.py || status=1
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The shipped library's size budget: the core built with the `mobile` profile
+# The shipped library's size budget: the FFI crate (the core and its façade) built with the `mobile` profile
 # (the one apps ship: LTO, one codegen unit, unwinding panics) for the phones'
 # CPU, aarch64, and stripped of its symbol table as an APK or an app bundle
 # ships it (the Android Gradle plugin strips native libraries; cargo's
@@ -18,8 +18,8 @@ budget=$((8 * 1024 * 1024))
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
 export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
-cargo build --profile mobile -p icp-companion-core --lib --target aarch64-unknown-linux-gnu \
-  --no-default-features --features ffi
+cargo build --profile mobile -p icp-companion-ffi --lib --target aarch64-unknown-linux-gnu \
+  --no-default-features
 lib=target/aarch64-unknown-linux-gnu/mobile/libicp_companion.stripped.so
 aarch64-linux-gnu-strip -o "$lib" target/aarch64-unknown-linux-gnu/mobile/libicp_companion.so
 size=$(stat -c %s "$lib")

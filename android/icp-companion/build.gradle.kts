@@ -52,10 +52,10 @@ val cargoNdk by tasks.registering(Exec::class) {
     val targets = abis.flatMap { listOf("-t", it) }
     commandLine(
         listOf("cargo", "ndk") + targets +
-            listOf("--platform", "24", "-o", jniOut.get().asFile.path, "build", "-p", "icp-companion-core", "--lib") +
+            listOf("--platform", "24", "-o", jniOut.get().asFile.path, "build", "-p", "icp-companion-ffi", "--lib") +
             (if (cargoProfile == "release") listOf("--release") else emptyList()),
     )
-    inputs.dir(File(repo, "rust-core/src"))
+    inputs.dir(File(repo, "rust-core"))
     inputs.file(File(repo, "Cargo.lock"))
     outputs.dir(jniOut)
 }
@@ -81,7 +81,7 @@ val hostLibrary by tasks.registering(Exec::class) {
     group = "rust"
     description = "Builds the core for this machine (JVM unit tests)"
     workingDir = repo
-    commandLine("cargo", "build", "--release", "-p", "icp-companion-core", "--lib")
+    commandLine("cargo", "build", "--release", "-p", "icp-companion-ffi", "--lib")
 }
 
 tasks.named("preBuild") { dependsOn(generateBindings) }

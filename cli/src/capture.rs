@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use icp_companion::camera::{
+use icp_companion_core::camera::{
     CameraError, CaptureEvent, CaptureMode, CaptureSession, CaptureSettings, Frame, Hint,
     NativeLayout, PixelFormat, ReplaySource, Rotation, Still,
 };
-use icp_companion::imaging::encode_for_upload;
-use icp_companion::inspect::{
+use icp_companion_core::imaging::encode_for_upload;
+use icp_companion_core::inspect::{
     AdminPhotoProfile, DocumentProfile, DocumentType, PhotoFlow, RequiredMarks,
 };
 use image::DynamicImage;
@@ -120,7 +120,7 @@ pub fn camera(command: CameraCommand, out: &Output) -> Outcome {
 
 #[cfg(feature = "camera")]
 fn list(out: &Output) -> Outcome {
-    let cameras = icp_companion::camera::list_cameras()?;
+    let cameras = icp_companion_core::camera::list_cameras()?;
     if cameras.is_empty() {
         return Err(Failure::of(&CameraError::NoCamera));
     }
@@ -230,7 +230,7 @@ pub fn run(args: CaptureArgs, out: &Output) -> Outcome {
 
 #[cfg(feature = "camera")]
 fn camera_loop(run: &mut Run, index: u32, max_frames: u64) -> Result<(), Failure> {
-    use icp_companion::camera::{CameraStream, StreamPurpose};
+    use icp_companion_core::camera::{CameraStream, StreamPurpose};
     let mut stream = CameraStream::open(index, StreamPurpose::Preview)?;
     let (w, h, fps) = stream.format();
     run.output
@@ -265,7 +265,7 @@ impl Run {
     /// Analyses one frame and prints its events; true when finished.
     fn frame(&mut self, frame: &Frame<'_>) -> Result<bool, Failure> {
         if let Some(dir) = &self.record {
-            let upright = icp_companion::camera::convert_rgb(frame, 1, Vec::new())?;
+            let upright = icp_companion_core::camera::convert_rgb(frame, 1, Vec::new())?;
             let path = dir.join(format!("frame-{:05}.png", self.index));
             upright
                 .save(&path)
@@ -304,7 +304,7 @@ impl Run {
                     self.index,
                     order.payload.order_id,
                     order.payload.gateway.as_str(),
-                    icp_companion::user_facing::beijing_time(order.payload.expires_at)
+                    icp_companion_core::user_facing::beijing_time(order.payload.expires_at)
                 ),
                 CaptureEvent::Captured(still) => self.captured(*still)?,
             }

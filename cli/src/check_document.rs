@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use icp_companion::inspect::{check_document, DocumentProfile, DocumentType, RequiredMarks};
+use icp_companion_core::inspect::{check_document, DocumentProfile, DocumentType, RequiredMarks};
 
 use crate::check_photo::check_files;
 use crate::output::{Outcome, Output};
@@ -65,7 +65,7 @@ pub fn parse_marks(names: &str) -> Result<RequiredMarks, String> {
 /// Runs the command.
 pub fn run(args: CheckDocumentArgs, out: &Output) -> Outcome {
     let profile = DocumentProfile::default();
-    let reader = if args.read && icp_companion::read::has_validity(args.kind) {
+    let reader = if args.read && icp_companion_core::read::has_validity(args.kind) {
         Some(args.reading.load(args.kind)?)
     } else {
         None

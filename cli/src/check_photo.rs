@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
-use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{check_admin_photo, AdminPhotoProfile, Finding, Outcome, PhotoFlow};
+use icp_companion_core::imaging::read_image_file;
+use icp_companion_core::inspect::{
+    check_admin_photo, AdminPhotoProfile, Finding, Outcome, PhotoFlow,
+};
 use image::DynamicImage;
 use serde_json::json;
 
@@ -108,10 +110,10 @@ pub fn finding_json(f: &Finding) -> serde_json::Value {
         "threshold": f.threshold,
         "unit": format!("{:?}", f.unit).to_lowercase(),
         "limit": match f.limit {
-            icp_companion::inspect::Limit::AtMost => json!("at_most"),
-            icp_companion::inspect::Limit::AtLeast => json!("at_least"),
-            icp_companion::inspect::Limit::Exactly => json!("exactly"),
-            icp_companion::inspect::Limit::Within { low, high } => json!({ "within": [low, high] }),
+            icp_companion_core::inspect::Limit::AtMost => json!("at_most"),
+            icp_companion_core::inspect::Limit::AtLeast => json!("at_least"),
+            icp_companion_core::inspect::Limit::Exactly => json!("exactly"),
+            icp_companion_core::inspect::Limit::Within { low, high } => json!({ "within": [low, high] }),
         },
         "region": f.region.map(|r| json!({ "x": r.x, "y": r.y, "width": r.width, "height": r.height })),
         "message_en": f.message_en,

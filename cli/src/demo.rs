@@ -8,21 +8,21 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::http::Timeouts;
-use icp_companion::imaging::{decode_image, read_file_bytes, MAX_UPLOAD_BYTES};
-use icp_companion::inspect::Outcome as CheckOutcome;
-use icp_companion::location::RegionStatus;
-use icp_companion::order::{
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::imaging::{decode_image, read_file_bytes, MAX_UPLOAD_BYTES};
+use icp_companion_core::inspect::Outcome as CheckOutcome;
+use icp_companion_core::location::RegionStatus;
+use icp_companion_core::order::{
     encode, parse_and_verify, render_png, Gateway, IssuerSigningKey, Province, QrMatrix,
     SubjectType, VerifiedOrder,
 };
-use icp_companion::rules::{requirements_for, StatementMark};
-use icp_companion::scan::{OrderScanner, QrDecoder};
-use icp_companion::session::{FilingSession, Slot, SlotCheck};
-use icp_companion::upload::{
+use icp_companion_core::rules::{requirements_for, StatementMark};
+use icp_companion_core::scan::{OrderScanner, QrDecoder};
+use icp_companion_core::session::{FilingSession, Slot, SlotCheck};
+use icp_companion_core::upload::{
     upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob, UploadQueue,
 };
-use icp_companion::user_facing::UserFacing;
+use icp_companion_core::user_facing::UserFacing;
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use image::DynamicImage;
 use rand::SeedableRng;
@@ -376,7 +376,7 @@ fn demo_photo(
 ) -> DynamicImage {
     let picture = match (check, admin_photo) {
         (SlotCheck::AdminPhoto(_), Some(photo)) => return photo.clone(),
-        (SlotCheck::AdminPhoto(icp_companion::order::AdminPhotoFlow::App), None) => {
+        (SlotCheck::AdminPhoto(icp_companion_core::order::AdminPhotoFlow::App), None) => {
             scenes::app_scene(portrait, Pose::good(), 960, 1280)
         }
         (SlotCheck::AdminPhoto(_), None) => scenes::admin_scene(portrait, Pose::good(), 960, 1280),

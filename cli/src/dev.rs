@@ -2,8 +2,8 @@
 //! no external service. Its seed is public, so production apps must never
 //! trust its key.
 
-use icp_companion::order::{IssuerSigningKey, TrustPolicy};
-use icp_companion::user_facing::UserFacing;
+use icp_companion_core::order::{IssuerSigningKey, TrustPolicy};
+use icp_companion_core::user_facing::UserFacing;
 
 use crate::output::Failure;
 use sha2::{Digest, Sha256};
@@ -27,7 +27,7 @@ pub fn trust(keys_hex: &[String], hosts: &[String]) -> Result<TrustPolicy, Failu
         keys_hex
             .iter()
             .map(|k| {
-                icp_companion::order::IssuerPublicKey::from_hex(k)
+                icp_companion_core::order::IssuerPublicKey::from_hex(k)
                     .map_err(|e| Failure::usage(format!("--trust-key {k}: {}", e.message_en())))
             })
             .collect::<Result<_, _>>()?

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::inspect::{find_faces, FaceDetector, FaceDetectorSettings};
+use icp_companion_core::inspect::{find_faces, FaceDetector, FaceDetectorSettings};
 use serde_json::json;
 
 use crate::annotate::{outline, save_beside};

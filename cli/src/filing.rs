@@ -5,17 +5,17 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
-use icp_companion::camera::{
+use icp_companion_core::camera::{
     CaptureMode, CaptureSession, CaptureSettings, Frame, LiveStill, PixelFormat, Plane, Rotation,
 };
-use icp_companion::inspect::{AdminPhotoProfile, DocumentProfile, Finding, Outcome};
-use icp_companion::location::{
+use icp_companion_core::inspect::{AdminPhotoProfile, DocumentProfile, Finding, Outcome};
+use icp_companion_core::location::{
     assess, Area, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
     LocationProvider, Verdict,
 };
-use icp_companion::rules::StatementMark;
-use icp_companion::session::{FilingSession, Inspection, Slot, SlotCheck};
-use icp_companion::upload::{drain, DrainSettings, UploadQueue};
+use icp_companion_core::rules::StatementMark;
+use icp_companion_core::session::{FilingSession, Inspection, Slot, SlotCheck};
+use icp_companion_core::upload::{drain, DrainSettings, UploadQueue};
 use image::DynamicImage;
 use tokio_util::sync::CancellationToken;
 
@@ -31,7 +31,7 @@ fn capture_slot(
     image: &DynamicImage,
     mark: StatementMark,
 ) -> Result<(LiveStill, Vec<Finding>), Failure> {
-    let mode = match icp_companion::session::inspection(check, mark) {
+    let mode = match icp_companion_core::session::inspection(check, mark) {
         Inspection::Document { kind, marks } => CaptureMode::Document {
             kind,
             marks,
@@ -120,7 +120,7 @@ pub fn installation_id(queue_dir: &Path) -> Result<String, Failure> {
     match std::fs::read_to_string(&path) {
         Ok(id) => Ok(id.trim().to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let id = icp_companion::session::new_installation_id()?;
+            let id = icp_companion_core::session::new_installation_id()?;
             std::fs::create_dir_all(queue_dir)
                 .and_then(|_| std::fs::write(&path, &id))
                 .map_err(|e| Failure::io(&path, &e))?;

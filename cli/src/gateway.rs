@@ -36,7 +36,7 @@ pub fn run(args: GatewayArgs, out: &Output) -> Outcome {
             Config {
                 dir: args.dir.clone(),
                 issuer: dev::dev_issuer(),
-                max_photo_bytes: icp_companion::imaging::MAX_UPLOAD_BYTES as u64,
+                max_photo_bytes: icp_companion_core::imaging::MAX_UPLOAD_BYTES as u64,
                 advertise: None,
                 capture_session_seconds: icp_companion_dev_gateway::CAPTURE_SESSION_SECONDS,
             },

@@ -3,11 +3,11 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
-use icp_companion::location::{
+use icp_companion_core::location::{
     assess, Area, Crs, LatLon, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
     LocationProvider, RegionStatus,
 };
-use icp_companion::user_facing::UserFacing;
+use icp_companion_core::user_facing::UserFacing;
 use serde_json::json;
 
 use crate::output::{Exit, Failure, Outcome, Output};

@@ -32,7 +32,7 @@ struct Cli {
     #[arg(long, global = true)]
     json: bool,
     /// Log what the core does on standard error (-v info, -vv debug); or
-    /// set RUST_LOG (e.g. `icp_companion::upload=debug`). Tokens, photos and
+    /// set RUST_LOG (e.g. `icp_companion_core::upload=debug`). Tokens, photos and
     /// coordinates are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use icp_companion::imaging::{
+use icp_companion_core::imaging::{
     compose_documents, normalise_for_upload, read_file_bytes, NormalisedImage, UploadFormat,
 };
 use serde_json::json;

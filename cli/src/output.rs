@@ -3,7 +3,7 @@
 //! (the input was judged and did not pass) from a failure to judge at all
 //! and from a mistake on the command line.
 
-use icp_companion::user_facing::UserFacing;
+use icp_companion_core::user_facing::UserFacing;
 use serde_json::{json, Value};
 
 /// What the exit codes mean, for every command's `--help`.

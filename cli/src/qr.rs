@@ -3,15 +3,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use icp_companion::imaging::read_luma_file;
-use icp_companion::order::TrustPolicy;
-use icp_companion::order::{
+use icp_companion_core::imaging::read_luma_file;
+use icp_companion_core::order::TrustPolicy;
+use icp_companion_core::order::{
     encode, parse_and_verify, render_png, render_svg, AdminPhotoFlow, ClaimToken, DocumentKind,
     Gateway, OrderPayload, Province, Requirements, SubjectType, VerifiedOrder,
 };
-use icp_companion::rules::requirements_for;
-use icp_companion::scan::{Effort, OrderScanner, QrDecoder};
-use icp_companion::user_facing::beijing_time;
+use icp_companion_core::rules::requirements_for;
+use icp_companion_core::scan::{Effort, OrderScanner, QrDecoder};
+use icp_companion_core::user_facing::beijing_time;
 use serde_json::{json, Value};
 
 use crate::dev;
@@ -212,7 +212,8 @@ fn encode_order(args: &EncodeArgs) -> Result<(String, OrderPayload), Failure> {
             let seed = data_encoding::HEXLOWER_PERMISSIVE
                 .decode(hex.as_bytes())
                 .map_err(|_| Failure::usage("--key-seed must be 64 hex digits"))?;
-            icp_companion::order::IssuerSigningKey::from_seed(&seed).map_err(|e| Failure::of(&e))?
+            icp_companion_core::order::IssuerSigningKey::from_seed(&seed)
+                .map_err(|e| Failure::of(&e))?
         }
         None => dev::dev_issuer(),
     };

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::inspect::{DocumentType, Finding};
-use icp_companion::order::SubjectType;
-use icp_companion::read::ocr::TextRecogniser;
-use icp_companion::read::{
+use icp_companion_core::inspect::{DocumentType, Finding};
+use icp_companion_core::order::SubjectType;
+use icp_companion_core::read::ocr::TextRecogniser;
+use icp_companion_core::read::{
     judge, masked_id_number, read_photo, validity_verdict, CalendarDate, DocumentReading,
     Expectations, FieldKind,
 };
-use icp_companion::rules::requirements_for;
+use icp_companion_core::rules::requirements_for;
 use image::DynamicImage;
 use serde_json::json;
 
@@ -125,8 +125,13 @@ pub fn run(args: ReadDocumentArgs, out: &Output) -> Outcome {
             continue;
         };
         if args.show_text {
-            let area = icp_companion::inspect::document_region(&image).unwrap_or(
-                icp_companion::inspect::PixelRect::from_edges(0, 0, image.width(), image.height()),
+            let area = icp_companion_core::inspect::document_region(&image).unwrap_or(
+                icp_companion_core::inspect::PixelRect::from_edges(
+                    0,
+                    0,
+                    image.width(),
+                    image.height(),
+                ),
             );
             let lines = recogniser
                 .read_lines_in(&image, area, args.kind)
@@ -141,7 +146,7 @@ pub fn run(args: ReadDocumentArgs, out: &Output) -> Outcome {
         let verdict = validity_verdict(&reading, expect.today, expect.min_validity_days);
         let refused = findings
             .iter()
-            .any(|f| f.outcome == icp_companion::inspect::Outcome::Fail);
+            .any(|f| f.outcome == icp_companion_core::inspect::Outcome::Fail);
         if refused {
             exit = exit.max(Exit::Refused);
         }

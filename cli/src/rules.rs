@@ -3,8 +3,8 @@
 //! every rule that asks something of the applicant.
 
 use clap::{Args, ValueEnum};
-use icp_companion::order::SubjectType;
-use icp_companion::rules::{
+use icp_companion_core::order::SubjectType;
+use icp_companion_core::rules::{
     requirements_for, DomainListing, FilingRules, PhoneSteps, StatementMark,
 };
 use serde_json::json;

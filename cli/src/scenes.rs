@@ -8,7 +8,7 @@
 
 #![allow(dead_code)] // each test binary uses its own share
 
-use icp_companion::inspect::find_faces;
+use icp_companion_core::inspect::find_faces;
 use image::{imageops, DynamicImage, GrayImage, Rgb, RgbImage, Rgba, RgbaImage};
 
 /// The backdrop blue.

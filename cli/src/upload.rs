@@ -9,13 +9,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use icp_companion::http::Timeouts;
-use icp_companion::imaging::{decode_image, read_file_bytes};
-use icp_companion::order::{parse_and_verify, VerifiedOrder};
-use icp_companion::rules::requirements_for;
-use icp_companion::session::{FilingSession, Slot};
-use icp_companion::upload::UploadQueue;
-use icp_companion::user_facing::UserFacing;
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::imaging::{decode_image, read_file_bytes};
+use icp_companion_core::order::{parse_and_verify, VerifiedOrder};
+use icp_companion_core::rules::requirements_for;
+use icp_companion_core::session::{FilingSession, Slot};
+use icp_companion_core::upload::UploadQueue;
+use icp_companion_core::user_facing::UserFacing;
 use sha2::{Digest, Sha256};
 
 use crate::check_photo::finding_json;
@@ -198,7 +198,7 @@ fn check_inputs(args: &UploadArgs, out: &Output) -> Result<Checked, Failure> {
     })
 }
 
-fn names(slots: &[(Slot, icp_companion::session::SlotCheck)]) -> String {
+fn names(slots: &[(Slot, icp_companion_core::session::SlotCheck)]) -> String {
     slots
         .iter()
         .map(|(s, _)| s.wire_name())

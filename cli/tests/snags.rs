@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use icp_companion::order::IssuerSigningKey;
+use icp_companion_core::order::IssuerSigningKey;
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use serde_json::Value;
 

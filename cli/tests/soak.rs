@@ -10,9 +10,9 @@ mod net;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use icp_companion::imaging::{decode_image, encode_for_upload};
-use icp_companion::order::{Gateway, IssuerSigningKey};
-use icp_companion::upload::UploadQueue;
+use icp_companion_core::imaging::{decode_image, encode_for_upload};
+use icp_companion_core::order::{Gateway, IssuerSigningKey};
+use icp_companion_core::upload::UploadQueue;
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};

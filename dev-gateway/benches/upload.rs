@@ -12,10 +12,10 @@ mod net;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use icp_companion::http::Timeouts;
-use icp_companion::order::{parse_and_verify, IssuerSigningKey, TrustPolicy};
-use icp_companion::session::FilingSession;
-use icp_companion::upload::{hex, upload, RetryPolicy, Throttle, TusClient, UploadJob};
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::order::{parse_and_verify, IssuerSigningKey, TrustPolicy};
+use icp_companion_core::session::FilingSession;
+use icp_companion_core::upload::{hex, upload, RetryPolicy, Throttle, TusClient, UploadJob};
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
@@ -94,7 +94,7 @@ fn main() {
                 .unwrap();
             let order = parse_and_verify(&text, &trust, now()).unwrap();
             let id = order.payload.order_id.clone();
-            let slots = icp_companion::session::Slot::required_by(&order.payload.requirements);
+            let slots = icp_companion_core::session::Slot::required_by(&order.payload.requirements);
             let session = client_rt
                 .block_on(FilingSession::claim(
                     order,

@@ -10,18 +10,20 @@ mod net;
 use std::time::Duration;
 
 use data_encoding::BASE32_NOPAD;
-use icp_companion::camera::{
+use icp_companion_core::camera::{
     CaptureMode, CaptureSession, CaptureSettings, Frame, LiveStill, PixelFormat, Plane, Rotation,
 };
-use icp_companion::http::Timeouts;
-use icp_companion::inspect::{AdminPhotoProfile, PhotoFlow};
-use icp_companion::location::{
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::inspect::{AdminPhotoProfile, PhotoFlow};
+use icp_companion_core::location::{
     assess, Area, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
     LocationProvider, RegionStatus,
 };
-use icp_companion::order::{parse_and_verify, IssuerSigningKey, TrustPolicy, VerifiedOrder};
-use icp_companion::session::{FilingSession, SessionError, Slot};
-use icp_companion::upload::{upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob};
+use icp_companion_core::order::{parse_and_verify, IssuerSigningKey, TrustPolicy, VerifiedOrder};
+use icp_companion_core::session::{FilingSession, SessionError, Slot};
+use icp_companion_core::upload::{
+    upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob,
+};
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder, CAPTURE_SESSION_SECONDS};
 use icp_protocol::wire::capture::{sha256_hex, METADATA_KEY};
 use icp_protocol::wire::{CaptureClaim, CaptureGrant, CaptureRecord, ClaimResponse};
@@ -484,8 +486,8 @@ async fn the_gateway_judges_the_location_again_and_never_trusts_the_phones_statu
     // status, even a wrong "outside", is ignored.
     for crs in [Crs::Gcj02, Crs::Bd09] {
         let mut e = evidence(PEOPLES_SQUARE.0, PEOPLES_SQUARE.1, at);
-        let p = icp_companion::location::from_wgs84(
-            icp_companion::location::LatLon {
+        let p = icp_companion_core::location::from_wgs84(
+            icp_companion_core::location::LatLon {
                 lat: PEOPLES_SQUARE.0,
                 lon: PEOPLES_SQUARE.1,
             },

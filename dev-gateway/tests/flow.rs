@@ -8,16 +8,16 @@ mod net;
 
 use std::time::Duration;
 
-use icp_companion::http::Timeouts;
-use icp_companion::location::{
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::location::{
     assess, Area, Crs, LocationEvidence, LocationFix, LocationPolicy, LocationPrecision,
     LocationProvider,
 };
-use icp_companion::order::{parse_and_verify, IssuerSigningKey, TrustPolicy, VerifiedOrder};
-use icp_companion::session::{
+use icp_companion_core::order::{parse_and_verify, IssuerSigningKey, TrustPolicy, VerifiedOrder};
+use icp_companion_core::session::{
     FilingSession, OrderStatus, QueueError, SessionError, SessionState, Slot,
 };
-use icp_companion::upload::{
+use icp_companion_core::upload::{
     drain, upload, DrainSettings, RetryPolicy, Throttle, TusClient, UploadError, UploadJob,
     UploadQueue, UploadReport,
 };
@@ -131,7 +131,8 @@ fn inside_evidence(captured_ms: i64) -> LocationEvidence {
 }
 
 fn job(order: &str, slot: Slot, data: Vec<u8>, declared_sha: Option<String>) -> UploadJob {
-    let sha = declared_sha.unwrap_or_else(|| icp_companion::upload::hex(&Sha256::digest(&data)));
+    let sha =
+        declared_sha.unwrap_or_else(|| icp_companion_core::upload::hex(&Sha256::digest(&data)));
     let captured = now() as i64 * 1000;
     UploadJob {
         data,
@@ -161,7 +162,7 @@ async fn claimed(gw: &DevGateway, province_code: u8, subject: &str) -> (String, 
 /// Queues `data` for `slot` of the session's order, as the app does (with
 /// evidence judged inside where the order needs it).
 fn enqueue(
-    queue: &icp_companion::upload::UploadQueue,
+    queue: &icp_companion_core::upload::UploadQueue,
     session: &mut FilingSession,
     slot: Slot,
     data: &[u8],
@@ -305,7 +306,7 @@ async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
         OrderStatus::ReturnedToDraft
     );
     let again = photo_bytes(300_000, 99);
-    let sha = icp_companion::upload::hex(&Sha256::digest(&again));
+    let sha = icp_companion_core::upload::hex(&Sha256::digest(&again));
     send(&client, &job(&id, Slot::AdminPhoto, again, None))
         .await
         .unwrap();
@@ -322,7 +323,7 @@ async fn claim_upload_every_slot_submit_and_again_after_return_to_draft() {
     let listing = dev(&gw, &id, "").await;
     let stored = listing["received"]["admin_photo"]["path"].as_str().unwrap();
     assert_eq!(
-        icp_companion::upload::hex(&Sha256::digest(std::fs::read(stored).unwrap())),
+        icp_companion_core::upload::hex(&Sha256::digest(std::fs::read(stored).unwrap())),
         sha
     );
     assert_eq!(
@@ -410,7 +411,7 @@ async fn a_cut_mid_upload_resends_at_most_the_chunk_in_flight() {
 
 #[tokio::test]
 async fn a_killed_queue_finishes_every_upload_after_restart() {
-    use icp_companion::upload::{drain, DrainSettings, UploadQueue};
+    use icp_companion_core::upload::{drain, DrainSettings, UploadQueue};
     let gw = gateway().await;
     let (id, mut session) = claimed(&gw, 44, "organisation").await;
     let slots: Vec<Slot> = session.view().slots.iter().map(|s| s.slot).collect();
@@ -477,7 +478,7 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
         let held = &listing["received"][slot.wire_name()];
         assert_eq!(
             held["sha256"],
-            icp_companion::upload::hex(&Sha256::digest(&data))
+            icp_companion_core::upload::hex(&Sha256::digest(&data))
         );
         assert_eq!(std::fs::read(held["path"].as_str().unwrap()).unwrap(), data);
     }
@@ -485,7 +486,7 @@ async fn a_killed_queue_finishes_every_upload_after_restart() {
 
 #[tokio::test]
 async fn in_region_photos_need_evidence_and_refused_uploads_stay_queued() {
-    use icp_companion::upload::{drain, DrainSettings, UploadQueue};
+    use icp_companion_core::upload::{drain, DrainSettings, UploadQueue};
     let gw = gateway().await;
     let (id, mut session) = claimed(&gw, 31, "individual").await;
     // The phone refuses to queue a Shanghai photo without evidence...

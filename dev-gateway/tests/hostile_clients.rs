@@ -10,12 +10,12 @@ mod net;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use icp_companion::http::Timeouts;
-use icp_companion::order::{
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::order::{
     parse_and_verify, Gateway, IssuerSigningKey, TrustPolicy, VerifiedOrder,
 };
-use icp_companion::session::{FilingSession, Slot};
-use icp_companion::upload::{drain, DrainSettings, RetryPolicy, UploadQueue};
+use icp_companion_core::session::{FilingSession, Slot};
+use icp_companion_core::upload::{drain, DrainSettings, RetryPolicy, UploadQueue};
 use icp_companion_dev_gateway::{Config, DevGateway, NewOrder};
 use net::{photo_bytes, Fault, Proxy};
 use reqwest::StatusCode;

@@ -12,8 +12,10 @@ mod counting;
 use std::time::Instant;
 
 use counting::{peak_mb, Counting};
-use icp_companion::imaging::{decode_upright, normalise_for_upload, Channels, DECODE_BUDGET_BYTES};
-use icp_companion::user_facing::UserFacing;
+use icp_companion_core::imaging::{
+    decode_upright, normalise_for_upload, Channels, DECODE_BUDGET_BYTES,
+};
+use icp_companion_core::user_facing::UserFacing;
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;

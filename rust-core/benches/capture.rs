@@ -10,8 +10,8 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use icp_companion::camera::*;
-use icp_companion::inspect::*;
+use icp_companion_core::camera::*;
+use icp_companion_core::inspect::*;
 use image::imageops::{resize, FilterType};
 use image::RgbImage;
 

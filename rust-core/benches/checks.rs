@@ -7,8 +7,8 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{
+use icp_companion_core::imaging::read_image_file;
+use icp_companion_core::inspect::{
     check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, DocumentType, PhotoFlow,
     RequiredMarks,
 };
@@ -78,7 +78,7 @@ fn bench(c: &mut Criterion) {
     assert!(
         findings
             .iter()
-            .all(|f| f.outcome != icp_companion::inspect::Outcome::Fail),
+            .all(|f| f.outcome != icp_companion_core::inspect::Outcome::Fail),
         "{findings:?}"
     );
     let peak = peak_mb(|| {

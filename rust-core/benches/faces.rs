@@ -6,8 +6,8 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{FaceDetector, FaceDetectorSettings};
+use icp_companion_core::imaging::read_image_file;
+use icp_companion_core::inspect::{FaceDetector, FaceDetectorSettings};
 use image::imageops::{resize, FilterType};
 
 fn bench(c: &mut Criterion) {

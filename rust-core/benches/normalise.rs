@@ -6,7 +6,7 @@
 use std::io::Cursor;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use icp_companion::imaging::normalise_for_upload;
+use icp_companion_core::imaging::normalise_for_upload;
 use image::{DynamicImage, RgbImage};
 
 /// A camera-like 4000 × 3000 frame: gradients, edges and sensor noise,

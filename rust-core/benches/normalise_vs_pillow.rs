@@ -12,7 +12,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use icp_companion::imaging::{decode_upright, encode_for_upload, normalise_for_upload, Channels};
+use icp_companion_core::imaging::{
+    decode_upright, encode_for_upload, normalise_for_upload, Channels,
+};
 use image::RgbImage;
 
 /// A camera-like 4000 × 3000 frame (gradients, edges, sensor noise `noise`)

@@ -6,9 +6,9 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use icp_companion::camera::{convert_luma, Frame, PixelFormat, Plane, Rotation};
-use icp_companion::order::*;
-use icp_companion::scan::{Effort, OrderScanner, QrDecoder};
+use icp_companion_core::camera::{convert_luma, Frame, PixelFormat, Plane, Rotation};
+use icp_companion_core::order::*;
+use icp_companion_core::scan::{Effort, OrderScanner, QrDecoder};
 use image::GrayImage;
 
 #[path = "../tests/common/mod.rs"]

@@ -10,10 +10,10 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::DocumentType;
-use icp_companion::read::ocr::TextRecogniser;
-use icp_companion::read::{read_fields, read_photo};
+use icp_companion_core::imaging::read_image_file;
+use icp_companion_core::inspect::DocumentType;
+use icp_companion_core::read::ocr::TextRecogniser;
+use icp_companion_core::read::{read_fields, read_photo};
 use image::imageops::{resize, FilterType};
 use image::DynamicImage;
 

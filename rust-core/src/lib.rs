@@ -1,8 +1,10 @@
 //! ICP Filing companion core: the phone side of a Chinese ICP Filing order.
 //!
-//! Each capability lives in its own module and is usable from plain Rust; the
-//! `ffi` module (feature `ffi`, on by default) is the thin UniFFI façade that
-//! Android and iOS apps see.
+//! Each capability lives in its own module and is plain Rust. The UniFFI
+//! façade Android and iOS apps see is the crate `icp-companion-ffi`
+//! (`rust-core/ffi`); feature `uniffi` adds the derives it needs to the
+//! domain's own records and enums, whose bindings are the `icp_companion_core`
+//! namespace.
 
 pub mod camera;
 pub mod http;
@@ -22,8 +24,5 @@ pub use icp_protocol::{order, rules, user_facing};
 /// the gateway, which judges the evidence again).
 pub use icp_location as location;
 
-#[cfg(feature = "ffi")]
-pub mod ffi;
-
-#[cfg(feature = "ffi")]
+#[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

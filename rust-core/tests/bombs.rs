@@ -10,7 +10,7 @@ mod bombs;
 mod counting;
 
 use counting::{peak_mb, Counting};
-use icp_companion::imaging::{
+use icp_companion_core::imaging::{
     decode_upright, normalise_for_upload, Channels, ImageInputError, DECODE_BUDGET_BYTES,
 };
 
@@ -58,7 +58,7 @@ fn bombs_are_refused_and_large_photos_reduced_within_the_budget() {
         match bomb.expect {
             bombs::Expect::Decoded { .. } => {
                 let upload = normalised.unwrap();
-                assert!(upload.bytes.len() <= icp_companion::imaging::MAX_UPLOAD_BYTES);
+                assert!(upload.bytes.len() <= icp_companion_core::imaging::MAX_UPLOAD_BYTES);
             }
             _ => assert!(normalised.is_err(), "{}: {normalised:?}", bomb.name),
         }

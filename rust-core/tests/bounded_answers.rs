@@ -13,13 +13,15 @@ use std::time::{Duration, Instant};
 
 use counting::{peak_mb, Counting};
 use hostile::{Answer, HostileServer};
-use icp_companion::http::Timeouts;
-use icp_companion::order::{
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::order::{
     encode, parse_and_verify, AdminPhotoFlow, ClaimToken, Gateway, IssuerSigningKey, OrderPayload,
     Province, Requirements, SubjectType, TrustPolicy,
 };
-use icp_companion::session::{FilingSession, SessionError};
-use icp_companion::upload::{upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob};
+use icp_companion_core::session::{FilingSession, SessionError};
+use icp_companion_core::upload::{
+    upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob,
+};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 

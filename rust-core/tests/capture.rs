@@ -4,10 +4,10 @@
 
 use std::sync::{mpsc, Arc};
 
-use icp_companion::camera::*;
-use icp_companion::inspect::*;
-use icp_companion::order::{encode, render_png, IssuerSigningKey, TrustPolicy};
-use icp_companion::user_facing::UserFacing;
+use icp_companion_core::camera::*;
+use icp_companion_core::inspect::*;
+use icp_companion_core::order::{encode, render_png, IssuerSigningKey, TrustPolicy};
+use icp_companion_core::user_facing::UserFacing;
 use image::{Rgb, RgbImage};
 
 mod common;

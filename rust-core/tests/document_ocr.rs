@@ -8,10 +8,12 @@
 
 use std::path::PathBuf;
 
-use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::DocumentType;
-use icp_companion::read::ocr::TextRecogniser;
-use icp_companion::read::{read_photo, validity_verdict, CalendarDate, FieldKind, ValidityVerdict};
+use icp_companion_core::imaging::read_image_file;
+use icp_companion_core::inspect::DocumentType;
+use icp_companion_core::read::ocr::TextRecogniser;
+use icp_companion_core::read::{
+    read_photo, validity_verdict, CalendarDate, FieldKind, ValidityVerdict,
+};
 
 fn env_path(name: &str) -> PathBuf {
     PathBuf::from(std::env::var_os(name).unwrap_or_else(|| {

@@ -1,8 +1,8 @@
 //! Fields read from recognised text (as the platform's recogniser or the
 //! core's own returns it) and the filing's verdicts on them.
 
-use icp_companion::inspect::{DocumentType, Outcome, PixelRect};
-use icp_companion::read::{
+use icp_companion_core::inspect::{DocumentType, Outcome, PixelRect};
+use icp_companion_core::read::{
     judge, read_fields, validity_verdict, CalendarDate, DocumentSide, Expectations, FieldKind,
     TextLine, ValidUntil, ValidityVerdict,
 };

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{FaceDetector, FaceDetectorSettings};
+use icp_companion_core::imaging::read_image_file;
+use icp_companion_core::inspect::{FaceDetector, FaceDetectorSettings};
 
 /// (file, faces a frontal detector should find, faces present). sample2 has
 /// a third woman looking down in profile, which a frontal detector misses.
@@ -60,7 +60,7 @@ fn the_astronaut_face_is_where_she_is_at_any_scale() {
     let (small, large) = (detector.detect(&image), detector.detect(&big));
     assert_eq!((small.len(), large.len()), (1, 1), "{small:?} {large:?}");
     let (a, b) = (small[0], large[0]);
-    let centre = |f: icp_companion::inspect::FaceBox| (f.x + f.width / 2, f.y + f.height / 2);
+    let centre = |f: icp_companion_core::inspect::FaceBox| (f.x + f.width / 2, f.y + f.height / 2);
     let ((ax, ay), (bx, by)) = (centre(a), centre(b));
     assert!(
         ax.abs_diff(bx / 4) <= 6 && ay.abs_diff(by / 4) <= 6,
@@ -74,7 +74,7 @@ fn the_astronaut_face_is_where_she_is_at_any_scale() {
 #[test]
 #[ignore = "needs the photos fetched by tests/setup-deps.sh; tests/run-all.sh runs it"]
 fn admin_photo_framing_on_real_photos() {
-    use icp_companion::inspect::{check_framing_and_quality, AdminPhotoProfile, Outcome};
+    use icp_companion_core::inspect::{check_framing_and_quality, AdminPhotoProfile, Outcome};
     let detector = FaceDetector::new(FaceDetectorSettings::default());
     let profile = AdminPhotoProfile::default();
     let outcome = |gray: &image::GrayImage, code: &str| {

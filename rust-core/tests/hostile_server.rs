@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hostile::{Answer, HostileServer, Request};
-use icp_companion::http::Timeouts;
-use icp_companion::upload::{
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::upload::{
     hex, upload, Receipt, RetryPolicy, Throttle, TusClient, UploadError, UploadJob, UploadReport,
 };
 use sha2::{Digest, Sha256};

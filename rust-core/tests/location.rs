@@ -1,7 +1,7 @@
 //! Shanghai in-region verdicts on labelled real places, coordinate round
 //! trips, and every refusal.
 
-use icp_companion::location::{
+use icp_companion_core::location::{
     assess, from_wgs84, to_wgs84, Area, Crs, LatLon, LocationError, LocationEvidence, LocationFix,
     LocationPolicy, LocationPrecision, LocationProvider, RegionStatus, VerdictReason,
 };

@@ -11,20 +11,20 @@ mod scenes;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use icp_companion::camera::{CameraError, FrameError, Hint, PixelFormat};
-use icp_companion::imaging::{ImageInputError, ReadProblem};
-use icp_companion::inspect::{
+use icp_companion_core::camera::{CameraError, FrameError, Hint, PixelFormat};
+use icp_companion_core::imaging::{ImageInputError, ReadProblem};
+use icp_companion_core::inspect::{
     check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, DocumentType, Finding,
     PhotoFlow, RequiredMarks,
 };
-use icp_companion::location::{LocationError, VerdictReason};
-use icp_companion::order::{AdminPhotoFlow, DocumentKind, OrderError, Province, SubjectType};
-use icp_companion::read::ReadError;
-use icp_companion::rules::{requirements_for, PhoneSteps, RulesError};
-use icp_companion::scan::ScanError;
-use icp_companion::session::{QueueError, SessionError, Slot};
-use icp_companion::upload::UploadError;
-use icp_companion::user_facing::UserFacing;
+use icp_companion_core::location::{LocationError, VerdictReason};
+use icp_companion_core::order::{AdminPhotoFlow, DocumentKind, OrderError, Province, SubjectType};
+use icp_companion_core::read::ReadError;
+use icp_companion_core::rules::{requirements_for, PhoneSteps, RulesError};
+use icp_companion_core::scan::ScanError;
+use icp_companion_core::session::{QueueError, SessionError, Slot};
+use icp_companion_core::upload::UploadError;
+use icp_companion_core::user_facing::UserFacing;
 use image::DynamicImage;
 
 /// Latin words a Chinese message may contain: units, formats, product
@@ -763,12 +763,12 @@ fn findings() -> Vec<Finding> {
 }
 
 /// The document reading's findings, from recognised text that gives each.
-fn reading_findings() -> Vec<icp_companion::inspect::Finding> {
-    use icp_companion::read::{judge, read_fields, CalendarDate, Expectations, TextLine};
+fn reading_findings() -> Vec<icp_companion_core::inspect::Finding> {
+    use icp_companion_core::read::{judge, read_fields, CalendarDate, Expectations, TextLine};
     let line = |text: &str, y: u32| TextLine {
         text: text.into(),
         confidence: 0.9,
-        region: icp_companion::inspect::PixelRect {
+        region: icp_companion_core::inspect::PixelRect {
             x: 60,
             y,
             width: 600,

@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use icp_companion::imaging::{
+use icp_companion_core::imaging::{
     decode_image, normalise_for_upload, ImageInputError, UploadFormat, MAX_UPLOAD_BYTES,
 };
 use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};

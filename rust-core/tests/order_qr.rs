@@ -1,6 +1,6 @@
 //! The order code: encode → text → parse_and_verify, and every refusal.
 
-use icp_companion::order::*;
+use icp_companion_core::order::*;
 use proptest::prelude::*;
 
 mod common;

@@ -8,9 +8,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{hostile, sample_payload, NOW};
-use icp_companion::imaging::{read_luma_file, ImageInputError};
-use icp_companion::order::{encode, IssuerSigningKey, QrMatrix, TrustPolicy};
-use icp_companion::scan::{Effort, OrderScanner, QrDecoder, STILL_BUDGET};
+use icp_companion_core::imaging::{read_luma_file, ImageInputError};
+use icp_companion_core::order::{encode, IssuerSigningKey, QrMatrix, TrustPolicy};
+use icp_companion_core::scan::{Effort, OrderScanner, QrDecoder, STILL_BUDGET};
 use image::{GrayImage, Luma};
 use qrcode::bits::Bits;
 use qrcode::{EcLevel, QrCode, Version};

@@ -1,7 +1,7 @@
 //! Every province rule of the seeds, through `requirements_for`.
 
-use icp_companion::order::{Province, SubjectType};
-use icp_companion::rules::{
+use icp_companion_core::order::{Province, SubjectType};
+use icp_companion_core::rules::{
     requirements_for, DomainListing, PhoneSteps, RulesError, StatementMark,
 };
 

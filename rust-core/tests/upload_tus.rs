@@ -7,8 +7,10 @@ mod net;
 
 use std::time::Duration;
 
-use icp_companion::http::Timeouts;
-use icp_companion::upload::{upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob};
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::upload::{
+    upload, RetryPolicy, Throttle, TusClient, UploadError, UploadJob,
+};
 use net::{photo_bytes, Fault, Proxy, TusServer};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
@@ -30,7 +32,7 @@ fn quick_retries() -> RetryPolicy {
 }
 
 fn job(data: Vec<u8>) -> UploadJob {
-    let sha = icp_companion::upload::hex(&Sha256::digest(&data));
+    let sha = icp_companion_core::upload::hex(&Sha256::digest(&data));
     UploadJob {
         data,
         metadata: vec![
@@ -49,7 +51,7 @@ async fn run(
     job: &UploadJob,
     cancel: &CancellationToken,
 ) -> (
-    Result<icp_companion::upload::UploadReport, UploadError>,
+    Result<icp_companion_core::upload::UploadReport, UploadError>,
     Vec<(u64, u64)>,
     Option<Url>,
 ) {

@@ -3,6 +3,7 @@
 // logger callback, suspend functions and the capture session's foreign observer.
 // JUnit 4 tests, run by tests/run-bindings.sh through the JUnit Platform console.
 import cn.icpfiling.companion.*
+import cn.icpfiling.companion.core.*
 import cn.icpfiling.companion.testing.createDevOrder
 import cn.icpfiling.companion.testing.writeDocumentSequence
 import java.awt.image.BufferedImage
@@ -62,7 +63,7 @@ class RecordingObserver : CaptureObserver {
 
 class BindingsTest {
     companion object {
-        val logger = CollectingLogger().also { check(installLogger(it, LogLevel.INFO, listOf(LogTarget("icp_companion", LogLevel.DEBUG)))) { "the core logs through this logger" } }
+        val logger = CollectingLogger().also { check(installLogger(it, LogLevel.INFO, listOf(LogTarget("icp_companion_core", LogLevel.DEBUG)))) { "the core logs through this logger" } }
 
         val seed = generateIssuerSeed()
         val publicKey = issuerPublicKey(seed)

@@ -10,6 +10,8 @@ import tempfile
 import unittest
 
 import icp_companion as core
+# The domain's own records and enums (crate icp-companion-core, feature `uniffi`).
+import icp_companion_core as domain
 
 NOW = 1_795_000_000
 
@@ -23,7 +25,7 @@ class Collector(core.Logger):
 
 
 LOGGER = Collector()
-assert core.install_logger(LOGGER, core.LogLevel.INFO, [core.LogTarget(target="icp_companion", level=core.LogLevel.DEBUG)])
+assert core.install_logger(LOGGER, core.LogLevel.INFO, [core.LogTarget(target="icp_companion_core", level=core.LogLevel.DEBUG)])
 SEED = core.generate_issuer_seed()
 TRUST = core.TrustConfig(
     trusted_issuer_keys=[core.issuer_public_key(SEED)],
@@ -93,7 +95,7 @@ class Scanner(unittest.TestCase):
                 asyncio.run(scanner.scan_file(truncated, NOW))
             self.assertEqual(caught.exception.code, "image.corrupt")
         blank = core.CameraFrame(
-            format=core.PixelFormat.BGRA8, width=64, height=48,
+            format=domain.PixelFormat.BGRA8, width=64, height=48,
             planes=[core.FramePlane(data=bytes([200]) * (64 * 48 * 4), row_stride=256, pixel_stride=4)],
             rotation_degrees=180, mirrored=False,
         )
@@ -126,7 +128,7 @@ class Capture(unittest.TestCase):
             with open(os.path.join(tmp, "frame-1.png"), "wb") as f:
                 f.write(core.order_qr_render_png(text, 6))
             # An iOS camera: 420 bi-planar video range, sensor turned 90°.
-            source = core.ReplaySource.open(tmp, core.PixelFormat.NV12_VIDEO_RANGE, 90, False)
+            source = core.ReplaySource.open(tmp, domain.PixelFormat.NV12_VIDEO_RANGE, 90, False)
             frame = source.next_frame()
             self.assertIsNone(source.next_frame())
         self.assertEqual(len(frame.planes), 2)
@@ -138,7 +140,7 @@ class Capture(unittest.TestCase):
             if session.is_finished():
                 break
         self.assertEqual(outcome, core.FrameOutcome.ANALYSED)
-        self.assertEqual(observer.events[0], ("guidance", [core.Hint.CODE_FOUND]))
+        self.assertEqual(observer.events[0], ("guidance", [domain.Hint.CODE_FOUND]))
         self.assertEqual(observer.events[1][1].payload.order_id, "ICP-PY-0001")
         self.assertEqual(session.push_frame(frame, NOW), core.FrameOutcome.FINISHED)
         # Expired by the time it is scanned: refused, the session goes on.
@@ -149,12 +151,12 @@ class Capture(unittest.TestCase):
 
     def test_bad_frames_and_settings(self):
         session = core.CaptureSession(
-            core.CaptureTarget.ADMIN_PHOTO(flow=core.PhotoFlow.BACKDROP, profile=None),
-            core.CaptureSettings(steady_frames=2, max_motion=0.02, analysis_side=320, min_brightness=40),
+            core.CaptureTarget.ADMIN_PHOTO(flow=domain.PhotoFlow.BACKDROP, profile=None),
+            domain.CaptureSettings(steady_frames=2, max_motion=0.02, analysis_side=320, min_brightness=40),
             Observer(),
         )
         short = core.CameraFrame(
-            format=core.PixelFormat.NV21, width=64, height=48,
+            format=domain.PixelFormat.NV21, width=64, height=48,
             planes=[core.FramePlane(data=bytes(64 * 48), row_stride=64, pixel_stride=1)],
             rotation_degrees=0, mirrored=False,
         )
@@ -216,7 +218,7 @@ class Normalise(unittest.TestCase):
             with open(path, "rb") as f:
                 png = f.read()
         out = asyncio.run(core.normalise_for_upload(png))
-        self.assertEqual(out.format, core.UploadFormat.PNG)
+        self.assertEqual(out.format, domain.UploadFormat.PNG)
         self.assertLessEqual(len(out.bytes), 4_000_000)
         with self.assertRaises(core.ImageError.Corrupt) as caught:
             asyncio.run(core.normalise_for_upload(png[: len(png) // 2]))
@@ -240,15 +242,15 @@ class Faces(unittest.TestCase):
     def test_check_admin_photo(self):
         with open(os.path.join(self.PHOTOS, "astronaut.png"), "rb") as f:
             photo = f.read()
-        findings = {f.code: f for f in asyncio.run(core.check_admin_photo(photo, core.PhotoFlow.BACKDROP, None, None))}
-        self.assertEqual(findings["photo.face_count"].outcome, core.Outcome.PASS)
-        self.assertEqual(findings["photo.blurry"].outcome, core.Outcome.PASS)
+        findings = {f.code: f for f in asyncio.run(core.check_admin_photo(photo, domain.PhotoFlow.BACKDROP, None, None))}
+        self.assertEqual(findings["photo.face_count"].outcome, domain.Outcome.PASS)
+        self.assertEqual(findings["photo.blurry"].outcome, domain.Outcome.PASS)
         self.assertIsNotNone(findings["photo.off_centre"].region)
         # Her background is a room, not the blue backdrop.
-        self.assertEqual(findings["photo.backdrop"].outcome, core.Outcome.FAIL)
+        self.assertEqual(findings["photo.backdrop"].outcome, domain.Outcome.FAIL)
         # Boxes from the platform's detector are used instead of the core's.
-        none = asyncio.run(core.check_admin_photo(photo, core.PhotoFlow.APP, [], None))
-        self.assertEqual([(f.code, f.outcome) for f in none], [("photo.face_count", core.Outcome.FAIL)])
+        none = asyncio.run(core.check_admin_photo(photo, domain.PhotoFlow.APP, [], None))
+        self.assertEqual([(f.code, f.outcome) for f in none], [("photo.face_count", domain.Outcome.FAIL)])
         self.assertTrue(none[0].message_zh)
 
 
@@ -281,14 +283,14 @@ def document_png():
 
 class Documents(unittest.TestCase):
     def test_check_document(self):
-        marks = core.RequiredMarks(seal=True, fingerprint=False)
+        marks = domain.RequiredMarks(seal=True, fingerprint=False)
         findings = {f.code: f for f in asyncio.run(
-            core.check_document(document_png(), core.DocumentType.ID_CARD, marks, None))}
-        self.assertEqual(findings["document.edge_cut"].outcome, core.Outcome.PASS)
-        self.assertEqual(findings["document.seal"].outcome, core.Outcome.PASS)
-        self.assertEqual(findings["document.colour"].outcome, core.Outcome.PASS)
+            core.check_document(document_png(), domain.DocumentType.ID_CARD, marks, None))}
+        self.assertEqual(findings["document.edge_cut"].outcome, domain.Outcome.PASS)
+        self.assertEqual(findings["document.seal"].outcome, domain.Outcome.PASS)
+        self.assertEqual(findings["document.colour"].outcome, domain.Outcome.PASS)
         # 500 px across is too few for a card (800 needed).
-        self.assertEqual(findings["document.resolution"].outcome, core.Outcome.FAIL)
+        self.assertEqual(findings["document.resolution"].outcome, domain.Outcome.FAIL)
         self.assertAlmostEqual(findings["document.resolution"].measured, 500, delta=12)
         self.assertTrue(findings["document.resolution"].message_zh)
         sheet = asyncio.run(core.compose_documents([document_png(), document_png()]))
@@ -296,27 +298,27 @@ class Documents(unittest.TestCase):
         with self.assertRaises(core.ImageError.NothingToCompose):
             asyncio.run(core.compose_documents([document_png()]))
         with self.assertRaises(core.ImageError.Corrupt):
-            asyncio.run(core.check_document(document_png()[:300], core.DocumentType.PASSPORT,
-                                            core.RequiredMarks(seal=False, fingerprint=False), None))
+            asyncio.run(core.check_document(document_png()[:300], domain.DocumentType.PASSPORT,
+                                            domain.RequiredMarks(seal=False, fingerprint=False), None))
 
 
     def test_read_document_text_and_judge_it(self):
         def line(text, x, y):
-            return core.TextLine(text=text, confidence=0.95,
-                                 region=core.PixelRect(x=x, y=y, width=30 * len(text), height=40))
+            return domain.TextLine(text=text, confidence=0.95,
+                                 region=domain.PixelRect(x=x, y=y, width=30 * len(text), height=40))
         back = [line("签发机关", 150, 460), line("北京市公安局东城分局", 330, 461),
                 line("有效期限", 150, 540), line("2006.03.01-2026.03.01", 330, 541)]
-        reading = core.read_document_text(core.DocumentType.ID_CARD, back)
-        self.assertEqual(reading.side, core.DocumentSide.BACK)
-        self.assertEqual(reading.validity.until, core.ValidUntil.DATE(core.CalendarDate(year=2026, month=3, day=1)))
-        today = core.CalendarDate(year=2026, month=12, day=1)
-        self.assertEqual(core.document_validity_verdict(reading, today, 60), core.ValidityVerdict.EXPIRED)
-        expectations = core.Expectations(today=today, min_validity_days=60, applicant_masked="张*",
+        reading = core.read_document_text(domain.DocumentType.ID_CARD, back)
+        self.assertEqual(reading.side, domain.DocumentSide.BACK)
+        self.assertEqual(reading.validity.until, domain.ValidUntil.DATE(domain.CalendarDate(year=2026, month=3, day=1)))
+        today = domain.CalendarDate(year=2026, month=12, day=1)
+        self.assertEqual(core.document_validity_verdict(reading, today, 60), domain.ValidityVerdict.EXPIRED)
+        expectations = domain.Expectations(today=today, min_validity_days=60, applicant_masked="张*",
                                          document_en="ID card", document_zh="身份证")
         findings = {f.code: f for f in core.judge_document_reading(reading, expectations)}
         expired = findings["document.expired"]
-        self.assertEqual(expired.outcome, core.Outcome.FAIL)
-        self.assertEqual(expired.unit, core.MeasureUnit.DAYS)
+        self.assertEqual(expired.outcome, domain.Outcome.FAIL)
+        self.assertEqual(expired.unit, domain.MeasureUnit.DAYS)
         self.assertIn("2026-03-01", expired.message_en)
         self.assertIn("2026-03-01", expired.message_zh)
         # The rules table gives the minimum remaining validity.
@@ -365,7 +367,7 @@ class Uploads(unittest.TestCase):
             session = await core.claim_order(order, installation)
             view = await session.view()
             self.assertEqual(view.applicant_masked, "张*明")
-            self.assertEqual(await session.state(), core.SessionState.CLAIMED)
+            self.assertEqual(await session.state(), domain.SessionState.CLAIMED)
             # Another installation is refused; this one claiming again gets the same session.
             with self.assertRaises(core.SessionError.AlreadyClaimed) as refused:
                 await core.claim_order(order, core.generate_installation_id())
@@ -385,7 +387,7 @@ class Uploads(unittest.TestCase):
                 self.assertEqual(queue.pending_count(), 0)
                 self.assertTrue(progress.seen and progress.seen[-1][1] == progress.seen[-1][2])
             await session.refresh()
-            self.assertEqual(await session.state(), core.SessionState.UPLOADED)
+            self.assertEqual(await session.state(), domain.SessionState.UPLOADED)
             self.assertEqual((await session.submit()).status, core.OrderStatus.SUBMITTED)
             with self.assertRaises(core.SessionError.OrderClosed):
                 await session.submit()

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::imaging::read_image_file;
-use icp_companion::inspect::{
+use icp_companion_core::imaging::read_image_file;
+use icp_companion_core::inspect::{
     check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, Finding, Outcome,
     PhotoFlow,
 };

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use icp_companion::order::{
+use icp_companion_core::order::{
     encode, AdminPhotoFlow, ClaimToken, DocumentKind, Gateway, OrderPayload, Province, QrMatrix,
     Requirements, SubjectType,
 };

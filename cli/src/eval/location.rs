@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::location::{
+use icp_companion_core::location::{
     assess, Area, Crs, LatLon, LocationFix, LocationPolicy, LocationPrecision, LocationProvider,
     Region, RegionStatus, SAME_BORDER_M,
 };

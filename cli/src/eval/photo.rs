@@ -2,7 +2,7 @@
 //! page, the screen's pixel grid (the source of moiré), perspective, glare,
 //! blur, sensor noise and low contrast, each with a severity 1–3.
 
-use icp_companion::order::QrMatrix;
+use icp_companion_core::order::QrMatrix;
 use image::{Rgb, RgbImage};
 use imageproc::geometric_transformations::{warp_into, Border, Interpolation, Projection};
 use rand::Rng;

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::imaging::read_luma_file;
-use icp_companion::scan::{decode_raw_rqrr, Effort, QrDecoder};
+use icp_companion_core::imaging::read_luma_file;
+use icp_companion_core::scan::{decode_raw_rqrr, Effort, QrDecoder};
 
 use crate::output::{Exit, Failure, Outcome, Output};
 

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use icp_companion::imaging::read_image_file;
-use icp_companion::read::{validity_verdict, FieldKind, ValidityVerdict};
+use icp_companion_core::imaging::read_image_file;
+use icp_companion_core::read::{validity_verdict, FieldKind, ValidityVerdict};
 use serde_json::json;
 
 use super::qr_rate::percentiles;

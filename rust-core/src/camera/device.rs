@@ -15,7 +15,7 @@ use super::frame::{Frame, PixelFormat, Plane, Rotation};
 
 /// A camera the system reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CameraInfo {
     /// Index to open it with.
     pub index: u32,
@@ -27,7 +27,7 @@ pub struct CameraInfo {
 
 /// What the stream is for: frame rate or detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum StreamPurpose {
     /// Live analysis: about 1280×720 at 30 frames per second.
     Preview,

@@ -9,7 +9,7 @@ pub const MAX_FRAME_SIDE: u32 = 16_384;
 
 /// Pixel layouts native cameras deliver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PixelFormat {
     /// One byte of luma per pixel (the Y plane of any YUV frame).
     Luma8,

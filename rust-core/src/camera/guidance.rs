@@ -7,7 +7,7 @@ use crate::inspect::{AdminPhotoProfile, Finding, Outcome};
 /// One piece of live guidance. Declared in priority order: when several
 /// apply, the earlier ones are shown first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Hint {
     /// An order QR code was found and verified.
     CodeFound,

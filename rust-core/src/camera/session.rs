@@ -45,7 +45,7 @@ pub enum CaptureMode {
 
 /// How eagerly the session captures.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CaptureSettings {
     /// Consecutive passing, steady frames before the automatic capture.
     /// Default 3 (a tenth of a second at 30 analysed frames per second,

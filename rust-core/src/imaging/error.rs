@@ -4,7 +4,7 @@ use crate::user_facing::UserFacing;
 
 /// Why a file could not be read from storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ReadProblem {
     /// There is no such file.
     NotFound,

@@ -23,7 +23,7 @@ const SCALE_HEADROOM: f64 = 0.9;
 
 /// The encoded format of a normalised upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum UploadFormat {
     /// JPEG, for photos.
     Jpeg,
@@ -33,7 +33,7 @@ pub enum UploadFormat {
 
 /// A photo ready to upload, with what was done to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NormalisedImage {
     /// The encoded file, at most [`MAX_UPLOAD_BYTES`], without metadata.
     pub bytes: Vec<u8>,

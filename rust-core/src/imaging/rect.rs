@@ -3,7 +3,7 @@
 
 /// A rectangle of an image, pixels: its top-left corner and size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PixelRect {
     /// Left edge.
     pub x: u32,

@@ -19,7 +19,7 @@ use super::working::Working;
 /// Every threshold of the administrator-photo checks, with documented
 /// defaults; fractions are of the image's width or height as named.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AdminPhotoProfile {
     /// Faces narrower than this fraction of the image width are background
     /// people and ignored. Default 0.0625 (the detector's smallest face, 40

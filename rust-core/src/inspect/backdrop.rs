@@ -9,7 +9,7 @@ use super::silhouette::Silhouette;
 
 /// Which photo the administrator is taking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PhotoFlow {
     /// In front of the blue photo backdrop mailed for the filing, whose
     /// Chinese characters must stay visible.

@@ -23,7 +23,7 @@ use super::working::Working;
 /// says which slot it fills): it decides the resolution needed and whether
 /// the original is in colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DocumentType {
     /// Resident identity card (either side).
     IdCard,
@@ -88,7 +88,7 @@ impl DocumentType {
 
 /// Marks the province requires on this document (see `requirements_for`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RequiredMarks {
     /// The organisation's red official seal.
     pub seal: bool,
@@ -98,7 +98,7 @@ pub struct RequiredMarks {
 
 /// Every threshold of the document checks, with documented defaults.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DocumentProfile {
     /// Long side of a card-sized document in pixels: fail below 800
     /// (about 9 px per mm, the least that keeps 2 mm print legible), warn

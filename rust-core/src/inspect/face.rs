@@ -20,7 +20,7 @@ const WINDOW_PX: f64 = 40.0;
 
 /// A detected face, in the pixel coordinates of the image given.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FaceBox {
     /// Left edge, pixels.
     pub x: u32,
@@ -38,7 +38,7 @@ pub struct FaceBox {
 
 /// How the detector searches; the defaults suit phone photos of one person.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FaceDetectorSettings {
     /// Images are searched at most this many pixels on the long side
     /// (larger ones are scaled down first, boxes scaled back). Default 640.

@@ -2,7 +2,7 @@
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Outcome {
     /// Meets the rule.
     Pass,
@@ -16,7 +16,7 @@ pub use crate::imaging::PixelRect;
 
 /// What a finding's number is measured in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MeasureUnit {
     /// A share from 0 to 1 (of the photo, the face, the document…), shown
     /// as a percentage.
@@ -35,7 +35,7 @@ pub enum MeasureUnit {
 
 /// Which measured values pass.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Limit {
     /// At most the threshold.
     AtMost,
@@ -54,7 +54,7 @@ pub enum Limit {
 
 /// One check's result.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Finding {
     /// Stable code, e.g. `photo.off_centre`.
     pub code: String,

@@ -17,7 +17,7 @@ pub trait LogSink: Send + Sync {
 }
 
 /// Which events reach the sink: a default level and levels for modules
-/// (e.g. everything at warn, `icp_companion::upload` at debug). Callsites
+/// (e.g. everything at warn, `icp_companion_core::upload` at debug). Callsites
 /// no filter enables are disabled, so they cost nothing.
 #[derive(Debug, Clone)]
 pub struct LogFilter {
@@ -33,7 +33,7 @@ impl LogFilter {
     }
 
     /// The same, with `target` (a module path such as
-    /// `icp_companion::upload`, and its submodules) at `level` instead.
+    /// `icp_companion_core::upload`, and its submodules) at `level` instead.
     pub fn with_target(self, target: impl Into<String>, level: Level) -> LogFilter {
         LogFilter {
             targets: self.targets.with_target(target, level),

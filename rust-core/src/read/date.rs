@@ -7,7 +7,7 @@ use crate::user_facing::{civil_from_days, BEIJING_OFFSET_SECONDS};
 
 /// A valid Gregorian calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CalendarDate {
     /// Year, 1900–2199.
     pub year: u16,

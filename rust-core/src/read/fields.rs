@@ -12,7 +12,7 @@ use crate::inspect::DocumentType;
 
 /// Which side of a document a photo shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DocumentSide {
     /// The ID card's portrait side (name, number), a permit's data side, a
     /// passport's data page, a licence.
@@ -25,7 +25,7 @@ pub enum DocumentSide {
 
 /// What a field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum FieldKind {
     /// 姓名, or the licence's 名称.
     Name,
@@ -49,7 +49,7 @@ pub enum FieldKind {
 
 /// One field read, where it is, and how sure the recogniser was.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReadField {
     /// Which field.
     pub kind: FieldKind,
@@ -64,7 +64,7 @@ pub struct ReadField {
 
 /// When a document stops being valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ValidUntil {
     /// The last valid day.
     Date {
@@ -77,7 +77,7 @@ pub enum ValidUntil {
 
 /// A document's validity period as printed (or from the zone's expiry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ValidityPeriod {
     /// The first valid day, when printed.
     pub from: Option<CalendarDate>,
@@ -87,7 +87,7 @@ pub struct ValidityPeriod {
 
 /// Everything read from one document photo.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DocumentReading {
     /// What was read it as.
     pub doc_type: DocumentType,

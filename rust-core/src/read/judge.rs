@@ -9,7 +9,7 @@ use crate::inspect::DocumentType;
 
 /// What the judgement needs besides the reading.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Expectations {
     /// The day the photo is checked (China's date).
     pub today: CalendarDate,
@@ -25,7 +25,7 @@ pub struct Expectations {
 
 /// The verdict on a document's validity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ValidityVerdict {
     /// Valid for long enough.
     Valid,

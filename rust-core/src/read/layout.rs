@@ -7,7 +7,7 @@ use crate::imaging::PixelRect;
 /// One line of recognised text, from the core's recogniser or the
 /// platform's (ML Kit Text Recognition, Apple Vision).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TextLine {
     /// The text as recognised.
     pub text: String,

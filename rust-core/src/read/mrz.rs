@@ -7,7 +7,7 @@ use super::date::CalendarDate;
 
 /// The ICAO 9303 layout of a zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MrzFormat {
     /// Three lines of 30 characters (cards).
     Td1,
@@ -19,7 +19,7 @@ pub enum MrzFormat {
 
 /// A zone whose check digits all verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Mrz {
     /// Its layout.
     pub format: MrzFormat,

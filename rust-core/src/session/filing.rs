@@ -34,7 +34,7 @@ pub fn new_installation_id() -> Result<String, SessionError> {
 
 /// Where the session stands, as the app shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SessionState {
     /// Claimed; no photo taken yet.
     Claimed,

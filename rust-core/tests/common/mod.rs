@@ -1,7 +1,7 @@
 //! Fixtures shared by the integration tests and the benchmarks (benches
 //! include this file with `#[path]`).
 
-use icp_companion::order::{
+use icp_companion_core::order::{
     AdminPhotoFlow, ClaimToken, DocumentKind, Gateway, OrderPayload, Province, Requirements,
     SubjectType,
 };

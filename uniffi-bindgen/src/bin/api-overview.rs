@@ -22,29 +22,37 @@ fn main() {
             std::process::exit(1);
         }
     };
+    print!("# API overview\n\n");
+    print!("Generated from the core's doc comments by `cargo run -p uniffi-bindgen --bin api-overview`;\n");
+    print!("do not edit. Names are the Rust ones: Kotlin and Swift use camelCase for\n");
+    print!("functions, fields and arguments, and `…Exception` (Kotlin) for errors.\n");
+    print!("Types: `[T]` list, `T?` optional, `bytes` byte array.\n\n");
+    print!("The library has two namespaces: `icp_companion`, the façade (crate\n");
+    print!("icp-companion-ffi; Kotlin package `cn.icpfiling.companion`), and\n");
+    print!("`icp_companion_core`, the domain's own records and enums (crate\n");
+    print!("icp-companion-core; Kotlin package `cn.icpfiling.companion.core`, Python\n");
+    print!("module `icp_companion_core`; Swift compiles both into `IcpCompanion`).\n\n");
+    // The façade first, then the domain types it uses.
+    let mut cis = cis;
+    cis.sort_by_key(|ci| ci.namespace() != "icp_companion");
     for ci in &cis {
         print!("{}", overview(ci));
     }
 }
 
-/// The Markdown overview of one component.
+/// The Markdown overview of one component (namespace).
 fn overview(ci: &ComponentInterface) -> String {
     let mut out = String::new();
-    out.push_str("# API overview\n\n");
-    out.push_str("Generated from the core's doc comments by `cargo run -p uniffi-bindgen --bin api-overview`;\n");
-    out.push_str("do not edit. Names are the Rust ones: Kotlin and Swift use camelCase for\n");
-    out.push_str("functions, fields and arguments, and `…Exception` (Kotlin) for errors.\n");
-    out.push_str("Types: `[T]` list, `T?` optional, `bytes` byte array.\n\n");
-
-    out.push_str("## Functions\n\n");
+    let _ = writeln!(out, "# Namespace `{}`\n", ci.namespace());
     let mut functions: Vec<_> = ci.function_definitions().iter().collect();
+    heading(&mut out, "Functions", functions.len());
     functions.sort_by_key(|f| f.name());
     for f in functions {
         item(&mut out, &signature("fn", f.name(), f), f.docstring());
     }
 
-    out.push_str("## Objects\n\n");
     let mut objects: Vec<_> = ci.object_definitions().iter().collect();
+    heading(&mut out, "Objects", objects.len());
     objects.sort_by_key(|o| o.name());
     for object in objects {
         let kind = if object.is_trait_interface() {
@@ -66,8 +74,8 @@ fn overview(ci: &ComponentInterface) -> String {
         }
     }
 
-    out.push_str("## Records\n\n");
     let mut records: Vec<_> = ci.record_definitions().iter().collect();
+    heading(&mut out, "Records", records.len());
     records.sort_by_key(|r| r.name());
     for record in records {
         let _ = writeln!(out, "### {}\n", record.name());
@@ -81,7 +89,7 @@ fn overview(ci: &ComponentInterface) -> String {
         .iter()
         .partition(|e| ci.is_name_used_as_error(e.name()));
     for (title, mut list) in [("Enums", enums), ("Errors", errors)] {
-        let _ = writeln!(out, "## {title}\n");
+        heading(&mut out, title, list.len());
         list.sort_by_key(|e| e.name());
         for e in list {
             let _ = writeln!(out, "### {}\n", e.name());
@@ -100,6 +108,13 @@ fn overview(ci: &ComponentInterface) -> String {
         }
     }
     out
+}
+
+/// A section's heading, left out when the namespace has none of its items.
+fn heading(out: &mut String, title: &str, items: usize) {
+    if items > 0 {
+        let _ = writeln!(out, "## {title}\n");
+    }
 }
 
 /// `kind name(arg: T, …) -> R throws E`, async marked.

@@ -7,7 +7,7 @@ import cn.icpfiling.companion.BorrowedPlane
 import cn.icpfiling.companion.CameraFrame
 import cn.icpfiling.companion.FrameOutcome
 import cn.icpfiling.companion.FramePlane
-import cn.icpfiling.companion.PixelFormat
+import cn.icpfiling.companion.core.PixelFormat
 import com.sun.jna.Native
 import com.sun.jna.Pointer
 import java.nio.ByteBuffer

@@ -6,7 +6,7 @@ import cn.icpfiling.companion.BorrowedFrame
 import cn.icpfiling.companion.CameraFrame
 import cn.icpfiling.companion.CaptureObserver
 import cn.icpfiling.companion.CaptureSession
-import cn.icpfiling.companion.CaptureSettings
+import cn.icpfiling.companion.core.CaptureSettings
 import cn.icpfiling.companion.CaptureStats
 import cn.icpfiling.companion.CaptureTarget
 import cn.icpfiling.companion.CapturedStill

@@ -2,13 +2,13 @@ package cn.icpfiling.companion.ktx
 
 import cn.icpfiling.companion.CameraFrame
 import cn.icpfiling.companion.CaptureTarget
-import cn.icpfiling.companion.DocumentType
+import cn.icpfiling.companion.core.DocumentType
 import cn.icpfiling.companion.FrameOutcome
-import cn.icpfiling.companion.Hint
+import cn.icpfiling.companion.core.Hint
 import cn.icpfiling.companion.OrderQrException
-import cn.icpfiling.companion.PixelFormat
+import cn.icpfiling.companion.core.PixelFormat
 import cn.icpfiling.companion.ReplaySource
-import cn.icpfiling.companion.RequiredMarks
+import cn.icpfiling.companion.core.RequiredMarks
 import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.generateIssuerSeed
 import cn.icpfiling.companion.issuerPublicKey

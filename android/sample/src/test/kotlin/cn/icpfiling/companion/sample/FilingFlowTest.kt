@@ -4,7 +4,7 @@ import cn.icpfiling.companion.CameraFrame
 import cn.icpfiling.companion.Crs
 import cn.icpfiling.companion.FramePlane
 import cn.icpfiling.companion.OrderStatus
-import cn.icpfiling.companion.PixelFormat
+import cn.icpfiling.companion.core.PixelFormat
 import cn.icpfiling.companion.Slot
 import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.UploadQueue

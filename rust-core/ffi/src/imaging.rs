@@ -1,7 +1,7 @@
 //! Preparing photos for upload, finding faces in them and checking them.
 
-use crate::imaging::{decode_image, ImageInputError, NormalisedImage};
-use crate::inspect::{
+use icp_companion_core::imaging::{decode_image, ImageInputError, NormalisedImage};
+use icp_companion_core::inspect::{
     AdminPhotoProfile, DocumentProfile, DocumentType, FaceBox, Finding, PhotoFlow, RequiredMarks,
 };
 
@@ -12,7 +12,7 @@ use super::ImageError;
 /// re-encodes it at the best quality within 4 MB, off the caller's thread.
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn normalise_for_upload(bytes: Vec<u8>) -> Result<NormalisedImage, ImageError> {
-    off_thread(move || crate::imaging::normalise_for_upload(&bytes)).await
+    off_thread(move || icp_companion_core::imaging::normalise_for_upload(&bytes)).await
 }
 
 /// Puts several document photos (JPEG, PNG, GIF or WebP bytes) on one sheet, as
@@ -21,7 +21,7 @@ pub async fn normalise_for_upload(bytes: Vec<u8>) -> Result<NormalisedImage, Ima
 /// caller's thread.
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn compose_documents(photos: Vec<Vec<u8>>) -> Result<NormalisedImage, ImageError> {
-    off_thread(move || crate::imaging::compose_documents(&photos)).await
+    off_thread(move || icp_companion_core::imaging::compose_documents(&photos)).await
 }
 
 /// Faces found in a photo (JPEG, PNG, GIF or WebP bytes) by the on-device
@@ -31,7 +31,7 @@ pub async fn compose_documents(photos: Vec<Vec<u8>>) -> Result<NormalisedImage, 
 pub async fn detect_faces(bytes: Vec<u8>) -> Result<Vec<FaceBox>, ImageError> {
     off_thread(move || -> Result<_, ImageInputError> {
         let image = decode_image(&bytes)?;
-        Ok(crate::inspect::find_faces(&image))
+        Ok(icp_companion_core::inspect::find_faces(&image))
     })
     .await
 }
@@ -49,7 +49,7 @@ pub async fn check_admin_photo(
 ) -> Result<Vec<Finding>, ImageError> {
     off_thread(move || -> Result<_, ImageInputError> {
         let image = decode_image(&bytes)?;
-        Ok(crate::inspect::check_admin_photo(
+        Ok(icp_companion_core::inspect::check_admin_photo(
             &image,
             faces.as_deref(),
             flow,
@@ -72,7 +72,7 @@ pub async fn check_document(
 ) -> Result<Vec<Finding>, ImageError> {
     off_thread(move || -> Result<_, ImageInputError> {
         let image = decode_image(&bytes)?;
-        Ok(crate::inspect::check_document(
+        Ok(icp_companion_core::inspect::check_document(
             &image,
             doc_type,
             marks,

@@ -1,6 +1,6 @@
 //! Order QR code functions for apps, the gateway and tests.
 
-use crate::order::{
+use icp_companion_core::order::{
     encode, parse_and_verify, render_png, render_svg, IssuerPublicKey, IssuerSigningKey,
     OrderPayload, TrustPolicy, VerifiedOrder,
 };
@@ -17,7 +17,7 @@ pub struct TrustConfig {
 }
 
 impl TryFrom<TrustConfig> for TrustPolicy {
-    type Error = crate::order::OrderError;
+    type Error = icp_companion_core::order::OrderError;
 
     fn try_from(config: TrustConfig) -> Result<Self, Self::Error> {
         Ok(TrustPolicy {

@@ -1,6 +1,7 @@
-//! The UniFFI façade: the small, typed surface Android and iOS apps see.
-//! It converts between FFI shapes and the domain modules and adds nothing
-//! else; domain code never imports it.
+//! The UniFFI façade of the ICP Filing companion core: the small, typed
+//! surface Android and iOS apps see, and the one library they ship
+//! (`libicp_companion`). It converts between FFI shapes and the domain crate
+//! (`icp-companion-core`) and adds nothing else; the domain never imports it.
 
 mod blocking;
 mod camera;
@@ -46,3 +47,5 @@ pub use upload::{
     claim_order, generate_installation_id, DrainSummary, FilingSession, QueueError, QueueFailure,
     QueueQuarantined, UploadProgress, UploadQueue,
 };
+
+uniffi::setup_scaffolding!("icp_companion");

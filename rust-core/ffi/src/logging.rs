@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tracing::Level;
 
-use crate::logging::LogFilter;
+use icp_companion_core::logging::LogFilter;
 
 /// Severity of a log record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -41,7 +41,7 @@ pub trait Logger: Send + Sync {
 
 struct Forward(Arc<dyn Logger>);
 
-impl crate::logging::LogSink for Forward {
+impl icp_companion_core::logging::LogSink for Forward {
     fn log(&self, level: Level, target: &str, message: &str) {
         let level = match level {
             Level::ERROR => LogLevel::Error,
@@ -61,7 +61,7 @@ impl crate::logging::LogSink for Forward {
 /// A module whose records are wanted at another level than the rest.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct LogTarget {
-    /// A module path, e.g. `icp_companion::upload` (its submodules included).
+    /// A module path, e.g. `icp_companion_core::upload` (its submodules included).
     pub target: String,
     /// The lowest severity sent from it.
     pub level: LogLevel,
@@ -83,7 +83,7 @@ pub fn install_logger(
         .fold(LogFilter::at(level(max_level)), |filter, t| {
             filter.with_target(t.target, level(t.level))
         });
-    crate::logging::install(Arc::new(Forward(logger)), filter)
+    icp_companion_core::logging::install(Arc::new(Forward(logger)), filter)
 }
 
 fn level(level: LogLevel) -> Level {

@@ -5,19 +5,19 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::http::Timeouts;
-use crate::location::LocationEvidence;
-use crate::order::VerifiedOrder;
-use crate::session::{OrderView, SessionState, Slot};
-use crate::upload::DrainSettings;
-use crate::user_facing::UserFacing;
+use icp_companion_core::http::Timeouts;
+use icp_companion_core::location::LocationEvidence;
+use icp_companion_core::order::VerifiedOrder;
+use icp_companion_core::session::{OrderView, SessionState, Slot};
+use icp_companion_core::upload::DrainSettings;
+use icp_companion_core::user_facing::UserFacing;
 
 use super::errors::Common;
 use super::{SessionError, UploadError};
 
 /// A claimed order (see `claimOrder`).
 #[derive(uniffi::Object)]
-pub struct FilingSession(tokio::sync::Mutex<crate::session::FilingSession>);
+pub struct FilingSession(tokio::sync::Mutex<icp_companion_core::session::FilingSession>);
 
 /// Claims the order of a verified QR code at its gateway with the code's
 /// one-time token, for this app installation (`installation_id`: a random
@@ -30,8 +30,12 @@ pub async fn claim_order(
     order: VerifiedOrder,
     installation_id: String,
 ) -> Result<Arc<FilingSession>, SessionError> {
-    let session =
-        crate::session::FilingSession::claim(order, &installation_id, Timeouts::default()).await?;
+    let session = icp_companion_core::session::FilingSession::claim(
+        order,
+        &installation_id,
+        Timeouts::default(),
+    )
+    .await?;
     Ok(Arc::new(FilingSession(tokio::sync::Mutex::new(session))))
 }
 
@@ -39,7 +43,7 @@ pub async fn claim_order(
 /// once, keep it in the app's private storage.
 #[uniffi::export]
 pub fn generate_installation_id() -> Result<String, SessionError> {
-    Ok(crate::session::new_installation_id()?)
+    Ok(icp_companion_core::session::new_installation_id()?)
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -153,8 +157,8 @@ pub enum QueueError {
     },
 }
 
-impl From<crate::session::QueueError> for QueueError {
-    fn from(e: crate::session::QueueError) -> Self {
+impl From<icp_companion_core::session::QueueError> for QueueError {
+    fn from(e: icp_companion_core::session::QueueError) -> Self {
         let Common {
             code,
             message_en,
@@ -163,14 +167,14 @@ impl From<crate::session::QueueError> for QueueError {
             detail,
         } = Common::of(&e);
         match e {
-            crate::session::QueueError::Refused(_) => QueueError::Refused {
+            icp_companion_core::session::QueueError::Refused(_) => QueueError::Refused {
                 code,
                 message_en,
                 message_zh,
                 transient,
                 detail,
             },
-            crate::session::QueueError::Storage(_) => QueueError::Storage {
+            icp_companion_core::session::QueueError::Storage(_) => QueueError::Storage {
                 code,
                 message_en,
                 message_zh,
@@ -184,7 +188,7 @@ impl From<crate::session::QueueError> for QueueError {
 /// The persistent, encrypted upload queue in an app-private folder.
 #[derive(uniffi::Object)]
 pub struct UploadQueue {
-    queue: crate::upload::UploadQueue,
+    queue: icp_companion_core::upload::UploadQueue,
     cancel: Mutex<CancellationToken>,
 }
 
@@ -195,7 +199,7 @@ impl UploadQueue {
     #[uniffi::constructor]
     pub fn new(dir: String, key: Vec<u8>) -> Result<Arc<Self>, UploadError> {
         Ok(Arc::new(UploadQueue {
-            queue: crate::upload::UploadQueue::open(std::path::Path::new(&dir), &key)?,
+            queue: icp_companion_core::upload::UploadQueue::open(std::path::Path::new(&dir), &key)?,
             cancel: Mutex::new(CancellationToken::new()),
         }))
     }
@@ -242,7 +246,7 @@ impl UploadQueue {
             }
             current.clone()
         };
-        let drained = crate::upload::drain(
+        let drained = icp_companion_core::upload::drain(
             &self.queue,
             &DrainSettings::default(),
             &cancel,

@@ -4,11 +4,11 @@
 //! builds it); UniFFI's remote derives restate them here, and the compiler
 //! checks every restatement against the real type.
 
-use crate::location::{
+use icp_companion_core::location::{
     assess, to_wgs84, Area, Crs, LatLon, LocationEvidence, LocationFix, LocationPolicy,
     LocationPrecision, LocationProvider, RegionStatus, Verdict, VerdictReason,
 };
-use crate::user_facing::UserFacing;
+use icp_companion_core::user_facing::UserFacing;
 
 use super::LocationError;
 

@@ -4,12 +4,12 @@
 //! The compiler checks every restatement against the real type: a field or
 //! variant that differs does not build.
 
-use crate::order::{
+use icp_companion_core::order::{
     AdminPhotoFlow, ClaimToken, DocumentKind, Gateway, OrderPayload, Province, Requirements,
     SubjectType, VerifiedOrder,
 };
-use crate::rules::{DomainListing, FilingRules, PhoneSteps, RuleNote, StatementMark};
-use crate::session::{OrderStatus, OrderView, Slot, SlotView};
+use icp_companion_core::rules::{DomainListing, FilingRules, PhoneSteps, RuleNote, StatementMark};
+use icp_companion_core::session::{OrderStatus, OrderView, Slot, SlotView};
 
 /// Who applies for the filing; decides the seal/signature rules later on.
 #[uniffi::remote(Enum)]
@@ -308,6 +308,6 @@ uniffi::custom_type!(ClaimToken, Vec<u8>, {
     remote,
     lower: |token| token.0.to_vec(),
     try_lift: |bytes| Ok(ClaimToken(bytes.try_into().map_err(|_| {
-        crate::order::OrderError::invalid("a claim token is 16 bytes", "领取令牌应为 16 字节")
+        icp_companion_core::order::OrderError::invalid("a claim token is 16 bytes", "领取令牌应为 16 字节")
     })?)),
 });

@@ -1,7 +1,7 @@
 //! Province rules for apps.
 
-use crate::order::SubjectType;
-use crate::rules::FilingRules;
+use icp_companion_core::order::SubjectType;
+use icp_companion_core::rules::FilingRules;
 
 use super::RulesError;
 
@@ -9,5 +9,7 @@ use super::RulesError;
 /// with bilingual guidance; unknown codes are an error.
 #[uniffi::export]
 pub fn requirements_for(province: u32, subject: SubjectType) -> Result<FilingRules, RulesError> {
-    Ok(crate::rules::requirements_for(province, subject)?)
+    Ok(icp_companion_core::rules::requirements_for(
+        province, subject,
+    )?)
 }

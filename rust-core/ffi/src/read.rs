@@ -1,15 +1,17 @@
 //! Reading documents: fields from the platform's recognised text (ML Kit,
 //! Apple Vision) or the core's own recogniser, and the findings on them.
 
-use crate::inspect::{DocumentType, Finding};
-use crate::read::{CalendarDate, DocumentReading, Expectations, TextLine, ValidityVerdict};
+use icp_companion_core::inspect::{DocumentType, Finding};
+use icp_companion_core::read::{
+    CalendarDate, DocumentReading, Expectations, TextLine, ValidityVerdict,
+};
 
 /// The fields of a `doc_type` document in recognised `lines` (the
 /// platform's text recogniser's lines with their boxes), check characters
 /// and digits verified.
 #[uniffi::export]
 pub fn read_document_text(doc_type: DocumentType, lines: Vec<TextLine>) -> DocumentReading {
-    crate::read::read_fields(doc_type, &lines)
+    icp_companion_core::read::read_fields(doc_type, &lines)
 }
 
 /// The findings on a reading: valid long enough (`document.validity`,
@@ -21,7 +23,7 @@ pub fn judge_document_reading(
     reading: DocumentReading,
     expectations: Expectations,
 ) -> Vec<Finding> {
-    crate::read::judge(&reading, &expectations)
+    icp_companion_core::read::judge(&reading, &expectations)
 }
 
 /// Whether the document is valid on `today` with `min_validity_days` to
@@ -32,7 +34,7 @@ pub fn document_validity_verdict(
     today: CalendarDate,
     min_validity_days: u32,
 ) -> ValidityVerdict {
-    crate::read::validity_verdict(&reading, today, min_validity_days)
+    icp_companion_core::read::validity_verdict(&reading, today, min_validity_days)
 }
 
 /// Today's date in China (UTC+8) by the device's clock.
@@ -48,10 +50,10 @@ pub use recogniser::DocumentReader;
 mod recogniser {
     use std::sync::Arc;
 
-    use crate::imaging::decode_image;
-    use crate::inspect::DocumentType;
-    use crate::read::ocr::TextRecogniser;
-    use crate::read::{DocumentReading, ReadError};
+    use icp_companion_core::imaging::decode_image;
+    use icp_companion_core::inspect::DocumentType;
+    use icp_companion_core::read::ocr::TextRecogniser;
+    use icp_companion_core::read::{DocumentReading, ReadError};
 
     use super::super::blocking::off_thread;
     use super::super::DocumentReadError;
@@ -85,7 +87,7 @@ mod recogniser {
         ) -> Result<DocumentReading, DocumentReadError> {
             off_thread(move || -> Result<_, ReadError> {
                 let image = decode_image(&bytes)?;
-                crate::read::read_photo(&image, doc_type, &self.recogniser)
+                icp_companion_core::read::read_photo(&image, doc_type, &self.recogniser)
             })
             .await
         }

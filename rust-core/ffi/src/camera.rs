@@ -3,16 +3,16 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::camera::{
+use icp_companion_core::camera::{
     CameraError as DomainError, CaptureEvent, CaptureMode, CaptureSettings, Frame, FrameError,
     Hint, LiveCapture, NativeFrame, NativeLayout, Offer, PixelFormat, Plane, Rotation, Still,
 };
-use crate::imaging::NormalisedImage;
-use crate::inspect::{
+use icp_companion_core::imaging::NormalisedImage;
+use icp_companion_core::inspect::{
     AdminPhotoProfile, DocumentProfile, DocumentType, Finding, PhotoFlow, RequiredMarks,
 };
-use crate::order::{TrustPolicy, VerifiedOrder};
-use crate::session::{Inspection, Slot};
+use icp_companion_core::order::{TrustPolicy, VerifiedOrder};
+use icp_companion_core::session::{Inspection, Slot};
 
 use super::{CameraError, OrderQrError, RulesError, TrustConfig};
 
@@ -202,13 +202,15 @@ pub fn capture_target_for_slot(
     slot: Slot,
 ) -> Result<Option<CaptureTarget>, RulesError> {
     let payload = &order.payload;
-    let rules =
-        crate::rules::requirements_for(u32::from(payload.province.code()), payload.subject)?;
+    let rules = icp_companion_core::rules::requirements_for(
+        u32::from(payload.province.code()),
+        payload.subject,
+    )?;
     Ok(Slot::required_by(&payload.requirements)
         .into_iter()
         .find(|(s, _)| *s == slot)
-        .map(
-            |(_, check)| match crate::session::inspection(check, rules.statement_mark) {
+        .map(|(_, check)| {
+            match icp_companion_core::session::inspection(check, rules.statement_mark) {
                 Inspection::Document { kind, marks } => CaptureTarget::Document {
                     kind,
                     marks,
@@ -218,8 +220,8 @@ pub fn capture_target_for_slot(
                     flow,
                     profile: None,
                 },
-            },
-        ))
+            }
+        }))
 }
 
 /// A hint with its code and texts, ready to show.
@@ -364,7 +366,8 @@ impl CaptureSession {
                 profile: profile.unwrap_or_default(),
             },
         };
-        let session = crate::camera::CaptureSession::new(mode, settings.unwrap_or_default());
+        let session =
+            icp_companion_core::camera::CaptureSession::new(mode, settings.unwrap_or_default());
         Ok(Arc::new(CaptureSession {
             live: LiveCapture::new(session),
             observer,
@@ -458,7 +461,7 @@ impl CaptureSession {
 
 /// A folder of images replayed as camera frames (tests, demos, sample apps).
 #[derive(Debug, uniffi::Object)]
-pub struct ReplaySource(Mutex<crate::camera::ReplaySource>);
+pub struct ReplaySource(Mutex<icp_companion_core::camera::ReplaySource>);
 
 #[uniffi::export]
 impl ReplaySource {
@@ -476,7 +479,8 @@ impl ReplaySource {
             mirrored,
             ..NativeLayout::packed(format)
         };
-        let source = crate::camera::ReplaySource::open(std::path::Path::new(&dir), layout)?;
+        let source =
+            icp_companion_core::camera::ReplaySource::open(std::path::Path::new(&dir), layout)?;
         Ok(Arc::new(ReplaySource(Mutex::new(source))))
     }
 
@@ -496,8 +500,8 @@ impl ReplaySource {
 /// `camera` feature).
 #[cfg(feature = "camera")]
 #[uniffi::export]
-pub fn list_cameras() -> Result<Vec<crate::camera::CameraInfo>, CameraError> {
-    Ok(crate::camera::list_cameras()?)
+pub fn list_cameras() -> Result<Vec<icp_companion_core::camera::CameraInfo>, CameraError> {
+    Ok(icp_companion_core::camera::list_cameras()?)
 }
 
 #[cfg(test)]

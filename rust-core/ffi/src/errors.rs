@@ -6,7 +6,7 @@
 //! embedded data) becomes the area's `Internal` variant with the generic
 //! message, and is reported through the logger.
 
-use crate::user_facing::UserFacing;
+use icp_companion_core::user_facing::UserFacing;
 
 /// The common facts every FFI error variant carries, read off a domain error.
 pub(crate) struct Common {
@@ -124,7 +124,7 @@ fn as_u64(n: usize) -> u64 {
 
 ffi_error! {
     /// A refused or unbuildable order QR code.
-    OrderQrError from crate::order::OrderError {
+    OrderQrError from icp_companion_core::order::OrderError {
         /// Not an ICP Filing order code (`qr.not_order_code`).
         NotAnOrderCode,
         /// Damaged content (`qr.malformed`).
@@ -168,7 +168,7 @@ ffi_error! {
 
 ffi_error! {
     /// A camera, replay or frame failure.
-    CameraError from crate::camera::CameraError {
+    CameraError from icp_companion_core::camera::CameraError {
         /// No camera connected (`camera.none`).
         NoCamera,
         /// No camera with that index (`camera.not_found`).
@@ -204,7 +204,7 @@ ffi_error! {
 ffi_error! {
     /// A scanning failure: bad frame, unreadable file, or a refused code
     /// (the code then tells which refusal, e.g. `qr.expired`).
-    ScanError from crate::scan::ScanError {
+    ScanError from icp_companion_core::scan::ScanError {
         /// The frame does not describe its buffer (`frame.*`).
         Frame,
         /// The image file cannot be read (`image.*`).
@@ -217,7 +217,7 @@ ffi_error! {
 ffi_error! {
     /// A location fix refused, or evidence that does not satisfy the
     /// in-region rule.
-    LocationError from crate::location::LocationError {
+    LocationError from icp_companion_core::location::LocationError {
         /// Coordinates missing or out of range (`location.invalid_coordinates`).
         InvalidCoordinates {
             /// The latitude given, degrees.
@@ -265,7 +265,7 @@ ffi_error! {
 
 ffi_error! {
     /// A refused province rules query.
-    RulesError from crate::rules::RulesError {
+    RulesError from icp_companion_core::rules::RulesError {
         /// Not a province code (`rules.unknown_province`).
         UnknownProvince {
             /// The GB/T 2260 code asked for.
@@ -277,7 +277,7 @@ ffi_error! {
 
 ffi_error! {
     /// An image file refused for upload or inspection.
-    ImageError from crate::imaging::ImageInputError {
+    ImageError from icp_companion_core::imaging::ImageInputError {
         /// Not JPEG, PNG, GIF or WebP by content (`image.unsupported_format`).
         UnsupportedFormat {
             /// The image format it is in (`BMP`, …); none when not an image.
@@ -311,7 +311,7 @@ ffi_error! {
         /// Could not be read (`image.io`).
         Io {
             /// Why.
-            problem: crate::imaging::ReadProblem,
+            problem: icp_companion_core::imaging::ReadProblem,
         },
         /// Fewer than two documents to compose (`image.nothing_to_compose`).
         NothingToCompose {
@@ -323,7 +323,7 @@ ffi_error! {
 
 ffi_error! {
     /// A failed step of the filing session.
-    SessionError from crate::session::SessionError {
+    SessionError from icp_companion_core::session::SessionError {
         /// Claimed by another phone (`session.already_claimed`).
         AlreadyClaimed,
         /// The QR's token was refused (`session.claim_refused`).
@@ -337,17 +337,17 @@ ffi_error! {
         /// Required photos missing (`session.incomplete`).
         Incomplete {
             /// The slots still missing.
-            missing: Vec<crate::session::Slot>,
+            missing: Vec<icp_companion_core::session::Slot>,
         },
         /// In-region photo without inside evidence (`session.location_required`).
         LocationRequired {
             /// The photo's slot.
-            slot: crate::session::Slot,
+            slot: icp_companion_core::session::Slot,
         },
         /// Not from the live camera where the order needs it (`session.live_capture_required`).
         LiveCaptureRequired {
             /// The photo's slot.
-            slot: crate::session::Slot,
+            slot: icp_companion_core::session::Slot,
         },
         /// Queued with another time than the capture recorded (`session.capture_time_mismatch`).
         CaptureTimeMismatch {
@@ -375,7 +375,7 @@ ffi_error! {
 
 ffi_error! {
     /// A stopped upload or an unusable queue; the photos stay queued.
-    UploadError from crate::upload::UploadError {
+    UploadError from icp_companion_core::upload::UploadError {
         /// Network failed on every retry (`upload.network`).
         Network,
         /// No answer in time (`upload.timeout`).
@@ -433,7 +433,7 @@ ffi_error! {
 
 ffi_error! {
     /// A document photo that could not be read (a refusal is a finding).
-    DocumentReadError from crate::read::ReadError {
+    DocumentReadError from icp_companion_core::read::ReadError {
         /// A recognition model is not where the app said (`read.model_missing`).
         ModelMissing {
             /// Where it was looked for.

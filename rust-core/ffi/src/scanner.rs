@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::order::{TrustPolicy, VerifiedOrder};
-use crate::scan::QrDecoder;
+use icp_companion_core::order::{TrustPolicy, VerifiedOrder};
+use icp_companion_core::scan::QrDecoder;
 
 use super::blocking::off_thread;
 use super::{CameraFrame, OrderQrError, ScanError, TrustConfig};
 
 /// Scans camera frames or image files for the order QR code.
 #[derive(Debug, uniffi::Object)]
-pub struct OrderScanner(crate::scan::OrderScanner);
+pub struct OrderScanner(icp_companion_core::scan::OrderScanner);
 
 #[uniffi::export(async_runtime = "tokio")]
 impl OrderScanner {
@@ -18,10 +18,9 @@ impl OrderScanner {
     #[uniffi::constructor]
     pub fn new(trust: TrustConfig) -> Result<Arc<Self>, OrderQrError> {
         let policy = TrustPolicy::try_from(trust)?;
-        Ok(Arc::new(OrderScanner(crate::scan::OrderScanner::new(
-            policy,
-            QrDecoder::new(),
-        ))))
+        Ok(Arc::new(OrderScanner(
+            icp_companion_core::scan::OrderScanner::new(policy, QrDecoder::new()),
+        )))
     }
 
     /// One preview frame: `null`/`nil` when no code is in view, the verified
@@ -33,7 +32,7 @@ impl OrderScanner {
     ) -> Result<Option<VerifiedOrder>, ScanError> {
         let found = frame
             .view(|view| self.0.scan_frame(view, now_unix))
-            .map_err(crate::scan::ScanError::from)?;
+            .map_err(icp_companion_core::scan::ScanError::from)?;
         Ok(found?)
     }
 
