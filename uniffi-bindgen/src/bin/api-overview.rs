@@ -10,6 +10,22 @@ use uniffi_bindgen::interface::{AsType, Callable, ComponentInterface, Enum, Fiel
 use uniffi_bindgen::library_mode::find_cis;
 use uniffi_bindgen::EmptyCrateConfigSupplier;
 
+/// The overview's opening: how it is made and how to read its names.
+const HEADER: &str = "# API overview
+
+Generated from the core's doc comments by `cargo run -p uniffi-bindgen --bin api-overview`;
+do not edit. Names are the Rust ones: Kotlin and Swift use camelCase for
+functions, fields and arguments, and `…Exception` (Kotlin) for errors.
+Types: `[T]` list, `T?` optional, `bytes` byte array.
+
+The library has two namespaces: `icp_companion`, the façade (crate
+icp-companion-ffi; Kotlin package `cn.icpfiling.companion`), and
+`icp_companion_core`, the domain's own records and enums (crate
+icp-companion-core; Kotlin package `cn.icpfiling.companion.core`, Python
+module `icp_companion_core`; Swift compiles both into `IcpCompanion`).
+
+";
+
 fn main() {
     let Some(library) = std::env::args().nth(1) else {
         eprintln!("usage: api-overview path/to/libicp_companion.so");
@@ -22,16 +38,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    print!("# API overview\n\n");
-    print!("Generated from the core's doc comments by `cargo run -p uniffi-bindgen --bin api-overview`;\n");
-    print!("do not edit. Names are the Rust ones: Kotlin and Swift use camelCase for\n");
-    print!("functions, fields and arguments, and `…Exception` (Kotlin) for errors.\n");
-    print!("Types: `[T]` list, `T?` optional, `bytes` byte array.\n\n");
-    print!("The library has two namespaces: `icp_companion`, the façade (crate\n");
-    print!("icp-companion-ffi; Kotlin package `cn.icpfiling.companion`), and\n");
-    print!("`icp_companion_core`, the domain's own records and enums (crate\n");
-    print!("icp-companion-core; Kotlin package `cn.icpfiling.companion.core`, Python\n");
-    print!("module `icp_companion_core`; Swift compiles both into `IcpCompanion`).\n\n");
+    print!("{HEADER}");
     // The façade first, then the domain types it uses.
     let mut cis = cis;
     cis.sort_by_key(|ci| ci.namespace() != "icp_companion");
