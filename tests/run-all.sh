@@ -36,7 +36,7 @@ step "Android target (aarch64-linux-android): the shipped library (core and faç
 CC_aarch64_linux_android=clang \
   CFLAGS_aarch64_linux_android="--target=aarch64-linux-android21 -isystem /usr/aarch64-linux-gnu/include" \
   AR_aarch64_linux_android=llvm-ar \
-  cargo check -p icp-companion-ffi --target aarch64-linux-android
+  cargo clippy -p icp-companion-ffi --target aarch64-linux-android -- -D warnings
 
 step "Rust tests (x86_64)"
 # Tests on fetched photos are #[ignore]d for a bare `cargo test`; here the

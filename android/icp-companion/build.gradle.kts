@@ -89,6 +89,10 @@ tasks.withType<Test>().configureEach { dependsOn(hostLibrary) }
 
 dependencies {
     api("net.java.dev.jna:jna:5.15.0@aar")
+    // The Kotlin half of rustls-platform-verifier (PlatformTls), from the
+    // Maven repository inside the crate (settings.gradle.kts); cargo keeps
+    // its version in step with the Rust crate's.
+    implementation("rustls:rustls-platform-verifier:latest.release")
     api("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
     implementation("androidx.camera:camera-core:1.4.1")
     testImplementation("junit:junit:4.13.2")

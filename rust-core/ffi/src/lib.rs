@@ -3,6 +3,8 @@
 //! (`libicp_companion`). It converts between FFI shapes and the domain crate
 //! (`icp-companion-core`) and adds nothing else; the domain never imports it.
 
+#[cfg(target_os = "android")]
+mod android;
 mod blocking;
 mod camera;
 mod errors;

@@ -10,6 +10,11 @@ use std::time::Duration;
 
 use url::Url;
 
+mod tls;
+#[cfg(target_os = "android")]
+pub use tls::android;
+pub use tls::{client_config, device_trust, Trust};
+
 /// Time limits of every request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Timeouts {
@@ -52,21 +57,52 @@ pub fn is_secure(url: &Url) -> bool {
     }
 }
 
+/// Why the HTTP client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The TLS configuration was refused (no usable protocol version, or the
+    /// platform verifier could not start).
+    #[error("TLS configuration: {0}")]
+    Tls(#[from] rustls::Error),
+    /// reqwest refused the client's settings.
+    #[error("HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
 /// The client with the core's rules — `timeouts`, no redirects, HTTPS only
-/// when `https_only` — shared by the filing session and the uploads: one
-/// connection pool (and one TLS configuration) per set of rules for the
-/// whole process, so the claim, the status checks and the uploads to a
-/// gateway reuse their connections.
-pub fn client(timeouts: &Timeouts, https_only: bool) -> Result<reqwest::Client, reqwest::Error> {
-    static CLIENTS: OnceLock<Mutex<HashMap<(Timeouts, bool), reqwest::Client>>> = OnceLock::new();
+/// when `https_only`, certificates checked against [`device_trust`] — shared
+/// by the filing session and the uploads: one connection pool (and one TLS
+/// configuration) per set of rules for the whole process, so the claim, the
+/// status checks and the uploads to a gateway reuse their connections.
+pub fn client(timeouts: &Timeouts, https_only: bool) -> Result<reqwest::Client, ClientError> {
+    client_trusting(timeouts, https_only, device_trust())
+}
+
+/// [`client`] with the certificates checked against `trust` (tests choose
+/// it; the core uses the device's).
+pub fn client_trusting(
+    timeouts: &Timeouts,
+    https_only: bool,
+    trust: Trust,
+) -> Result<reqwest::Client, ClientError> {
+    type Rules = (Timeouts, bool, Trust);
+    static CLIENTS: OnceLock<Mutex<HashMap<Rules, reqwest::Client>>> = OnceLock::new();
     let mut clients = CLIENTS
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(client) = clients.get(&(*timeouts, https_only)) {
+    let rules = (*timeouts, https_only, trust);
+    if let Some(client) = clients.get(&rules) {
         return Ok(client.clone());
     }
+    if cfg!(target_os = "android") && trust == Trust::BundledRoots {
+        tracing::warn!(
+            "the platform certificate verifier is not initialised \
+             (PlatformTls.init(context) not called): trusting the bundled roots only"
+        );
+    }
     let client = reqwest::Client::builder()
+        .use_preconfigured_tls(client_config(trust)?)
         .connect_timeout(timeouts.connect)
         .read_timeout(timeouts.read)
         .timeout(timeouts.request)
@@ -74,7 +110,7 @@ pub fn client(timeouts: &Timeouts, https_only: bool) -> Result<reqwest::Client, 
         // Photos and tokens never follow a redirect to another server.
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    clients.insert((*timeouts, https_only), client.clone());
+    clients.insert(rules, client.clone());
     Ok(client)
 }
 

@@ -33,6 +33,7 @@ import cn.icpfiling.companion.VerifiedOrder
 import cn.icpfiling.companion.android.CoreFrameAnalyzer
 import cn.icpfiling.companion.android.InstallationId
 import cn.icpfiling.companion.android.KeystoreQueueKey
+import cn.icpfiling.companion.android.PlatformTls
 import cn.icpfiling.companion.android.toCoreFix
 import cn.icpfiling.companion.ktx.CaptureResult
 import cn.icpfiling.companion.ktx.GuidedCapture
@@ -59,6 +60,8 @@ class MainActivity : AppCompatActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        // The gateway's certificate checked as the phone checks it (system and enterprise CAs).
+        PlatformTls.init(this)
         preview = PreviewView(this)
         title = TextView(this).apply { textSize = 20f }
         hint = TextView(this).apply { textSize = 16f }
