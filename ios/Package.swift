@@ -14,8 +14,8 @@ let package = Package(
     ],
     targets: [
         .binaryTarget(name: "IcpCompanionFFI", path: "build/IcpCompanionFFI.xcframework"),
-        // build-xcframework.sh writes the generated IcpCompanion.swift (the façade)
-        // and IcpCompanionCore.swift (the domain types) here: one Swift module.
+        // build-xcframework.sh writes the generated Swift here, one file per
+        // namespace (IcpCompanion, IcpCompanionCore, IcpProtocol, IcpLocation).
         .target(
             name: "IcpCompanion",
             dependencies: ["IcpCompanionFFI"],

@@ -27,10 +27,11 @@ cargo run -q -p uniffi-bindgen -- generate --library "target/$profile/libicp_com
 
 out="$here/build"
 rm -rf "$out" && mkdir -p "$out/headers" "$out/simulator" "$out/macos"
-cp "$generated/IcpCompanionFFI.h" "$generated/IcpCompanionCoreFFI.h" "$out/headers/"
-# The modules the two Swift files import: `IcpCompanionFFI` (the façade's
-# functions) and `IcpCompanionCoreFFI` (the domain types' helpers).
-cat "$generated/IcpCompanionFFI.modulemap" "$generated/IcpCompanionCoreFFI.modulemap" >"$out/headers/module.modulemap"
+cp "$generated"/*FFI.h "$out/headers/"
+# The C modules the Swift files import, one per namespace: `IcpCompanionFFI`
+# (the façade's functions), `IcpCompanionCoreFFI`, `IcpProtocolFFI` and
+# `IcpLocationFFI` (the lower crates' types' helpers).
+cat "$generated"/*FFI.modulemap >"$out/headers/module.modulemap"
 lipo -create "target/aarch64-apple-ios-sim/$profile/libicp_companion.a" \
   "target/x86_64-apple-ios/$profile/libicp_companion.a" -output "$out/simulator/libicp_companion.a"
 lipo -create "target/aarch64-apple-darwin/$profile/libicp_companion.a" \
@@ -40,6 +41,6 @@ xcodebuild -create-xcframework \
   -library "$out/simulator/libicp_companion.a" -headers "$out/headers" \
   -library "$out/macos/libicp_companion.a" -headers "$out/headers" \
   -output "$out/IcpCompanionFFI.xcframework"
-# Both namespaces' Swift compile into the one Swift module IcpCompanion.
-cp "$generated/IcpCompanion.swift" "$generated/IcpCompanionCore.swift" "$here/Sources/IcpCompanion/"
-echo "built $out/IcpCompanionFFI.xcframework and Sources/IcpCompanion/{IcpCompanion,IcpCompanionCore}.swift"
+# Every namespace's Swift compiles into the one Swift module IcpCompanion.
+cp "$generated"/*.swift "$here/Sources/IcpCompanion/"
+echo "built $out/IcpCompanionFFI.xcframework and the Swift bindings in Sources/IcpCompanion/"

@@ -52,15 +52,19 @@ if ! diff -u docs/api.md target/api.md; then
 fi
 
 echo "== $(date +%T) Swift bindings"
-for f in IcpCompanion.swift IcpCompanionFFI.h IcpCompanionFFI.modulemap \
-  IcpCompanionCore.swift IcpCompanionCoreFFI.h IcpCompanionCoreFFI.modulemap; do
-  [ -s "$out/swift/$f" ] || { echo "missing $out/swift/$f"; status=1; }
+# One Swift file, one header and one module map per namespace.
+swift_modules=(IcpCompanion IcpCompanionCore IcpProtocol IcpLocation)
+for module in "${swift_modules[@]}"; do
+  for f in "$module.swift" "${module}FFI.h" "${module}FFI.modulemap"; do
+    [ -s "$out/swift/$f" ] || { echo "missing $out/swift/$f"; status=1; }
+  done
 done
 if command -v swiftc >/dev/null; then
-  swiftc -emit-library -module-name IcpCompanion -I "$out/swift" -L target/debug -licp_companion \
-    -Xcc -fmodule-map-file="$out/swift/IcpCompanionFFI.modulemap" \
-    -Xcc -fmodule-map-file="$out/swift/IcpCompanionCoreFFI.modulemap" \
-    "$out/swift/IcpCompanion.swift" "$out/swift/IcpCompanionCore.swift" \
+  swift_args=()
+  for module in "${swift_modules[@]}"; do
+    swift_args+=(-Xcc -fmodule-map-file="$out/swift/${module}FFI.modulemap" "$out/swift/$module.swift")
+  done
+  swiftc -emit-library -module-name IcpCompanion -I "$out/swift" -L target/debug -licp_companion "${swift_args[@]}" \
     -o target/libIcpCompanionSwift.so || status=1
 else
   echo "swiftc not found: Swift bindings generated, not compiled (no Swift toolchain here)"
@@ -81,7 +85,7 @@ echo "== $(date +%T) Kotlin on the JVM (JNA), JUnit"
 classes=target/kotlin-test-classes
 rm -rf "$classes"
 runtime="$JNA_JAR:$COROUTINES_JAR:$KOTLIN_STDLIB:$JUNIT_JARS"
-# The façade's bindings and the domain types' (package cn.icpfiling.companion.core).
+# The façade's bindings and the lower crates' types (packages …companion.core, .protocol, .location).
 mapfile -t generated < <(find "$out/kotlin" -name '*.kt' | sort)
 if "$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR:$JUNIT_JARS" "${generated[@]}" \
   tests/kotlin/BindingsTest.kt tests/kotlin/shared/*.kt -d "$classes"; then
@@ -108,7 +112,7 @@ else
 fi
 
 echo "== $(date +%T) Python, pytest"
-cp "$lib" "$out/python/" # beside icp_companion.py and icp_companion_core.py
+cp "$lib" "$out/python/" # beside icp_companion.py, icp_companion_core.py, icp_protocol.py, icp_location.py
 PYTHONPATH="$out/python" "$PYTEST" -p no:cacheprovider -v --junitxml="$reports/python/TEST-python.xml" \
   tests/python/test_bindings.py tests/python/test_parity.py || status=1
 

@@ -4,6 +4,8 @@
 // JUnit 4 tests, run by tests/run-bindings.sh through the JUnit Platform console.
 import cn.icpfiling.companion.*
 import cn.icpfiling.companion.core.*
+import cn.icpfiling.companion.location.*
+import cn.icpfiling.companion.protocol.*
 import cn.icpfiling.companion.testing.createDevOrder
 import cn.icpfiling.companion.testing.writeDocumentSequence
 import java.awt.image.BufferedImage

@@ -12,6 +12,10 @@ import unittest
 import icp_companion as core
 # The domain's own records and enums (crate icp-companion-core, feature `uniffi`).
 import icp_companion_core as domain
+# The order payload, rules and wire types (crate icp-companion-protocol), and
+# the Shanghai rule's types (crate icp-companion-location).
+import icp_location as location
+import icp_protocol as protocol
 
 NOW = 1_795_000_000
 
@@ -31,16 +35,16 @@ TRUST = core.TrustConfig(
     trusted_issuer_keys=[core.issuer_public_key(SEED)],
     allowed_gateway_hosts=["127.0.0.1"],
 )
-PAYLOAD = core.OrderPayload(
+PAYLOAD = protocol.OrderPayload(
     order_id="ICP-PY-0001",
     gateway="http://127.0.0.1:8765",
     claim_token=bytes(range(16)),
     expires_at=NOW + 600,
-    province=core.Province.GUANGDONG,
-    subject=core.SubjectType.INDIVIDUAL,
-    requirements=core.Requirements(
-        documents=[core.DocumentKind.OWNER_ID],
-        admin_photo=core.AdminPhotoFlow.APP,
+    province=protocol.Province.GUANGDONG,
+    subject=protocol.SubjectType.INDIVIDUAL,
+    requirements=protocol.Requirements(
+        documents=[protocol.DocumentKind.OWNER_ID],
+        admin_photo=protocol.AdminPhotoFlow.APP,
         in_region_verification=False,
     ),
 )
@@ -52,7 +56,7 @@ class OrderQr(unittest.TestCase):
         order = core.order_qr_parse_and_verify(text, TRUST, NOW)
         self.assertEqual(order.payload.order_id, "ICP-PY-0001")
         self.assertEqual(order.payload.claim_token, bytes(range(16)))
-        self.assertEqual(order.payload.requirements.admin_photo, core.AdminPhotoFlow.APP)
+        self.assertEqual(order.payload.requirements.admin_photo, protocol.AdminPhotoFlow.APP)
         self.assertTrue(any("order code verified" in r.message for r in LOGGER.records))
 
     def test_errors_carry_codes_and_messages(self):
@@ -169,27 +173,27 @@ class Capture(unittest.TestCase):
 class Location(unittest.TestCase):
     NOW_MS = NOW * 1000
 
-    def fix(self, lat, lon, crs=core.Crs.WGS84, accuracy=10.0, **kw):
+    def fix(self, lat, lon, crs=location.Crs.WGS84, accuracy=10.0, **kw):
         args = dict(
             latitude=lat, longitude=lon, crs=crs, horizontal_accuracy_m=accuracy,
             fix_time_unix_ms=self.NOW_MS - 1000, is_mock=False,
-            provider=core.LocationProvider.GPS, precision=core.LocationPrecision.PRECISE,
+            provider=location.LocationProvider.GPS, precision=location.LocationPrecision.PRECISE,
         )
         args.update(kw)
-        return core.LocationFix(**args)
+        return location.LocationFix(**args)
 
     def test_verdicts_in_every_coordinate_system(self):
-        for crs in (core.Crs.WGS84, core.Crs.GCJ02, core.Crs.BD09):
+        for crs in (location.Crs.WGS84, location.Crs.GCJ02, location.Crs.BD09):
             verdict = core.location_assess(self.fix(31.2304, 121.4737, crs), self.NOW_MS, None)
-            self.assertEqual(verdict.status, core.RegionStatus.INSIDE, crs)
+            self.assertEqual(verdict.status, location.RegionStatus.INSIDE, crs)
         huaqiao = core.location_assess(self.fix(31.2950, 121.0940, accuracy=400.0), self.NOW_MS, None)
-        self.assertEqual(huaqiao.status, core.RegionStatus.UNCERTAIN)
+        self.assertEqual(huaqiao.status, location.RegionStatus.UNCERTAIN)
         self.assertEqual(huaqiao.code, "location.accuracy_too_coarse")
 
     def test_refusals_are_typed(self):
         with self.assertRaises(core.LocationError.CoarseOnly) as caught:
             core.location_assess(
-                self.fix(31.2, 121.4, precision=core.LocationPrecision.APPROXIMATE), self.NOW_MS, None)
+                self.fix(31.2, 121.4, precision=location.LocationPrecision.APPROXIMATE), self.NOW_MS, None)
         self.assertEqual(caught.exception.code, "location.coarse_only")
         with self.assertRaises(core.LocationError.StaleFix) as stale:
             core.location_assess(self.fix(31.2, 121.4, fix_time_unix_ms=0), self.NOW_MS, None)
@@ -202,11 +206,11 @@ class Location(unittest.TestCase):
             core.location_assess(self.fix(31.2, 121.4, accuracy=float("nan")), self.NOW_MS, None)
 
     def test_rules(self):
-        rules = core.requirements_for(65, core.SubjectType.INDIVIDUAL)
-        self.assertEqual(rules.statement_mark, core.StatementMark.FINGERPRINT)
-        self.assertEqual(rules.domain_listing, core.DomainListing.ONE_FORM_FREE_SPACE)
+        rules = core.requirements_for(65, protocol.SubjectType.INDIVIDUAL)
+        self.assertEqual(rules.statement_mark, protocol.StatementMark.FINGERPRINT)
+        self.assertEqual(rules.domain_listing, protocol.DomainListing.ONE_FORM_FREE_SPACE)
         with self.assertRaises(core.RulesError.UnknownProvince):
-            core.requirements_for(0, core.SubjectType.ORGANISATION)
+            core.requirements_for(0, protocol.SubjectType.ORGANISATION)
 
 
 class Normalise(unittest.TestCase):
@@ -322,7 +326,7 @@ class Documents(unittest.TestCase):
         self.assertIn("2026-03-01", expired.message_en)
         self.assertIn("2026-03-01", expired.message_zh)
         # The rules table gives the minimum remaining validity.
-        self.assertEqual(core.requirements_for(44, core.SubjectType.INDIVIDUAL).min_document_validity_days, 60)
+        self.assertEqual(core.requirements_for(44, protocol.SubjectType.INDIVIDUAL).min_document_validity_days, 60)
         self.assertGreaterEqual(core.today_in_china().year, 2026)
         with self.assertRaises(core.DocumentReadError.Internal) as refused:
             core.DocumentReader(b"not a model", b"not a model")
@@ -388,7 +392,7 @@ class Uploads(unittest.TestCase):
                 self.assertTrue(progress.seen and progress.seen[-1][1] == progress.seen[-1][2])
             await session.refresh()
             self.assertEqual(await session.state(), domain.SessionState.UPLOADED)
-            self.assertEqual((await session.submit()).status, core.OrderStatus.SUBMITTED)
+            self.assertEqual((await session.submit()).status, protocol.OrderStatus.SUBMITTED)
             with self.assertRaises(core.SessionError.OrderClosed):
                 await session.submit()
         asyncio.run(flow())
@@ -400,7 +404,7 @@ class Uploads(unittest.TestCase):
             session = await core.claim_order(order, core.generate_installation_id())
             view = await session.view()
             self.assertTrue(all(s.needs_location for s in view.slots))
-            self.assertEqual(view.phone_steps, core.PhoneSteps.ADMINISTRATOR_IN_REGION)
+            self.assertEqual(view.phone_steps, protocol.PhoneSteps.ADMINISTRATOR_IN_REGION)
             with tempfile.TemporaryDirectory() as folder:
                 queue = core.UploadQueue(folder, bytes(32))
                 with self.assertRaises(core.QueueError.Refused) as refused:

@@ -12,7 +12,6 @@ mod imaging;
 mod location;
 mod logging;
 mod order;
-mod protocol;
 mod read;
 mod rules;
 mod scanner;

@@ -22,6 +22,7 @@ pub struct LatLon {
 /// The coordinate system a position is expressed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Crs {
     /// WGS-84, what GPS receivers and the platform location APIs report.
     Wgs84,

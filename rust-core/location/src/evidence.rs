@@ -11,6 +11,7 @@ use super::verdict::{assess, RegionStatus, Verdict};
 /// gateway never trusts `status`: it judges `fix` again
 /// ([`LocationEvidence::judge_again`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LocationEvidence {
     /// The fix as the platform reported it (coordinates in their CRS,
     /// accuracy, fix time, provider, mock flag, precise-location grant).

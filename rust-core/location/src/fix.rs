@@ -5,6 +5,7 @@ use super::crs::Crs;
 /// Which source produced the fix; kept in the evidence for reviewers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum LocationProvider {
     /// Satellite positioning.
     Gps,
@@ -20,6 +21,7 @@ pub enum LocationProvider {
 /// let the user grant only an approximate one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum LocationPrecision {
     /// Precise location granted.
     Precise,
@@ -30,6 +32,7 @@ pub enum LocationPrecision {
 /// One fix from the phone's location API, as it reported it (the evidence
 /// carries it unchanged so that the gateway can judge it again).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LocationFix {
     /// Latitude, degrees north, in `crs`.
     pub latitude: f64,
@@ -54,6 +57,7 @@ pub struct LocationFix {
 /// The thresholds a verdict applies, with documented defaults
 /// (`LocationPolicy::default()`); apps normally keep them.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LocationPolicy {
     /// Multiplies the 68 % accuracy radius into the radius the verdict
     /// trusts. Default 2.0: for a circular normal error the 99 % radius is

@@ -18,3 +18,8 @@ pub use evidence::LocationEvidence;
 pub use fix::{LocationFix, LocationPolicy, LocationPrecision, LocationProvider};
 pub use region::Region;
 pub use verdict::{assess, RegionStatus, Verdict, VerdictReason};
+
+// The bindings of this crate's records and enums (namespace of the crate's
+// lib name), for the FFI crate; the gateway builds without.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

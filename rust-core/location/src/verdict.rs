@@ -10,6 +10,7 @@ use icp_protocol::user_facing::UserFacing;
 /// Inside, outside, or not decidable from this fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RegionStatus {
     /// The trusted accuracy circle lies inside the region.
     Inside,
@@ -21,6 +22,7 @@ pub enum RegionStatus {
 
 /// Why the verdict is what it is; doubles as the guidance to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum VerdictReason {
     /// Clearly inside.
     InsideClear,

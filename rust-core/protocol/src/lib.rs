@@ -8,3 +8,8 @@ pub mod order;
 pub mod rules;
 pub mod user_facing;
 pub mod wire;
+
+// The bindings of this crate's records and enums (namespace of the crate's
+// lib name), for the FFI crate; the gateway builds without.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

@@ -18,11 +18,13 @@ do not edit. Names are the Rust ones: Kotlin and Swift use camelCase for
 functions, fields and arguments, and `…Exception` (Kotlin) for errors.
 Types: `[T]` list, `T?` optional, `bytes` byte array.
 
-The library has two namespaces: `icp_companion`, the façade (crate
-icp-companion-ffi; Kotlin package `cn.icpfiling.companion`), and
-`icp_companion_core`, the domain's own records and enums (crate
-icp-companion-core; Kotlin package `cn.icpfiling.companion.core`, Python
-module `icp_companion_core`; Swift compiles both into `IcpCompanion`).
+The library has four namespaces, one per crate: `icp_companion`, the façade
+(crate icp-companion-ffi; Kotlin package `cn.icpfiling.companion`), and the
+records and enums of the crates under it: `icp_companion_core` (the domain;
+Kotlin `cn.icpfiling.companion.core`), `icp_protocol` (order payload, rules,
+wire types; `….protocol`) and `icp_location` (the Shanghai rule;
+`….location`). Python imports each as a module of that name; Swift compiles
+all four into `IcpCompanion`.
 
 ";
 
@@ -39,9 +41,20 @@ fn main() {
         }
     };
     print!("{HEADER}");
-    // The façade first, then the domain types it uses.
+    // The façade first, then the crates under it, top down.
+    let order = [
+        "icp_companion",
+        "icp_companion_core",
+        "icp_protocol",
+        "icp_location",
+    ];
     let mut cis = cis;
-    cis.sort_by_key(|ci| ci.namespace() != "icp_companion");
+    cis.sort_by_key(|ci| {
+        order
+            .iter()
+            .position(|n| *n == ci.namespace())
+            .unwrap_or(order.len())
+    });
     for ci in &cis {
         print!("{}", overview(ci));
     }

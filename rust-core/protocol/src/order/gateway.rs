@@ -214,3 +214,10 @@ mod tests {
         ));
     }
 }
+
+// Apps pass and see a gateway as its canonical URL text.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(Gateway, String, {
+    lower: |gateway| gateway.as_str().to_string(),
+    try_lift: |text| Ok(Gateway::parse(&text)?),
+});

@@ -4,6 +4,7 @@ use super::{Gateway, Province};
 
 /// Who applies for the filing; decides the seal/signature rules later on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SubjectType {
     /// A natural person (个人).
     Individual,
@@ -31,6 +32,7 @@ impl SubjectType {
 
 /// A document photo the order needs (seed: "Document upload requirements").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DocumentKind {
     /// ID document of the subject's contact person.
     SubjectId,
@@ -79,6 +81,7 @@ impl DocumentKind {
 
 /// How the website administrator's photo is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AdminPhotoFlow {
     /// The order needs no administrator photo.
     None,
@@ -110,6 +113,7 @@ impl AdminPhotoFlow {
 
 /// The verification an order needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Requirements {
     /// Document photos to upload, without duplicates, in [`DocumentKind::ALL`] order.
     pub documents: Vec<DocumentKind>,
@@ -141,6 +145,7 @@ impl std::fmt::Debug for ClaimToken {
 
 /// Everything an order QR code carries besides the signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OrderPayload {
     /// The filing order's id: 1–32 characters of `A–Z a–z 0–9 - _`.
     pub order_id: String,
@@ -157,3 +162,12 @@ pub struct OrderPayload {
     /// What the order needs from the phone.
     pub requirements: Requirements,
 }
+
+// Apps hold a claim token as its 16 bytes.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(ClaimToken, Vec<u8>, {
+    lower: |token| token.0.to_vec(),
+    try_lift: |bytes| Ok(ClaimToken(bytes.try_into().map_err(|_| {
+        super::OrderError::invalid("a claim token is 16 bytes", "领取令牌应为 16 字节")
+    })?)),
+});

@@ -3,6 +3,7 @@
 /// A provincial-level division where ICP Filing applies, identified on the
 /// wire by its two-digit GB/T 2260 code (Shanghai is 31).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Province {
     /// 北京 Beijing (11).
     Beijing,

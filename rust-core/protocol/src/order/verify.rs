@@ -14,6 +14,7 @@ pub struct TrustPolicy {
 
 /// An order code that passed every check.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct VerifiedOrder {
     /// The signed content.
     pub payload: OrderPayload,

@@ -13,6 +13,7 @@ const TABLE_TOML: &str = include_str!("../../data/province-rules.toml");
 /// How the authenticity statement is authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum StatementMark {
     /// The organisation's official seal (organisations, everywhere).
     OfficialSeal,
@@ -25,6 +26,7 @@ pub enum StatementMark {
 /// How several domain names go on the authenticity statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DomainListing {
     /// All on one form, overflowing into its free space.
     OneFormFreeSpace,
@@ -37,6 +39,7 @@ pub enum DomainListing {
 /// What an applicant in a province does on a phone, and with which app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PhoneSteps {
     /// Upload the documents and verify the website owner with the filing
     /// provider's app (Guangdong, Chongqing, Liaoning, Anhui, Fujian).
@@ -77,6 +80,7 @@ impl PhoneSteps {
 
 /// One rule that applies, as guidance the app can show.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RuleNote {
     /// Stable code, e.g. `rules.fingerprint`.
     pub code: String,
@@ -88,6 +92,7 @@ pub struct RuleNote {
 
 /// What a filing in a province, for a subject type, requires of the applicant.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FilingRules {
     /// The province.
     pub province: Province,

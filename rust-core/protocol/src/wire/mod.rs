@@ -53,6 +53,7 @@ impl std::fmt::Debug for ClaimResponse {
 /// Where the order stands at the gateway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum OrderStatus {
     /// Accepting photos.
     Open,
@@ -66,6 +67,7 @@ pub enum OrderStatus {
 
 /// One slot as the gateway sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SlotView {
     /// Which photo.
     pub slot: Slot,
@@ -84,6 +86,7 @@ pub struct SlotView {
 /// "The order information verified on this mobile phone": what the app
 /// shows the applicant after claiming.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OrderView {
     /// The order's id.
     pub order_id: String,

@@ -8,6 +8,7 @@ use crate::order::{AdminPhotoFlow, DocumentKind, Requirements};
 /// A photo the order collects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Slot {
     /// ID document of the subject's contact person.
     SubjectId,

@@ -4,7 +4,7 @@ package cn.icpfiling.companion.android
 import android.location.Location
 import android.os.Build
 import android.os.SystemClock
-import cn.icpfiling.companion.LocationFix
+import cn.icpfiling.companion.location.LocationFix
 import cn.icpfiling.companion.ktx.locationFix
 
 /**

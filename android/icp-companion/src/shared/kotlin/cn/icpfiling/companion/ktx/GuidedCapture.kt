@@ -13,7 +13,7 @@ import cn.icpfiling.companion.CapturedStill
 import cn.icpfiling.companion.FrameOutcome
 import cn.icpfiling.companion.GuidanceHint
 import cn.icpfiling.companion.OrderQrException
-import cn.icpfiling.companion.VerifiedOrder
+import cn.icpfiling.companion.protocol.VerifiedOrder
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow

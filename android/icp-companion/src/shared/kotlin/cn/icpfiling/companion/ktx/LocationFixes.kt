@@ -2,10 +2,10 @@
 // android/…/AndroidLocation.kt feeds it an android.location.Location.
 package cn.icpfiling.companion.ktx
 
-import cn.icpfiling.companion.Crs
-import cn.icpfiling.companion.LocationFix
-import cn.icpfiling.companion.LocationPrecision
-import cn.icpfiling.companion.LocationProvider
+import cn.icpfiling.companion.location.Crs
+import cn.icpfiling.companion.location.LocationFix
+import cn.icpfiling.companion.location.LocationPrecision
+import cn.icpfiling.companion.location.LocationProvider
 
 /**
  * The core's fix for a platform location. The fix's wall-clock time is

@@ -1,11 +1,11 @@
 package cn.icpfiling.companion.ktx
 
-import cn.icpfiling.companion.AdminPhotoFlow
-import cn.icpfiling.companion.DocumentKind
-import cn.icpfiling.companion.OrderPayload
-import cn.icpfiling.companion.Province
-import cn.icpfiling.companion.Requirements
-import cn.icpfiling.companion.SubjectType
+import cn.icpfiling.companion.protocol.AdminPhotoFlow
+import cn.icpfiling.companion.protocol.DocumentKind
+import cn.icpfiling.companion.protocol.OrderPayload
+import cn.icpfiling.companion.protocol.Province
+import cn.icpfiling.companion.protocol.Requirements
+import cn.icpfiling.companion.protocol.SubjectType
 
 /** The tests' clock: seconds since the epoch. */
 const val NOW: ULong = 1_795_000_000uL

@@ -1,9 +1,9 @@
 package cn.icpfiling.companion.ktx
 
 import cn.icpfiling.companion.LocationException
-import cn.icpfiling.companion.LocationPrecision
-import cn.icpfiling.companion.LocationProvider
-import cn.icpfiling.companion.RegionStatus
+import cn.icpfiling.companion.location.LocationPrecision
+import cn.icpfiling.companion.location.LocationProvider
+import cn.icpfiling.companion.location.RegionStatus
 import cn.icpfiling.companion.locationAssess
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertThrows

@@ -1,6 +1,6 @@
 package cn.icpfiling.companion.ktx
 
-import cn.icpfiling.companion.Slot
+import cn.icpfiling.companion.protocol.Slot
 import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.UploadQueue
 import cn.icpfiling.companion.claimOrder

@@ -29,7 +29,7 @@ import cn.icpfiling.companion.CapturedStill
 import cn.icpfiling.companion.LocationException
 import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.UploadQueue
-import cn.icpfiling.companion.VerifiedOrder
+import cn.icpfiling.companion.protocol.VerifiedOrder
 import cn.icpfiling.companion.android.CoreFrameAnalyzer
 import cn.icpfiling.companion.android.InstallationId
 import cn.icpfiling.companion.android.KeystoreQueueKey
@@ -170,7 +170,7 @@ class MainActivity : AppCompatActivity() {
 
     /** A fresh fix from the platform's location service, as the core wants it. */
     @SuppressLint("MissingPermission")
-    private suspend fun currentFix(order: VerifiedOrder): cn.icpfiling.companion.LocationFix {
+    private suspend fun currentFix(order: VerifiedOrder): cn.icpfiling.companion.location.LocationFix {
         val precise = ContextCompat.checkSelfPermission(this, Manifest.permission.ACCESS_FINE_LOCATION) ==
             PackageManager.PERMISSION_GRANTED
         val manager = getSystemService(LocationManager::class.java)

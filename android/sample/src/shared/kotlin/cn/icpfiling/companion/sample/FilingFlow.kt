@@ -7,12 +7,12 @@ package cn.icpfiling.companion.sample
 import cn.icpfiling.companion.CaptureTarget
 import cn.icpfiling.companion.CapturedStill
 import cn.icpfiling.companion.FilingSession
-import cn.icpfiling.companion.LocationEvidence
-import cn.icpfiling.companion.LocationFix
-import cn.icpfiling.companion.OrderView
-import cn.icpfiling.companion.Slot
+import cn.icpfiling.companion.location.LocationEvidence
+import cn.icpfiling.companion.location.LocationFix
+import cn.icpfiling.companion.protocol.OrderView
+import cn.icpfiling.companion.protocol.Slot
 import cn.icpfiling.companion.UploadQueue
-import cn.icpfiling.companion.VerifiedOrder
+import cn.icpfiling.companion.protocol.VerifiedOrder
 import cn.icpfiling.companion.captureTargetForSlot
 import cn.icpfiling.companion.claimOrder
 import cn.icpfiling.companion.ktx.UploadUpdate

@@ -1,11 +1,11 @@
 package cn.icpfiling.companion.sample
 
 import cn.icpfiling.companion.CameraFrame
-import cn.icpfiling.companion.Crs
+import cn.icpfiling.companion.location.Crs
 import cn.icpfiling.companion.FramePlane
-import cn.icpfiling.companion.OrderStatus
+import cn.icpfiling.companion.protocol.OrderStatus
 import cn.icpfiling.companion.core.PixelFormat
-import cn.icpfiling.companion.Slot
+import cn.icpfiling.companion.protocol.Slot
 import cn.icpfiling.companion.TrustConfig
 import cn.icpfiling.companion.UploadQueue
 import cn.icpfiling.companion.ktx.GuidedCapture
