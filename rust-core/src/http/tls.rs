@@ -24,17 +24,16 @@ pub enum Trust {
 }
 
 /// Set once the app has handed the core its Android context
-/// (`android::init`); Android's verifier cannot run before. Apple's needs
+/// (`android::init`); Android's verifier cannot run before. iOS's needs
 /// nothing.
-static PLATFORM_READY: AtomicBool = AtomicBool::new(cfg!(target_vendor = "apple"));
+static PLATFORM_READY: AtomicBool = AtomicBool::new(cfg!(target_os = "ios"));
 
 /// The trust the core's HTTP client uses on this device: the platform's on
 /// iOS, and on Android once the app has initialised it; the bundled roots
 /// elsewhere, and in an Android app that has not (its users' enterprise CAs
 /// are then not trusted: the client logs a warning).
 pub fn device_trust() -> Trust {
-    if cfg!(any(target_os = "android", target_vendor = "apple"))
-        && PLATFORM_READY.load(Ordering::Acquire)
+    if cfg!(any(target_os = "android", target_os = "ios")) && PLATFORM_READY.load(Ordering::Acquire)
     {
         Trust::Platform
     } else {
