@@ -125,16 +125,8 @@ pub fn run(args: ReadDocumentArgs, out: &Output) -> Outcome {
             continue;
         };
         if args.show_text {
-            let area = icp_companion_core::inspect::document_region(&image).unwrap_or(
-                icp_companion_core::inspect::PixelRect::from_edges(
-                    0,
-                    0,
-                    image.width(),
-                    image.height(),
-                ),
-            );
             let lines = recogniser
-                .read_lines_in(&image, area, args.kind)
+                .read_document(&image, args.kind)
                 .map_err(|e| Failure::of(&e))?;
             for l in lines {
                 eprintln!("  text {:.2} {:?} {:?}", l.confidence, l.region, l.text);

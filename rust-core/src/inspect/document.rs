@@ -196,12 +196,145 @@ impl Found {
     }
 }
 
-/// Where the document lies in `image` (the box the text is read in), when
-/// one stands out from the surface it lies on.
-pub fn document_region(image: &DynamicImage) -> Option<PixelRect> {
+/// The corners of the document in `image` (top-left, top-right,
+/// bottom-right, bottom-left, in its pixels), when one stands out from the
+/// surface it lies on: where its text is read, straightened. When the
+/// corners found do not make a plausible photographed rectangle (glare or a
+/// shadow joined to the document's outline), the corners of the box around
+/// it instead.
+pub fn document_corners(image: &DynamicImage) -> Option<[(f32, f32); 4]> {
     let working = Working::new(image, WORKING_SIDE);
-    find_document(&working.rgb).map(|doc| doc.region(working.scale))
+    let doc = find_document(&working.rgb)?;
+    let s = working.scale;
+    let fitted = fitted_sides(&doc.mask, &doc.quad).filter(|q| plausible_rectangle(q));
+    let quad: Vec<(f32, f32)> = if let Some(fitted) = fitted {
+        fitted
+            .iter()
+            .map(|p| ((p.x * s) as f32, (p.y * s) as f32))
+            .collect()
+    } else {
+        let r = doc.region(s);
+        let (x0, y0) = (r.x as f32, r.y as f32);
+        let (x1, y1) = (x0 + r.width as f32, y0 + r.height as f32);
+        vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    };
+    quad.try_into().ok()
 }
+
+/// The document's corners where lines fitted to its four sides meet: each
+/// side is the mask's outline seen from that side across the middle of the
+/// rough quadrilateral `rough`, fitted robustly (median slopes, then least
+/// squares on the points near that line), so that glare or a shadow joined
+/// to part of one side does not pull a corner away as the hull's extreme
+/// points do.
+fn fitted_sides(mask: &GrayImage, rough: &[Point<f64>]) -> Option<Vec<Point<f64>>> {
+    if rough.len() != 4 {
+        return None;
+    }
+    let (w, h) = mask.dimensions();
+    let (x0, y0, x1, y1) = bounds(rough);
+    let inside = |x: u32, y: u32| mask.get_pixel(x, y)[0] > 0;
+    // Outline points per side as (along, across): rows scan x, columns scan y.
+    let span = |a: f64, b: f64, limit: u32| {
+        let (a, b) = (a + 0.15 * (b - a), b - 0.15 * (b - a));
+        (a.max(0.0) as u32..(b.max(0.0) as u32).min(limit)).step_by(2)
+    };
+    let top: Vec<(f64, f64)> = span(x0, x1, w)
+        .filter_map(|x| (0..h).find(|&y| inside(x, y)).map(|y| (x as f64, y as f64)))
+        .collect();
+    let bottom: Vec<(f64, f64)> = span(x0, x1, w)
+        .filter_map(|x| {
+            (0..h)
+                .rev()
+                .find(|&y| inside(x, y))
+                .map(|y| (x as f64, y as f64))
+        })
+        .collect();
+    let left: Vec<(f64, f64)> = span(y0, y1, h)
+        .filter_map(|y| (0..w).find(|&x| inside(x, y)).map(|x| (y as f64, x as f64)))
+        .collect();
+    let right: Vec<(f64, f64)> = span(y0, y1, h)
+        .filter_map(|y| {
+            (0..w)
+                .rev()
+                .find(|&x| inside(x, y))
+                .map(|x| (y as f64, x as f64))
+        })
+        .collect();
+    // Lines as across = a · along + b.
+    let [t, b, l, r] = [top, bottom, left, right].map(|points| robust_line(&points));
+    let (t, b, l, r) = (t?, b?, l?, r?);
+    // A row line y = a x + b meets a column line x = c y + d.
+    let meet = |(a, b): (f64, f64), (c, d): (f64, f64)| {
+        let y = (a * d + b) / (1.0 - a * c);
+        Point::new(c * y + d, y)
+    };
+    Some(vec![meet(t, l), meet(t, r), meet(b, r), meet(b, l)])
+}
+
+/// The line through most of `points` (along, across): the median of the
+/// pairwise slopes and the median intercept, then least squares over the
+/// points within two pixels of it.
+fn robust_line(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+    if points.len() < 8 {
+        return None;
+    }
+    let step = (points.len() / 40).max(1);
+    let sample: Vec<(f64, f64)> = points.iter().step_by(step).copied().collect();
+    let mut slopes = Vec::with_capacity(sample.len() * sample.len() / 2);
+    for (i, p) in sample.iter().enumerate() {
+        for q in &sample[i + 1..] {
+            if q.0 != p.0 {
+                slopes.push((q.1 - p.1) / (q.0 - p.0));
+            }
+        }
+    }
+    let middle = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied()
+    };
+    let a = middle(slopes)?;
+    let b = middle(points.iter().map(|p| p.1 - a * p.0).collect())?;
+    let near: Vec<&(f64, f64)> = points
+        .iter()
+        .filter(|p| (p.1 - a * p.0 - b).abs() <= 2.0)
+        .collect();
+    if near.len() < points.len() / 3 {
+        return None;
+    }
+    let n = near.len() as f64;
+    let (sx, sy) = near.iter().fold((0.0, 0.0), |s, p| (s.0 + p.0, s.1 + p.1));
+    let (mx, my) = (sx / n, sy / n);
+    let (sxx, sxy) = near.iter().fold((0.0, 0.0), |s, p| {
+        (s.0 + (p.0 - mx).powi(2), s.1 + (p.0 - mx) * (p.1 - my))
+    });
+    if sxx <= f64::EPSILON {
+        return Some((a, b));
+    }
+    let a = sxy / sxx;
+    Some((a, my - a * mx))
+}
+
+/// Whether `quad` looks like a rectangle photographed at a moderate angle:
+/// every corner within [`MAX_CORNER_SKEW`] of a right angle and opposite
+/// sides of about the same length.
+fn plausible_rectangle(quad: &[Point<f64>]) -> bool {
+    if quad.len() != 4 {
+        return false;
+    }
+    let side = |i: usize| quad[(i + 1) % 4] - quad[i];
+    let len = |v: Point<f64>| v.x.hypot(v.y);
+    (0..4).all(|i| {
+        let (a, b) = (side(i), side((i + 3) % 4));
+        let cos = -(a.x * b.x + a.y * b.y) / (len(a) * len(b)).max(f64::EPSILON);
+        let opposite = len(side(i)) / len(side((i + 2) % 4)).max(f64::EPSILON);
+        cos.abs() <= MAX_CORNER_SKEW.to_radians().sin() && (0.8..=1.25).contains(&opposite)
+    })
+}
+
+/// Degrees a corner of a photographed document may stray from square
+/// before its outline is taken to include something else.
+const MAX_CORNER_SKEW: f64 = 15.0;
 
 /// Checks a photo of a document of `doc_type` that must carry `marks`.
 pub fn check_document(
@@ -682,6 +815,43 @@ fn red_marks(rgb: &RgbImage, mask: &GrayImage) -> Vec<Mark> {
 mod tests {
     use super::*;
     use crate::inspect::finding::Outcome;
+
+    /// A card turned by 8° with a patch of glare joined to its lower right
+    /// corner: the corners come from the fitted sides, not from the patch.
+    #[test]
+    fn corners_come_from_the_sides_not_from_glare_joined_to_the_card() {
+        let angle = 8f64.to_radians();
+        let (cx, cy) = (800.0, 600.0);
+        let (hw, hh) = (500.0, 315.0);
+        let card = |x: f64, y: f64| {
+            let (dx, dy) = (x - cx, y - cy);
+            let u = dx * angle.cos() + dy * angle.sin();
+            let v = -dx * angle.sin() + dy * angle.cos();
+            u.abs() < hw && v.abs() < hh
+        };
+        let truth = [(-hw, -hh), (hw, -hh), (hw, hh), (-hw, hh)].map(|(u, v)| {
+            (
+                cx + u * angle.cos() - v * angle.sin(),
+                cy + u * angle.sin() + v * angle.cos(),
+            )
+        });
+        let glare = truth[2];
+        let img = RgbImage::from_fn(1600, 1200, |px, py| {
+            let (x, y) = (px as f64, py as f64);
+            if (x - glare.0).hypot(y - glare.1) < 90.0 {
+                Rgb([255, 255, 250])
+            } else if card(x, y) {
+                Rgb([225, 228, 235])
+            } else {
+                Rgb([60, 110, 50])
+            }
+        });
+        let corners = document_corners(&DynamicImage::ImageRgb8(img)).unwrap();
+        for (found, want) in corners.iter().zip(truth) {
+            let off = (found.0 as f64 - want.0).hypot(found.1 as f64 - want.1);
+            assert!(off < 12.0, "corner {found:?} is {off:.1} px from {want:?}");
+        }
+    }
 
     /// A 1600 × 1200 photo of an A4-landscape-like sheet (cream paper, dark
     /// print lines, a coloured band) on a brown table, the sheet's top-left

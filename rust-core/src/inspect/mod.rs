@@ -20,6 +20,8 @@ pub use admin_photo::{
 };
 pub use backdrop::PhotoFlow;
 pub use blur::{blur_spread, BlurSpread};
-pub use document::{check_document, document_region, DocumentProfile, DocumentType, RequiredMarks};
+pub use document::{
+    check_document, document_corners, DocumentProfile, DocumentType, RequiredMarks,
+};
 pub use face::{FaceBox, FaceDetector, FaceDetectorSettings};
 pub use finding::{Finding, Limit, MeasureUnit, Outcome, PixelRect};

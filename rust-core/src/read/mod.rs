@@ -28,16 +28,14 @@ pub use layout::TextLine;
 pub use mrz::{Mrz, MrzFormat};
 
 /// Reads the fields of the `doc_type` document in `image` with the core's
-/// recogniser: the text inside the document found on its surface (the
-/// whole photo when none stands out), then its fields.
+/// recogniser: the text of the document found on its surface, straightened
+/// (the whole photo when none stands out), then its fields.
 #[cfg(feature = "ocr")]
 pub fn read_photo(
     image: &image::DynamicImage,
     doc_type: crate::inspect::DocumentType,
     recogniser: &ocr::TextRecogniser,
 ) -> Result<DocumentReading, ReadError> {
-    let whole = crate::imaging::PixelRect::from_edges(0, 0, image.width(), image.height());
-    let area = crate::inspect::document_region(image).unwrap_or(whole);
-    let lines = recogniser.read_lines_in(image, area, doc_type)?;
+    let lines = recogniser.read_document(image, doc_type)?;
     Ok(read_fields(doc_type, &lines))
 }

@@ -98,7 +98,10 @@ fn zone_like(line: &str, len: usize) -> bool {
 }
 
 /// The zone among recognised `lines` (cleaned with [`clean_line`], in
-/// reading order).
+/// reading order). A two-line zone whose first line was not read whole is
+/// still found from its second: that line carries every check digit (the
+/// number, dates, optional data and the composite), so only the name and
+/// the issuer are then unknown.
 pub fn find(lines: &[String]) -> Result<Mrz, MrzProblem> {
     let mut last = MrzProblem::NotFound;
     for (format, len, count) in [
@@ -116,12 +119,26 @@ pub fn find(lines: &[String]) -> Result<Mrz, MrzProblem> {
             }
         }
     }
+    for (format, len) in [(MrzFormat::Td3, 44), (MrzFormat::Td2, 36)] {
+        for line in lines.iter().filter(|l| zone_like(l, len)) {
+            let unread = vec![b'?'; len];
+            match parse(format, &[&unread, line.as_bytes()]) {
+                Ok(mrz) => return Ok(mrz),
+                Err(problem) => last = problem,
+            }
+        }
+    }
     Err(last)
 }
 
 /// Parses and verifies zone lines of a known layout.
 fn parse(format: MrzFormat, rows: &[&[u8]]) -> Result<Mrz, MrzProblem> {
-    let text = |s: &[u8]| String::from_utf8_lossy(s).trim_end_matches('<').to_string();
+    // A first line not read (`?`) leaves its fields empty.
+    let text = |s: &[u8]| {
+        String::from_utf8_lossy(s)
+            .trim_end_matches(['<', '?'])
+            .to_string()
+    };
     let (code, issuer, number, number_check, birth, birth_check, sex, expiry, expiry_check);
     let (name_field, composite): (&[u8], Vec<u8>);
     match format {
@@ -161,7 +178,7 @@ fn parse(format: MrzFormat, rows: &[&[u8]]) -> Result<Mrz, MrzProblem> {
     })?;
     let expiry = zone_date(expiry, |yy| 2000 + yy)?;
     let name = String::from_utf8_lossy(name_field)
-        .trim_end_matches('<')
+        .trim_end_matches(['<', '?'])
         .split("<<")
         .map(|part| part.replace('<', " "))
         .collect::<Vec<_>>()
@@ -209,6 +226,23 @@ mod tests {
         assert_eq!(mrz.expiry, CalendarDate::new(2012, 4, 15).unwrap());
         assert_eq!(mrz.name, "ERIKSSON ANNA MARIA");
         assert_eq!(mrz.sex, "F");
+    }
+
+    #[test]
+    fn a_passport_zone_is_found_from_its_second_line_alone() {
+        // The first line misread (a character dropped): the second carries
+        // every check digit, so the number and dates are still facts.
+        let mrz = find(&lines(&[
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ]))
+        .unwrap();
+        assert_eq!(mrz.document_number, "L898902C3");
+        assert_eq!(mrz.expiry, CalendarDate::new(2012, 4, 15).unwrap());
+        assert_eq!((mrz.name.as_str(), mrz.issuer.as_str()), ("", ""));
+        // A second line with one character changed is still refused.
+        let changed = find(&lines(&["L898902C36UTO7408122F1204169ZE184226B<<<<<10"]));
+        assert_eq!(changed, Err(MrzProblem::CheckDigit));
     }
 
     #[test]

@@ -30,8 +30,9 @@ const MIN_SIDE: u32 = 3;
 pub const MAX_LINES: usize = 120;
 
 /// The photo as the model takes it (planes as `write_planes` writes them),
-/// sides multiples of 32, and the factor back to the photo's pixels.
-pub fn model_input(rgb: &RgbImage, side: u32) -> (NdTensor<f32, 4>, f32) {
+/// sides multiples of 32, and the factors back to the photo's pixels
+/// (across and down: rounding to 32 changes them apart).
+pub fn model_input(rgb: &RgbImage, side: u32) -> (NdTensor<f32, 4>, (f32, f32)) {
     let (w, h) = rgb.dimensions();
     let scale = (side as f32 / w.max(h) as f32).min(1.0);
     let round = |v: u32| ((v as f32 * scale / 32.0).round() as u32).max(1) * 32;
@@ -40,7 +41,7 @@ pub fn model_input(rgb: &RgbImage, side: u32) -> (NdTensor<f32, 4>, f32) {
     let mut data = vec![0f32; 3 * (dw * dh) as usize];
     super::write_planes(&mut data, dw, &small);
     let tensor = NdTensor::from_data([1, 3, dh as usize, dw as usize], data);
-    (tensor, w as f32 / dw as f32)
+    (tensor, (w as f32 / dw as f32, h as f32 / dh as f32))
 }
 
 /// The boxes of the text lines in `rgb` (detected at `side` pixels along its
@@ -86,12 +87,13 @@ pub fn text_boxes(model: &Model, rgb: &RgbImage, side: u32) -> Result<Vec<PixelR
         .map(|(x0, y0, x1, y1, _, _)| {
             let (bw, bh) = ((x1 - x0) as f32, (y1 - y0) as f32);
             let grow = bw * bh * UNCLIP_RATIO / (2.0 * (bw + bh));
-            let to_image = |v: f32, limit: u32| ((v * back).round().max(0.0) as u32).min(limit);
+            let to_image =
+                |v: f32, back: f32, limit: u32| ((v * back).round().max(0.0) as u32).min(limit);
             let rect = PixelRect::from_edges(
-                to_image(x0 as f32 - grow, iw),
-                to_image(y0 as f32 - grow, ih),
-                to_image(x1 as f32 + grow, iw),
-                to_image(y1 as f32 + grow, ih),
+                to_image(x0 as f32 - grow, back.0, iw),
+                to_image(y0 as f32 - grow, back.1, ih),
+                to_image(x1 as f32 + grow, back.0, iw),
+                to_image(y1 as f32 + grow, back.1, ih),
             );
             (bw * bh, rect)
         })

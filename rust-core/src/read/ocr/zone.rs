@@ -109,48 +109,19 @@ pub fn reread(
         mrz::MrzFormat::Td2,
         mrz::MrzFormat::Td1,
     ] {
-        let rows = layout(format);
-        for window in candidates.windows(rows.len()) {
-            // Each line read whole and in windows; the first combination
-            // whose check digits verify is kept.
-            let fits = window.iter().zip(&rows).all(|(&i, positions)| {
-                let n: usize = positions.iter().map(|p| p.0).sum();
-                ink_extent(&grey, lines[i].region).is_some_and(|e| {
-                    // Characters the line's glyph pitch makes room for.
-                    let room = (e.1 - e.0) as f32 / e.4 as f32 + 0.3;
-                    (room - n as f32).abs() <= 0.2 * n as f32
-                })
-            });
-            if !fits {
-                continue;
-            }
-            let mut readings = Vec::new();
-            for (&i, positions) in window.iter().zip(&rows) {
-                let mut both = Vec::new();
-                for window in [None, Some(WINDOW)] {
-                    both.push(read_cells(
-                        model,
-                        charset,
-                        rgb,
-                        &grey,
-                        lines[i].region,
-                        positions,
-                        window,
-                    )?);
-                }
-                readings.push(both);
-            }
-            for combination in 0..(1usize << window.len()) {
-                let chosen: Vec<&(String, f32)> = readings
-                    .iter()
-                    .enumerate()
-                    .map(|(k, both)| &both[(combination >> k) & 1])
-                    .collect();
-                let texts: Vec<String> = chosen.iter().map(|c| c.0.clone()).collect();
-                if mrz::find(&texts).is_ok() {
-                    for (&i, (text, score)) in window.iter().zip(chosen) {
-                        lines[i].text = text.clone();
-                        lines[i].confidence = *score;
+        let full = layout(format);
+        // A two-line zone is also tried from its second line alone (it
+        // carries every check digit: the first may be missed or cut).
+        let mut layouts = vec![full.clone()];
+        if full.len() == 2 {
+            layouts.push(vec![full[1].clone()]);
+        }
+        for rows in layouts {
+            for window in candidates.windows(rows.len()) {
+                if let Some(chosen) = read_zone(model, charset, rgb, &grey, lines, window, &rows)? {
+                    for (&i, cells) in window.iter().zip(chosen) {
+                        lines[i].text = cells.text;
+                        lines[i].confidence = cells.score;
                     }
                     return Ok(());
                 }
@@ -160,14 +131,138 @@ pub fn reread(
     Ok(())
 }
 
+/// The zone's lines `window` of `lines` read under the layout `rows`, when
+/// their glyph pitch fits it and a reading verifies: each line read whole
+/// and in windows, the combinations tried, then the readings corrected at
+/// their least certain characters (see [`corrected`]).
+fn read_zone(
+    model: &Model,
+    charset: &[char],
+    rgb: &RgbImage,
+    grey: &GrayImage,
+    lines: &[TextLine],
+    window: &[usize],
+    rows: &[Vec<(usize, Allowed)>],
+) -> Result<Option<Vec<Cells>>, ReadError> {
+    let fits = window.iter().zip(rows).all(|(&i, positions)| {
+        let n: usize = positions.iter().map(|p| p.0).sum();
+        ink_extent(grey, lines[i].region).is_some_and(|e| {
+            // Characters the line's glyph pitch makes room for.
+            let room = (e.1 - e.0) as f32 / e.4 as f32 + 0.3;
+            (room - n as f32).abs() <= 0.2 * n as f32
+        })
+    });
+    if !fits {
+        return Ok(None);
+    }
+    let mut readings = Vec::new();
+    for (&i, positions) in window.iter().zip(rows) {
+        let mut both = Vec::new();
+        for cells in [None, Some(WINDOW)] {
+            both.push(read_cells(
+                model,
+                charset,
+                rgb,
+                grey,
+                lines[i].region,
+                positions,
+                cells,
+            )?);
+        }
+        readings.push(both);
+    }
+    let verifies = |chosen: &[Cells]| {
+        let texts: Vec<String> = chosen.iter().map(|c| c.text.clone()).collect();
+        mrz::find(&texts).is_ok()
+    };
+    let combinations: Vec<Vec<Cells>> = (0..(1usize << window.len()))
+        .map(|combination| {
+            readings
+                .iter()
+                .enumerate()
+                .map(|(k, both)| both[(combination >> k) & 1].clone())
+                .collect()
+        })
+        .collect();
+    if let Some(chosen) = combinations.iter().find(|c| verifies(c)) {
+        return Ok(Some(chosen.clone()));
+    }
+    Ok(combinations
+        .iter()
+        .find_map(|chosen| corrected(chosen, &verifies)))
+}
+
+/// Characters changed at most, and the least certain characters they are
+/// chosen among, when no reading verifies as read.
+const CORRECTIONS: usize = 2;
+/// See [`CORRECTIONS`].
+const UNCERTAIN: usize = 8;
+
+/// `chosen` with one or two of its least certain characters (the smallest
+/// margins over the recogniser's next allowed choice there) replaced by
+/// that choice, when that makes the check digits verify: the usual
+/// misreading (`E` for `F`, `8` for `B`) corrected the way the check digits
+/// were designed for. Only a correction that makes every check digit of
+/// the zone verify is kept, so a wrong one needs two or more of them to
+/// agree by chance.
+fn corrected(chosen: &[Cells], verifies: &dyn Fn(&[Cells]) -> bool) -> Option<Vec<Cells>> {
+    let mut doubts: Vec<(f32, usize, usize, char)> = chosen
+        .iter()
+        .enumerate()
+        .flat_map(|(k, cells)| {
+            cells
+                .doubts
+                .iter()
+                .map(move |&(position, c, margin)| (margin, k, position, c))
+        })
+        .collect();
+    doubts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    doubts.truncate(UNCERTAIN);
+    let apply = |changes: &[&(f32, usize, usize, char)]| {
+        let mut fixed = chosen.to_vec();
+        for &&(_, k, position, c) in changes {
+            let mut chars: Vec<char> = fixed[k].text.chars().collect();
+            chars[position] = c;
+            fixed[k].text = chars.into_iter().collect();
+        }
+        verifies(&fixed).then_some(fixed)
+    };
+    for count in 1..=CORRECTIONS {
+        let found = match count {
+            1 => doubts.iter().find_map(|d| apply(&[d])),
+            _ => doubts.iter().enumerate().find_map(|(a, d)| {
+                doubts[a + 1..]
+                    .iter()
+                    .filter(|e| (e.1, e.2) != (d.1, d.2))
+                    .find_map(|e| apply(&[d, e]))
+            }),
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// One zone line read under its layout.
+#[derive(Clone)]
+struct Cells {
+    /// Exactly the layout's characters.
+    text: String,
+    /// Their mean probability.
+    score: f32,
+    /// Per position: the recogniser's next allowed character there and its
+    /// margin (the chosen character's mean probability less its own).
+    doubts: Vec<(usize, char, f32)>,
+}
+
 /// The characters of one zone line in `region`, read whole (`window`
 /// none) or `window` characters at a time: the recogniser's distributions
 /// (stretched to at least three steps a character), decoded under the
 /// zone's constraints: exactly as many
 /// characters as the layout has, each among what its position allows (a
 /// constrained CTC alignment, so a run of filler gets its length from the
-/// line's geometry, not from blanks the model did not emit). Returns the
-/// text and its mean character probability.
+/// line's geometry, not from blanks the model did not emit).
 fn read_cells(
     model: &Model,
     charset: &[char],
@@ -176,15 +271,20 @@ fn read_cells(
     region: PixelRect,
     positions: &[(usize, Allowed)],
     window: Option<usize>,
-) -> Result<(String, f32), ReadError> {
+) -> Result<Cells, ReadError> {
     let window = window.unwrap_or(usize::MAX);
     let rules: Vec<Allowed> = positions
         .iter()
         .flat_map(|&(count, rule)| std::iter::repeat_n(rule, count))
         .collect();
     let n = rules.len();
+    let unread = Cells {
+        text: String::new(),
+        score: 0.0,
+        doubts: Vec::new(),
+    };
     let Some((x0, x1, y0, y1, _)) = ink_extent(grey, region) else {
-        return Ok((String::new(), 0.0));
+        return Ok(unread);
     };
     let h = (y1 - y0) as f32;
     let pitch = (x1 - x0) as f32 / (n as f32 - 0.3);
@@ -195,7 +295,11 @@ fn read_cells(
         .chars()
         .filter_map(|c| class_of(c).map(|k| (c, k)))
         .collect();
-    let (mut text, mut total) = (String::with_capacity(n), 0f32);
+    let mut line = Cells {
+        text: String::with_capacity(n),
+        score: 0.0,
+        doubts: Vec::with_capacity(n),
+    };
     for a in (0..n).step_by(window.min(n)) {
         let b = a.saturating_add(window).min(n);
         // Cut in the gaps between glyphs (each glyph about 0.7 pitch wide).
@@ -215,14 +319,16 @@ fn read_cells(
             (right as u32).min(rgb.width()),
             bottom,
         );
-        let (part, score) = read_window(model, &alphabet, rgb, cut, &rules[a..b])?;
-        if part.is_empty() {
-            return Ok((String::new(), 0.0));
+        let part = read_window(model, &alphabet, rgb, cut, &rules[a..b])?;
+        if part.text.is_empty() {
+            return Ok(unread);
         }
-        text.push_str(&part);
-        total += score * (b - a) as f32;
+        line.text.push_str(&part.text);
+        line.score += part.score * (b - a) as f32 / n as f32;
+        line.doubts
+            .extend(part.doubts.into_iter().map(|(i, c, m)| (a + i, c, m)));
     }
-    Ok((text, total / n as f32))
+    Ok(line)
 }
 
 /// Characters read per recogniser run: few enough that a long run of
@@ -230,15 +336,21 @@ fn read_cells(
 const WINDOW: usize = 8;
 
 /// Exactly `rules.len()` characters in `window`, each among what its rule
-/// allows, by constrained CTC alignment; and their mean probability.
+/// allows, by constrained CTC alignment; with their mean probability and
+/// each one's runner-up.
 fn read_window(
     model: &Model,
     alphabet: &[(char, usize)],
     rgb: &RgbImage,
     window: PixelRect,
     rules: &[Allowed],
-) -> Result<(String, f32), ReadError> {
+) -> Result<Cells, ReadError> {
     let n = rules.len();
+    let unread = Cells {
+        text: String::new(),
+        score: 0.0,
+        doubts: Vec::new(),
+    };
     let natural = (window.width as f32 * LINE_HEIGHT as f32 / window.height.max(1) as f32) as u32;
     let width = natural
         .max(n as u32 * 8 * STEPS_PER_CHARACTER)
@@ -250,7 +362,7 @@ fn read_window(
     let steps = steps.min((width / 8) as usize + 1);
     let p = |t: usize, k: usize| probs[t * classes + k].max(1e-6).ln();
     if steps < n {
-        return Ok((String::new(), 0.0));
+        return Ok(unread);
     }
     let m = alphabet.len();
     // State per character begun (0..=n) and what the current step is:
@@ -306,24 +418,39 @@ fn read_window(
         .map(|s| (dp[last + s], last + s))
         .fold((NONE, 0), |a, b| if b.0 > a.0 { b } else { a });
     if score == NONE {
-        return Ok((String::new(), 0.0));
+        return Ok(unread);
     }
-    // Back-track: the class of each character begun, and its probability.
-    let mut chars = vec![('<', 0f32, 0u32); n];
+    // Back-track: the class of each character begun, and the summed
+    // probability of every class over its steps.
+    let mut chars = vec![(0usize, vec![0f32; m], 0u32); n];
     for t in (0..steps).rev() {
         let (i, s) = (at / width_states, at % width_states);
         if s > 0 {
-            let (c, k) = alphabet[s - 1];
             let entry = &mut chars[i - 1];
-            entry.0 = c;
-            entry.1 += probs[t * classes + k];
+            entry.0 = s - 1;
+            for (sum, &(_, k)) in entry.1.iter_mut().zip(alphabet) {
+                *sum += probs[t * classes + k];
+            }
             entry.2 += 1;
         }
         at = back[t][at] as usize;
     }
-    let text: String = chars.iter().map(|c| c.0).collect();
-    let mean = chars.iter().map(|c| c.1 / c.2.max(1) as f32).sum::<f32>() / n as f32;
-    Ok((text, mean))
+    let mut cells = Cells {
+        text: chars.iter().map(|c| alphabet[c.0].0).collect(),
+        score: 0.0,
+        doubts: Vec::with_capacity(n),
+    };
+    for (i, (best, sums, steps)) in chars.iter().enumerate() {
+        let mean = |j: usize| sums[j] / (*steps).max(1) as f32;
+        cells.score += mean(*best) / n as f32;
+        let runner_up = (0..m)
+            .filter(|&j| j != *best && allows(rules[i], alphabet[j].0))
+            .max_by(|&a, &b| mean(a).total_cmp(&mean(b)));
+        if let Some(j) = runner_up {
+            cells.doubts.push((i, alphabet[j].0, mean(*best) - mean(j)));
+        }
+    }
+    Ok(cells)
 }
 
 /// The zone's lines are stretched so that each character spans at least
