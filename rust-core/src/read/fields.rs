@@ -147,6 +147,33 @@ pub fn read_fields(doc_type: DocumentType, lines: &[TextLine]) -> DocumentReadin
     reading
 }
 
+/// Whether a line at `region` of a `doc_type` document can hold none of
+/// its fields, judged from the shorter lines already read (`read`), so that
+/// the recogniser may skip it. On the ID card: the front's address block
+/// (right of the 住址 label, above the 公民身份号码 label), its longest
+/// print, and the back's title (well above the 签发机关 label); no field of
+/// the filing's is there.
+pub(crate) fn holds_no_field(doc_type: DocumentType, read: &[TextLine], region: PixelRect) -> bool {
+    if doc_type != DocumentType::IdCard {
+        return false;
+    }
+    let label = |name: &str| {
+        read.iter()
+            .find(|l| l.text.replace(' ', "") == name)
+            .map(|l| l.region)
+    };
+    let centre = region.y + region.height / 2;
+    let address = match (label("住址"), label("公民身份号码")) {
+        (Some(address), Some(number)) => {
+            centre > address.y && centre < number.y && region.x >= address.x + address.width / 2
+        }
+        _ => false,
+    };
+    let title =
+        label("签发机关").is_some_and(|issuer| region.y + region.height + issuer.height < issuer.y);
+    address || title
+}
+
 /// Adds a field read from `row`.
 fn push(reading: &mut DocumentReading, kind: FieldKind, value: String, row: &Row) {
     if reading.field(kind).is_none() {
@@ -410,4 +437,47 @@ fn longest_run(text: &str, pred: impl Fn(char) -> bool) -> usize {
         best = best.max(run);
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, x: u32, y: u32, width: u32) -> TextLine {
+        TextLine {
+            text: text.into(),
+            confidence: 1.0,
+            region: PixelRect {
+                x,
+                y,
+                width,
+                height: 40,
+            },
+        }
+    }
+
+    /// The ID card front's address block and the back's title are skipped
+    /// once their labels are read; the number beside its label, the name
+    /// and every line of other documents are not.
+    #[test]
+    fn only_the_id_cards_address_and_title_hold_no_field() {
+        let front = [
+            line("姓名", 100, 100, 80),
+            line("住 址", 100, 400, 80),
+            line("公民身份号码", 100, 700, 240),
+        ];
+        let at = |x, y, width| line("", x, y, width).region;
+        let id = DocumentType::IdCard;
+        assert!(holds_no_field(id, &front, at(220, 400, 600)));
+        assert!(holds_no_field(id, &front, at(220, 470, 500)));
+        assert!(!holds_no_field(id, &front, at(380, 700, 700)));
+        assert!(!holds_no_field(id, &front, at(220, 100, 120)));
+        assert!(!holds_no_field(id, &front[..2], at(220, 470, 500)));
+        let back = [line("签发机关", 200, 500, 160)];
+        assert!(holds_no_field(id, &back, at(400, 100, 500)));
+        assert!(!holds_no_field(id, &back, at(400, 500, 400)));
+        assert!(!holds_no_field(id, &back, at(400, 580, 400)));
+        let passport = DocumentType::Passport;
+        assert!(!holds_no_field(passport, &front, at(220, 470, 500)));
+    }
 }

@@ -16,7 +16,7 @@ use crate::read::ReadError;
 pub const DETECTION_SIDE: u32 = 960;
 /// The same for the resident ID card, whose smallest field print is larger
 /// (3 mm): as accurate in the evaluation and a third faster.
-pub const ID_CARD_DETECTION_SIDE: u32 = 736;
+pub const ID_CARD_DETECTION_SIDE: u32 = 544;
 /// A pixel is text above this probability (PP-OCR's `thresh`).
 const PIXEL_THRESHOLD: f32 = 0.3;
 /// A region is a line when its mean probability reaches this (`box_thresh`).

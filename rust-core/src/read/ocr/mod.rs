@@ -5,6 +5,7 @@
 //! app loads from its bundle: they are not inside the library.
 
 mod detect;
+mod period;
 mod recognise;
 mod rectify;
 mod zone;
@@ -16,6 +17,7 @@ use rten::Model;
 
 use super::ReadError;
 
+use super::fields::holds_no_field;
 use super::layout::TextLine;
 use crate::inspect::DocumentType;
 use rectify::Rectified;
@@ -72,7 +74,7 @@ impl TextRecogniser {
     /// Every line of text in `image`, with its box (in `image`'s pixels)
     /// and the recogniser's confidence.
     pub fn read_lines(&self, image: &DynamicImage) -> Result<Vec<TextLine>, ReadError> {
-        self.read_rgb(&image.to_rgb8(), detect::DETECTION_SIDE)
+        self.read_rgb(&image.to_rgb8(), detect::DETECTION_SIDE, None)
     }
 
     /// The lines of the `doc_type` document in `image`, boxes in `image`'s
@@ -86,38 +88,58 @@ impl TextRecogniser {
         doc_type: DocumentType,
     ) -> Result<Vec<TextLine>, ReadError> {
         let (side, max_width) = match doc_type {
-            DocumentType::IdCard => (detect::ID_CARD_DETECTION_SIDE, CARD_WIDTH),
+            DocumentType::IdCard => (detect::ID_CARD_DETECTION_SIDE, ID_CARD_WIDTH),
             DocumentType::BusinessLicence => (detect::DETECTION_SIDE, SHEET_WIDTH),
             _ => (detect::DETECTION_SIDE, CARD_WIDTH),
         };
         let rectified = crate::inspect::document_corners(image)
             .and_then(|corners| Rectified::new(image, corners, max_width));
         let Some(rectified) = rectified else {
-            return self.read_rgb(&image.to_rgb8(), side);
+            return self.read_rgb(&image.to_rgb8(), side, Some(doc_type));
         };
-        let mut lines = self.read_rgb(&rectified.image, side)?;
+        let mut lines = self.read_rgb(&rectified.image, side, Some(doc_type))?;
         for line in &mut lines {
             line.region = rectified.box_in_photo(line.region, image.dimensions());
         }
         Ok(lines)
     }
 
-    /// The lines of `rgb`, detected at `side` pixels along its long side.
-    fn read_rgb(&self, rgb: &RgbImage, side: u32) -> Result<Vec<TextLine>, ReadError> {
+    /// The lines of `rgb`, detected at `side` pixels along its long side:
+    /// read from the shortest (labels, short values) to the longest, those
+    /// that can hold no field of a known `doc_type` skipped (see
+    /// [`holds_no_field`]); returned in reading order.
+    fn read_rgb(
+        &self,
+        rgb: &RgbImage,
+        side: u32,
+        doc_type: Option<DocumentType>,
+    ) -> Result<Vec<TextLine>, ReadError> {
         let boxes = detect::text_boxes(&self.detector, rgb, side)?;
-        let mut lines = Vec::with_capacity(boxes.len());
-        for region in boxes {
+        let mut order: Vec<usize> = (0..boxes.len()).collect();
+        order.sort_by_key(|&i| boxes[i].width * 16 / boxes[i].height.max(1));
+        let mut read: Vec<(usize, TextLine)> = Vec::with_capacity(boxes.len());
+        let mut so_far: Vec<TextLine> = Vec::with_capacity(boxes.len());
+        for i in order {
+            let region = boxes[i];
+            if doc_type.is_some_and(|kind| holds_no_field(kind, &so_far, region)) {
+                continue;
+            }
             let (text, confidence) =
                 recognise::read_box(&self.recogniser, &self.charset, rgb, region)?;
             if !text.trim().is_empty() && confidence >= MIN_LINE_CONFIDENCE {
-                lines.push(TextLine {
+                let line = TextLine {
                     text,
                     confidence,
                     region,
-                });
+                };
+                so_far.push(line.clone());
+                read.push((i, line));
             }
         }
+        read.sort_by_key(|r| r.0);
+        let mut lines: Vec<TextLine> = read.into_iter().map(|r| r.1).collect();
         zone::reread(&self.recogniser, &self.charset, rgb, &mut lines)?;
+        period::reread(&self.recogniser, &self.charset, rgb, &mut lines)?;
         Ok(lines)
     }
 }
@@ -126,6 +148,8 @@ impl TextRecogniser {
 /// smallest print stays well above the recogniser's 48-pixel line height
 /// at the detection's scale, and larger costs time for nothing.
 const CARD_WIDTH: u32 = 1600;
+/// The same for the resident ID card, whose smallest print is larger.
+const ID_CARD_WIDTH: u32 = 1200;
 /// The same for a business licence (a sheet with smaller print).
 const SHEET_WIDTH: u32 = 2400;
 

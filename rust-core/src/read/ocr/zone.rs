@@ -17,7 +17,7 @@ use crate::read::ReadError;
 
 /// What a zone position may hold.
 #[derive(Clone, Copy)]
-enum Allowed {
+pub(super) enum Allowed {
     /// Letters and filler (names, codes, states).
     Letters,
     /// Digits (dates, check digits).
@@ -28,6 +28,8 @@ enum Allowed {
     Any,
     /// `M`, `F`, `X` or `<`.
     Sex,
+    /// This character only (a printed date's separators).
+    Exactly(char),
 }
 
 /// The positions of each line of each layout, as runs of (count, allowed).
@@ -75,6 +77,7 @@ fn allows(a: Allowed, c: char) -> bool {
         Allowed::DigitOrFiller => c.is_ascii_digit() || c == '<',
         Allowed::Any => c.is_ascii_uppercase() || c.is_ascii_digit() || c == '<',
         Allowed::Sex => matches!(c, 'M' | 'F' | 'X' | '<'),
+        Allowed::Exactly(k) => c == k,
     }
 }
 
@@ -246,11 +249,11 @@ fn corrected(chosen: &[Cells], verifies: &dyn Fn(&[Cells]) -> bool) -> Option<Ve
 
 /// One zone line read under its layout.
 #[derive(Clone)]
-struct Cells {
+pub(super) struct Cells {
     /// Exactly the layout's characters.
-    text: String,
+    pub(super) text: String,
     /// Their mean probability.
-    score: f32,
+    pub(super) score: f32,
     /// Per position: the recogniser's next allowed character there and its
     /// margin (the chosen character's mean probability less its own).
     doubts: Vec<(usize, char, f32)>,
@@ -290,11 +293,7 @@ fn read_cells(
     let pitch = (x1 - x0) as f32 / (n as f32 - 0.3);
     let top = (y0 as f32 - 0.3 * h).max(0.0) as u32;
     let bottom = ((y1 as f32 + 0.3 * h) as u32).min(rgb.height());
-    let class_of = |c: char| charset.iter().position(|&k| k == c).map(|k| k + 1);
-    let alphabet: Vec<(char, usize)> = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
-        .chars()
-        .filter_map(|c| class_of(c).map(|k| (c, k)))
-        .collect();
+    let alphabet = alphabet(charset, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<");
     let mut line = Cells {
         text: String::with_capacity(n),
         score: 0.0,
@@ -331,6 +330,15 @@ fn read_cells(
     Ok(line)
 }
 
+/// Each of `chars` with its class in the recogniser's output (the
+/// character list's index plus one: 0 is CTC's blank).
+pub(super) fn alphabet(charset: &[char], chars: &str) -> Vec<(char, usize)> {
+    chars
+        .chars()
+        .filter_map(|c| charset.iter().position(|&k| k == c).map(|k| (c, k + 1)))
+        .collect()
+}
+
 /// Characters read per recogniser run: few enough that a long run of
 /// filler does not swamp the model's attention over the line.
 const WINDOW: usize = 8;
@@ -338,7 +346,7 @@ const WINDOW: usize = 8;
 /// Exactly `rules.len()` characters in `window`, each among what its rule
 /// allows, by constrained CTC alignment; with their mean probability and
 /// each one's runner-up.
-fn read_window(
+pub(super) fn read_window(
     model: &Model,
     alphabet: &[(char, usize)],
     rgb: &RgbImage,
