@@ -139,6 +139,111 @@ fn a_document_is_captured_on_the_third_steady_passing_frame() {
     assert!(matches!(again[1], (3, Seen::Captured { .. })));
 }
 
+/// A text source standing in for the recogniser (the core's or the
+/// platform's): the lines it was given, wherever the document is.
+#[derive(Debug)]
+struct GivenText(Vec<icp_companion_core::read::TextLine>);
+
+impl icp_companion_core::read::TextSource for GivenText {
+    fn document_lines(
+        &self,
+        _: &image::DynamicImage,
+        _: DocumentType,
+    ) -> Result<Vec<icp_companion_core::read::TextLine>, icp_companion_core::read::ReadError> {
+        Ok(self.0.clone())
+    }
+}
+
+/// An ID card back's lines: the label and the period `period`.
+fn id_back_text(period: &str) -> Vec<icp_companion_core::read::TextLine> {
+    let line = |text: &str, x| icp_companion_core::read::TextLine {
+        text: text.into(),
+        confidence: 0.98,
+        region: PixelRect {
+            x,
+            y: 900,
+            width: 300,
+            height: 40,
+        },
+    };
+    vec![line("有效期限", 300), line(period, 650)]
+}
+
+/// The ID card mode reading its fields from `text`.
+fn reading_session(text: Vec<icp_companion_core::read::TextLine>) -> CaptureSession {
+    let mode = CaptureMode::Document {
+        kind: DocumentType::IdCard,
+        marks: RequiredMarks {
+            seal: false,
+            fingerprint: false,
+        },
+        profile: DocumentProfile::default(),
+    };
+    let expect = icp_companion_core::read::Expectations {
+        today: icp_companion_core::read::CalendarDate::new(2026, 12, 1).unwrap(),
+        min_validity_days: 60,
+        applicant_masked: None,
+        document_en: "ID card".into(),
+        document_zh: "身份证".into(),
+    };
+    CaptureSession::new(mode, CaptureSettings::default()).with_field_check(FieldCheck {
+        source: Arc::new(GivenText(text)),
+        expect,
+    })
+}
+
+#[test]
+fn the_document_mode_guides_until_the_fields_are_read_and_refuses_an_expired_card() {
+    let frames: Vec<NativeFrame> = document_frames()
+        .iter()
+        .map(|img| NativeFrame::from_upright(img, android_layout()))
+        .collect();
+    let captured = |seen: &[(usize, Seen)]| {
+        seen.iter()
+            .find_map(|(_, s)| matches!(s, Seen::Captured { .. }).then_some(s.clone()))
+    };
+    let last_hints = |seen: &[(usize, Seen)]| {
+        seen.iter()
+            .rev()
+            .find_map(|(_, s)| match s {
+                Seen::Guidance(h) => Some(h.clone()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    // Nothing readable: the still is not taken, the user is told why.
+    let mut blank = reading_session(Vec::new());
+    let seen = replay(&mut blank, &frames);
+    assert_eq!(captured(&seen), None, "{seen:?}");
+    assert_eq!(last_hints(&seen), vec![Hint::TextUnreadable]);
+    // Expired: not taken, and a retake will not help.
+    let mut expired = reading_session(id_back_text("2013.07.17-2023.07.17"));
+    let seen = replay(&mut expired, &frames);
+    assert_eq!(captured(&seen), None, "{seen:?}");
+    assert_eq!(last_hints(&seen), vec![Hint::DocumentExpired]);
+    // Valid for long enough: taken on the third steady frame, the validity
+    // among its findings.
+    let mut valid = reading_session(id_back_text("2021.09.30-2041.09.30"));
+    let frames_valid: Vec<NativeFrame> = document_frames()
+        .iter()
+        .map(|img| NativeFrame::from_upright(img, android_layout()))
+        .collect();
+    let mut still = None;
+    for frame in &frames_valid {
+        for event in frame.with_frame(|f| valid.analyse(f, NOW)).unwrap() {
+            if let CaptureEvent::Captured(s) = event {
+                still = Some(s);
+            }
+        }
+    }
+    let still = still.expect("the valid card is captured");
+    assert!(still.automatic && still.passed);
+    assert!(still
+        .findings
+        .iter()
+        .any(|f| f.code == "document.validity" && f.outcome == Outcome::Pass));
+}
+
 #[test]
 #[ignore = "needs the photos fetched by tests/setup-deps.sh; tests/run-all.sh runs it"]
 fn the_administrator_is_guided_to_a_good_photo_and_captured_when_steady() {

@@ -902,6 +902,8 @@ fn every_finding_hint_verdict_note_and_name_reads_well() {
         Hint::ColourOriginal,
         Hint::SealMissing,
         Hint::FingerprintMissing,
+        Hint::DocumentExpired,
+        Hint::TextUnreadable,
         Hint::HoldStill,
         Hint::Ready,
     ];

@@ -48,6 +48,12 @@ pub enum Hint {
     SealMissing,
     /// The form lacks the red fingerprint.
     FingerprintMissing,
+    /// The document has expired, or ends before the filing can be reviewed:
+    /// another document is needed, a retake will not help.
+    DocumentExpired,
+    /// The document's text (validity period, number, zone) cannot be read
+    /// yet: closer, sharper, without glare.
+    TextUnreadable,
     /// The picture moves or is blurred.
     HoldStill,
     /// Everything passes: the still is about to be taken.
@@ -77,6 +83,8 @@ impl Hint {
             Hint::ColourOriginal => "guide.colour_original",
             Hint::SealMissing => "guide.seal_missing",
             Hint::FingerprintMissing => "guide.fingerprint_missing",
+            Hint::DocumentExpired => "guide.document_expired",
+            Hint::TextUnreadable => "guide.text_unreadable",
             Hint::HoldStill => "guide.hold_still",
             Hint::Ready => "guide.ready",
         }
@@ -159,6 +167,14 @@ impl Hint {
                 "The form needs your signature and red fingerprint.",
                 "表格须签名并按红色指印。",
             ),
+            Hint::DocumentExpired => (
+                "This document has expired or expires too soon: use a valid one.",
+                "此证件已过期或有效期不足，请使用有效证件。",
+            ),
+            Hint::TextUnreadable => (
+                "The text cannot be read yet: move closer, hold still and avoid glare.",
+                "证件文字尚无法识别：请靠近、保持稳定并避免反光。",
+            ),
             Hint::HoldStill => ("Hold still.", "请保持手机稳定。"),
             Hint::Ready => ("Good: hold still.", "很好，请保持不动。"),
         }
@@ -196,6 +212,7 @@ pub fn document_hints(findings: &[Finding]) -> Vec<Hint> {
         "document.glare" => Some(Hint::Glare),
         "document.seal" => Some(Hint::SealMissing),
         "document.fingerprint" => Some(Hint::FingerprintMissing),
+        "document.expired" | "document.validity_short" => Some(Hint::DocumentExpired),
         _ => None,
     })
 }

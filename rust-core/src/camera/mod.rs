@@ -29,4 +29,4 @@ pub use native::{NativeFrame, NativeLayout, NativePlane};
 pub use pool::BufferPool;
 pub use provenance::{live_capture_times, LiveStill, REMEMBERED_STILLS};
 pub use replay::ReplaySource;
-pub use session::{CaptureEvent, CaptureMode, CaptureSession, CaptureSettings, Still};
+pub use session::{CaptureEvent, CaptureMode, CaptureSession, CaptureSettings, FieldCheck, Still};

@@ -3,6 +3,8 @@
 //! fix, and takes the still once the checks pass on several consecutive,
 //! steady frames, or whenever the user asks.
 
+use std::sync::Arc;
+
 use image::{DynamicImage, RgbImage};
 
 use super::convert::{convert_luma, convert_rgb, step_for};
@@ -15,6 +17,9 @@ use crate::inspect::{
     Outcome, PhotoFlow, RequiredMarks,
 };
 use crate::order::{OrderError, TrustPolicy, VerifiedOrder};
+use crate::read::{
+    has_validity, judge, read_fields, DocumentReading, DocumentSide, Expectations, TextSource,
+};
 use crate::scan::{OrderScanner, QrDecoder, ScanError};
 
 /// What the session is capturing.
@@ -41,6 +46,17 @@ pub enum CaptureMode {
         /// Thresholds of the checks.
         profile: DocumentProfile,
     },
+}
+
+/// The document's fields read on the still before it is taken, so that the
+/// session guides until they are readable and never takes an expired
+/// document by itself.
+#[derive(Debug, Clone)]
+pub struct FieldCheck {
+    /// Where the text comes from (the core's recogniser or the platform's).
+    pub source: Arc<dyn TextSource>,
+    /// The day, minimum validity and applicant the fields are judged by.
+    pub expect: Expectations,
 }
 
 /// How eagerly the session captures.
@@ -122,6 +138,8 @@ pub struct CaptureSession {
     refusal: Option<OrderError>,
     capture_requested: bool,
     finished: bool,
+    fields: Option<FieldCheck>,
+    text_pending: bool,
 }
 
 impl CaptureSession {
@@ -145,7 +163,18 @@ impl CaptureSession {
             refusal: None,
             capture_requested: false,
             finished: false,
+            fields: None,
+            text_pending: false,
         }
+    }
+
+    /// Reads the document's fields on each still before taking it
+    /// (document mode only): the session keeps guiding while the validity
+    /// period, number or zone cannot be read, and an expired or expiring
+    /// document fails its still.
+    pub fn with_field_check(mut self, check: FieldCheck) -> CaptureSession {
+        self.fields = Some(check);
+        self
     }
 
     /// Whether the session found its order or took its still.
@@ -272,12 +301,16 @@ impl CaptureSession {
         let automatic = self.steady >= self.settings.steady_frames.max(1);
         if automatic || self.capture_requested {
             let still = self.still(frame, !self.capture_requested)?;
-            if still.automatic && !still.passed {
+            if still.automatic && (!still.passed || self.text_pending) {
                 // The preview passed but the full-resolution still does
-                // not (fine detail, resolution): keep guiding.
+                // not (fine detail, resolution, the fields): keep guiding.
                 tracing::debug!("the preview passed but the full-resolution still did not");
                 self.steady = 0;
                 hints = self.hints_of(&still.findings);
+                if self.text_pending {
+                    hints.push(Hint::TextUnreadable);
+                    hints.sort();
+                }
             } else {
                 tracing::info!(
                     automatic = still.automatic,
@@ -302,7 +335,15 @@ impl CaptureSession {
     /// The full-resolution still of `frame` with the mode's verdict.
     fn still(&mut self, frame: &Frame<'_>, automatic: bool) -> Result<Still, FrameError> {
         let image = DynamicImage::ImageRgb8(convert_rgb(frame, 1, Vec::new())?);
-        let findings = self.check(&image);
+        let mut findings = self.check(&image);
+        self.text_pending = false;
+        if findings.iter().all(|f| f.outcome != Outcome::Fail) {
+            if let Some(reading) = self.read_fields(&image) {
+                let judged = judge(&reading, &self.fields.as_ref().expect("read").expect);
+                self.text_pending = judged.iter().any(|f| retake_helps(f, &reading));
+                findings.extend(judged);
+            }
+        }
         let DynamicImage::ImageRgb8(image) = image else {
             unreachable!("wrapped above")
         };
@@ -334,12 +375,46 @@ impl CaptureSession {
         }
     }
 
+    /// The fields of the document in `image` when the session reads them
+    /// (a field check set, a document that has a validity); `None` also when
+    /// the source fails (logged: the still is then judged on its photo checks).
+    fn read_fields(&self, image: &DynamicImage) -> Option<DocumentReading> {
+        let (CaptureMode::Document { kind, .. }, Some(check)) = (&self.mode, &self.fields) else {
+            return None;
+        };
+        if !has_validity(*kind) {
+            return None;
+        }
+        match check.source.document_lines(image, *kind) {
+            Ok(lines) => Some(read_fields(*kind, &lines)),
+            Err(e) => {
+                tracing::warn!(error = %e, "the document's text could not be read");
+                None
+            }
+        }
+    }
+
     fn hints_of(&self, findings: &[Finding]) -> Vec<Hint> {
         match &self.mode {
             CaptureMode::AdminPhoto { profile, .. } => admin_photo_hints(findings, profile),
             _ => document_hints(findings),
         }
     }
+}
+
+/// Whether `finding` on `reading` says a closer, sharper retake would read
+/// what is missing: a number or zone that does not verify, or a validity
+/// period not read (but on an ID card's front, which does not carry it).
+fn retake_helps(finding: &Finding, reading: &DocumentReading) -> bool {
+    let id_front = reading.doc_type == DocumentType::IdCard && reading.side == DocumentSide::Front;
+    finding.outcome == Outcome::Warn
+        && match finding.code.as_str() {
+            "document.id_number_unreadable"
+            | "document.credit_code_unreadable"
+            | "document.mrz_unreadable" => true,
+            "document.validity_unreadable" => !id_front,
+            _ => false,
+        }
 }
 
 /// The checks ran on a copy reduced by `step`: a document's resolution

@@ -27,6 +27,30 @@ pub use judge::{
 pub use layout::TextLine;
 pub use mrz::{Mrz, MrzFormat};
 
+/// Where a document's recognised text comes from: the core's recogniser
+/// (feature `ocr`) or the platform's (ML Kit, Apple Vision) through the
+/// app; the capture session reads the fields of its still through it.
+pub trait TextSource: Send + Sync + std::fmt::Debug {
+    /// Every line of text on the `doc_type` document in `image`, boxes in
+    /// its pixels.
+    fn document_lines(
+        &self,
+        image: &image::DynamicImage,
+        doc_type: crate::inspect::DocumentType,
+    ) -> Result<Vec<TextLine>, ReadError>;
+}
+
+#[cfg(feature = "ocr")]
+impl TextSource for ocr::TextRecogniser {
+    fn document_lines(
+        &self,
+        image: &image::DynamicImage,
+        doc_type: crate::inspect::DocumentType,
+    ) -> Result<Vec<TextLine>, ReadError> {
+        self.read_document(image, doc_type)
+    }
+}
+
 /// Reads the fields of the `doc_type` document in `image` with the core's
 /// recogniser: the text of the document found on its surface, straightened
 /// (the whole photo when none stands out), then its fields.
