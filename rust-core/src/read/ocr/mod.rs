@@ -19,6 +19,7 @@ use super::ReadError;
 
 use super::fields::holds_no_field;
 use super::layout::TextLine;
+use crate::imaging::PixelRect;
 use crate::inspect::DocumentType;
 use rectify::Rectified;
 
@@ -104,10 +105,13 @@ impl TextRecogniser {
         Ok(lines)
     }
 
-    /// The lines of `rgb`, detected at `side` pixels along its long side:
-    /// read from the shortest (labels, short values) to the longest, those
-    /// that can hold no field of a known `doc_type` skipped (see
-    /// [`holds_no_field`]); returned in reading order.
+    /// The lines of `rgb`, detected at `side` pixels along its long side,
+    /// in reading order. A document with a machine-readable zone has its
+    /// long lines (the zone's among them, and a printed period) read first:
+    /// when the zone verifies, the rest (labels, names) holds nothing more
+    /// and is not read. Otherwise lines are read from the shortest (labels,
+    /// short values) to the longest, those that can hold no field of a
+    /// known `doc_type` skipped (see [`holds_no_field`]).
     fn read_rgb(
         &self,
         rgb: &RgbImage,
@@ -115,14 +119,58 @@ impl TextRecogniser {
         doc_type: Option<DocumentType>,
     ) -> Result<Vec<TextLine>, ReadError> {
         let boxes = detect::text_boxes(&self.detector, rgb, side)?;
+        let aspect = |i: usize| boxes[i].width * 16 / boxes[i].height.max(1);
         let mut order: Vec<usize> = (0..boxes.len()).collect();
-        order.sort_by_key(|&i| boxes[i].width * 16 / boxes[i].height.max(1));
+        order.sort_by_key(|&i| aspect(i));
         let mut read: Vec<(usize, TextLine)> = Vec::with_capacity(boxes.len());
-        let mut so_far: Vec<TextLine> = Vec::with_capacity(boxes.len());
-        for i in order {
+        let zoned = matches!(
+            doc_type,
+            Some(DocumentType::Passport | DocumentType::HkMacaoPermit | DocumentType::TaiwanPermit)
+        );
+        let mut zone_tried = false;
+        if zoned {
+            let long: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&i| aspect(i) >= 16 * LONG_LINE)
+                .collect();
+            self.read_boxes(rgb, &boxes, &long, None, &mut read)?;
+            let mut lines = in_reading_order(&read);
+            if zone::reread(&self.recogniser, &self.charset, rgb, &mut lines)? {
+                period::reread(&self.recogniser, &self.charset, rgb, &mut lines)?;
+                return Ok(lines);
+            }
+            zone_tried = true;
+            order.retain(|i| !long.contains(i));
+        }
+        self.read_boxes(rgb, &boxes, &order, doc_type, &mut read)?;
+        let mut lines = in_reading_order(&read);
+        // The zone's lines are long: already tried when read first.
+        const { assert!(LONG_LINE <= zone::MIN_ASPECT) };
+        if !zone_tried {
+            zone::reread(&self.recogniser, &self.charset, rgb, &mut lines)?;
+        }
+        period::reread(&self.recogniser, &self.charset, rgb, &mut lines)?;
+        Ok(lines)
+    }
+
+    /// Recognises `boxes[i]` for each `i` of `order` into `read` (with `i`),
+    /// but those that can hold no field of `doc_type` given what is read.
+    fn read_boxes(
+        &self,
+        rgb: &RgbImage,
+        boxes: &[PixelRect],
+        order: &[usize],
+        doc_type: Option<DocumentType>,
+        read: &mut Vec<(usize, TextLine)>,
+    ) -> Result<(), ReadError> {
+        for &i in order {
             let region = boxes[i];
-            if doc_type.is_some_and(|kind| holds_no_field(kind, &so_far, region)) {
-                continue;
+            if let Some(kind) = doc_type {
+                let so_far: Vec<TextLine> = read.iter().map(|r| r.1.clone()).collect();
+                if holds_no_field(kind, &so_far, region) {
+                    continue;
+                }
             }
             let (text, confidence) =
                 recognise::read_box(&self.recogniser, &self.charset, rgb, region)?;
@@ -132,16 +180,22 @@ impl TextRecogniser {
                     confidence,
                     region,
                 };
-                so_far.push(line.clone());
                 read.push((i, line));
             }
         }
-        read.sort_by_key(|r| r.0);
-        let mut lines: Vec<TextLine> = read.into_iter().map(|r| r.1).collect();
-        zone::reread(&self.recogniser, &self.charset, rgb, &mut lines)?;
-        period::reread(&self.recogniser, &self.charset, rgb, &mut lines)?;
-        Ok(lines)
+        Ok(())
     }
+}
+
+/// Lines read first on a document with a zone are at least this many times
+/// as wide as they are tall: the zone's (8 and more) and a printed period's.
+const LONG_LINE: u32 = 5;
+
+/// The lines of `read` in the detector's reading order (top to bottom).
+fn in_reading_order(read: &[(usize, TextLine)]) -> Vec<TextLine> {
+    let mut sorted: Vec<&(usize, TextLine)> = read.iter().collect();
+    sorted.sort_by_key(|r| r.0);
+    sorted.into_iter().map(|r| r.1.clone()).collect()
 }
 
 /// Widest a card (ID card, permit, passport page) is straightened to: its

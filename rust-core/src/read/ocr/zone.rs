@@ -90,21 +90,34 @@ fn zone_like(line: &TextLine) -> bool {
         .filter(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '<')
         .count();
     let all = cleaned.chars().count();
-    all >= 6 && zone_chars * 10 >= all * 8 && line.region.width >= 8 * line.region.height
+    all >= 6 && zone_chars * 10 >= all * 8 && line.region.width >= MIN_ASPECT * line.region.height
 }
+
+/// How far the characters a line's glyph pitch makes room for may be from
+/// a layout's count: tight enough that 30 (TD1), 36 (TD2) and 44 (TD3)
+/// never all fit, so a card's zone is not read under a passport's layout.
+const PITCH_TOLERANCE: f32 = 0.1;
+
+/// A zone line is at least this many times as wide as it is tall.
+pub const MIN_ASPECT: u32 = 8;
 
 /// Re-reads the zone among `lines` under each layout whose length the
 /// lines' glyph pitch allows; when its check digits verify, its lines
-/// replace the recogniser's.
+/// replace the recogniser's. Returns whether a zone verifies (as read or
+/// re-read).
 pub fn reread(
     model: &Model,
     charset: &[char],
     rgb: &RgbImage,
     lines: &mut [TextLine],
-) -> Result<(), ReadError> {
+) -> Result<bool, ReadError> {
+    let cleaned: Vec<String> = lines.iter().map(|l| mrz::clean_line(&l.text)).collect();
+    if mrz::find(&cleaned).is_ok() {
+        return Ok(true);
+    }
     let candidates: Vec<usize> = (0..lines.len()).filter(|&i| zone_like(&lines[i])).collect();
     if candidates.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let grey = image::imageops::grayscale(rgb);
     for format in [
@@ -126,12 +139,12 @@ pub fn reread(
                         lines[i].text = cells.text;
                         lines[i].confidence = cells.score;
                     }
-                    return Ok(());
+                    return Ok(true);
                 }
             }
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// The zone's lines `window` of `lines` read under the layout `rows`, when
@@ -152,7 +165,7 @@ fn read_zone(
         ink_extent(grey, lines[i].region).is_some_and(|e| {
             // Characters the line's glyph pitch makes room for.
             let room = (e.1 - e.0) as f32 / e.4 as f32 + 0.3;
-            (room - n as f32).abs() <= 0.2 * n as f32
+            (room - n as f32).abs() <= PITCH_TOLERANCE * n as f32
         })
     });
     if !fits {
