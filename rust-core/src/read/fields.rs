@@ -151,28 +151,49 @@ pub fn read_fields(doc_type: DocumentType, lines: &[TextLine]) -> DocumentReadin
 /// its fields, judged from the shorter lines already read (`read`), so that
 /// the recogniser may skip it. On the ID card: the front's address block
 /// (right of the 住址 label, above the 公民身份号码 label), its longest
-/// print, and the back's title (well above the 签发机关 label); no field of
-/// the filing's is there.
+/// print, and the back's title (well above the 签发机关 label). On the
+/// business licence: the values beside labels of facts the filing does not
+/// read (类型, 法定代表人, 注册资本, 成立日期, 住所, 经营范围).
 pub(crate) fn holds_no_field(doc_type: DocumentType, read: &[TextLine], region: PixelRect) -> bool {
-    if doc_type != DocumentType::IdCard {
-        return false;
-    }
     let label = |name: &str| {
         read.iter()
             .find(|l| l.text.replace(' ', "") == name)
             .map(|l| l.region)
     };
     let centre = region.y + region.height / 2;
-    let address = match (label("住址"), label("公民身份号码")) {
-        (Some(address), Some(number)) => {
-            centre > address.y && centre < number.y && region.x >= address.x + address.width / 2
+    match doc_type {
+        DocumentType::IdCard => {
+            let address = match (label("住址"), label("公民身份号码")) {
+                (Some(address), Some(number)) => {
+                    centre > address.y
+                        && centre < number.y
+                        && region.x >= address.x + address.width / 2
+                }
+                _ => false,
+            };
+            let title = label("签发机关")
+                .is_some_and(|issuer| region.y + region.height + issuer.height < issuer.y);
+            address || title
         }
+        DocumentType::BusinessLicence => LICENCE_FACTS_NOT_READ.iter().any(|name| {
+            label(name).is_some_and(|l| {
+                let beside = centre > l.y && centre < l.y + l.height;
+                beside && region.x >= l.x + l.width
+            })
+        }),
         _ => false,
-    };
-    let title =
-        label("签发机关").is_some_and(|issuer| region.y + region.height + issuer.height < issuer.y);
-    address || title
+    }
 }
+
+/// The business licence's labels whose values no field needs.
+const LICENCE_FACTS_NOT_READ: [&str; 6] = [
+    "类型",
+    "法定代表人",
+    "注册资本",
+    "成立日期",
+    "住所",
+    "经营范围",
+];
 
 /// Adds a field read from `row`.
 fn push(reading: &mut DocumentReading, kind: FieldKind, value: String, row: &Row) {
@@ -479,5 +500,13 @@ mod tests {
         assert!(!holds_no_field(id, &back, at(400, 580, 400)));
         let passport = DocumentType::Passport;
         assert!(!holds_no_field(passport, &front, at(220, 470, 500)));
+        let licence = [
+            line("法定代表人", 100, 300, 200),
+            line("名 称", 100, 200, 120),
+        ];
+        let lic = DocumentType::BusinessLicence;
+        assert!(holds_no_field(lic, &licence, at(350, 305, 200)));
+        assert!(!holds_no_field(lic, &licence, at(350, 205, 400)));
+        assert!(!holds_no_field(lic, &licence, at(350, 400, 400)));
     }
 }
