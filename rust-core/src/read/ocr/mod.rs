@@ -91,6 +91,7 @@ impl TextRecogniser {
         let (side, max_width) = match doc_type {
             DocumentType::IdCard => (detect::ID_CARD_DETECTION_SIDE, ID_CARD_WIDTH),
             DocumentType::BusinessLicence => (detect::DETECTION_SIDE, SHEET_WIDTH),
+            DocumentType::Passport => (detect::PASSPORT_DETECTION_SIDE, CARD_WIDTH),
             _ => (detect::DETECTION_SIDE, CARD_WIDTH),
         };
         let rectified = crate::inspect::document_corners(image)
