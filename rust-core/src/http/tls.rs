@@ -33,8 +33,8 @@ static PLATFORM_READY: AtomicBool = AtomicBool::new(cfg!(target_os = "ios"));
 /// elsewhere, and in an Android app that has not (its users' enterprise CAs
 /// are then not trusted: the client logs a warning).
 pub fn device_trust() -> Trust {
-    if cfg!(any(target_os = "android", target_os = "ios")) && PLATFORM_READY.load(Ordering::Acquire)
-    {
+    // Only ever set on iOS (from the start) and Android (by `android::init`).
+    if PLATFORM_READY.load(Ordering::Acquire) {
         Trust::Platform
     } else {
         Trust::BundledRoots

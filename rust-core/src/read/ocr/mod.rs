@@ -165,13 +165,12 @@ impl TextRecogniser {
         doc_type: Option<DocumentType>,
         read: &mut Vec<(usize, TextLine)>,
     ) -> Result<(), ReadError> {
+        // What is read so far, for `holds_no_field`.
+        let mut so_far: Vec<TextLine> = read.iter().map(|r| r.1.clone()).collect();
         for &i in order {
             let region = boxes[i];
-            if let Some(kind) = doc_type {
-                let so_far: Vec<TextLine> = read.iter().map(|r| r.1.clone()).collect();
-                if holds_no_field(kind, &so_far, region) {
-                    continue;
-                }
+            if doc_type.is_some_and(|kind| holds_no_field(kind, &so_far, region)) {
+                continue;
             }
             let (text, confidence) =
                 recognise::read_box(&self.recogniser, &self.charset, rgb, region)?;
@@ -181,6 +180,7 @@ impl TextRecogniser {
                     confidence,
                     region,
                 };
+                so_far.push(line.clone());
                 read.push((i, line));
             }
         }
