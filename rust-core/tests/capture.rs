@@ -103,12 +103,17 @@ fn document_frames() -> Vec<RgbImage> {
     ]
 }
 
-#[test]
-fn a_document_is_captured_on_the_third_steady_passing_frame() {
-    let frames: Vec<NativeFrame> = document_frames()
+/// [`document_frames`] as an Android back camera delivers them.
+fn document_native_frames() -> Vec<NativeFrame> {
+    document_frames()
         .iter()
         .map(|img| NativeFrame::from_upright(img, android_layout()))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_document_is_captured_on_the_third_steady_passing_frame() {
+    let frames = document_native_frames();
     let mut session = CaptureSession::new(document_mode(), CaptureSettings::default());
     assert_eq!(
         replay(&mut session, &frames),
@@ -194,10 +199,7 @@ fn reading_session(text: Vec<icp_companion_core::read::TextLine>) -> CaptureSess
 
 #[test]
 fn the_document_mode_guides_until_the_fields_are_read_and_refuses_an_expired_card() {
-    let frames: Vec<NativeFrame> = document_frames()
-        .iter()
-        .map(|img| NativeFrame::from_upright(img, android_layout()))
-        .collect();
+    let frames = document_native_frames();
     let captured = |seen: &[(usize, Seen)]| {
         seen.iter()
             .find_map(|(_, s)| matches!(s, Seen::Captured { .. }).then_some(s.clone()))
@@ -224,12 +226,8 @@ fn the_document_mode_guides_until_the_fields_are_read_and_refuses_an_expired_car
     // Valid for long enough: taken on the third steady frame, the validity
     // among its findings.
     let mut valid = reading_session(id_back_text("2021.09.30-2041.09.30"));
-    let frames_valid: Vec<NativeFrame> = document_frames()
-        .iter()
-        .map(|img| NativeFrame::from_upright(img, android_layout()))
-        .collect();
     let mut still = None;
-    for frame in &frames_valid {
+    for frame in &frames {
         for event in frame.with_frame(|f| valid.analyse(f, NOW)).unwrap() {
             if let CaptureEvent::Captured(s) = event {
                 still = Some(s);
@@ -411,10 +409,7 @@ fn the_shutter_captures_at_once_with_the_verdict_even_when_checks_fail() {
 
 #[test]
 fn a_bad_frame_is_refused_without_disturbing_the_session() {
-    let frames: Vec<NativeFrame> = document_frames()
-        .iter()
-        .map(|img| NativeFrame::from_upright(img, android_layout()))
-        .collect();
+    let frames = document_native_frames();
     let mut session = CaptureSession::new(document_mode(), CaptureSettings::default());
     replay(&mut session, &frames[..4]);
     assert_eq!(session.hints(), [Hint::HoldStill]);

@@ -338,9 +338,8 @@ impl CaptureSession {
         let mut findings = self.check(&image);
         self.text_pending = false;
         if findings.iter().all(|f| f.outcome != Outcome::Fail) {
-            if let Some(reading) = self.read_fields(&image) {
-                let judged = judge(&reading, &self.fields.as_ref().expect("read").expect);
-                self.text_pending = judged.iter().any(|f| retake_helps(f, &reading));
+            if let Some((judged, pending)) = self.judge_fields(&image) {
+                self.text_pending = pending;
                 findings.extend(judged);
             }
         }
@@ -375,10 +374,11 @@ impl CaptureSession {
         }
     }
 
-    /// The fields of the document in `image` when the session reads them
-    /// (a field check set, a document that has a validity); `None` also when
+    /// The findings on the fields of the document in `image`, and whether a
+    /// retake would read what is missing, when the session reads them (a
+    /// field check set, a document that has a validity); `None` also when
     /// the source fails (logged: the still is then judged on its photo checks).
-    fn read_fields(&self, image: &DynamicImage) -> Option<DocumentReading> {
+    fn judge_fields(&self, image: &DynamicImage) -> Option<(Vec<Finding>, bool)> {
         let (CaptureMode::Document { kind, .. }, Some(check)) = (&self.mode, &self.fields) else {
             return None;
         };
@@ -386,7 +386,12 @@ impl CaptureSession {
             return None;
         }
         match check.source.document_lines(image, *kind) {
-            Ok(lines) => Some(read_fields(*kind, &lines)),
+            Ok(lines) => {
+                let reading = read_fields(*kind, &lines);
+                let judged = judge(&reading, &check.expect);
+                let pending = judged.iter().any(|f| retake_helps(f, &reading));
+                Some((judged, pending))
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "the document's text could not be read");
                 None

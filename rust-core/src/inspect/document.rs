@@ -233,34 +233,33 @@ fn fitted_sides(mask: &GrayImage, rough: &[Point<f64>]) -> Option<Vec<Point<f64>
     }
     let (w, h) = mask.dimensions();
     let (x0, y0, x1, y1) = bounds(rough);
-    let inside = |x: u32, y: u32| mask.get_pixel(x, y)[0] > 0;
-    // Outline points per side as (along, across): rows scan x, columns scan y.
+    // Outline points per side as (along, across): the first mask pixel met
+    // coming in from that side, on every other line across the middle 70 %.
     let span = |a: f64, b: f64, limit: u32| {
         let (a, b) = (a + 0.15 * (b - a), b - 0.15 * (b - a));
         (a.max(0.0) as u32..(b.max(0.0) as u32).min(limit)).step_by(2)
     };
-    let top: Vec<(f64, f64)> = span(x0, x1, w)
-        .filter_map(|x| (0..h).find(|&y| inside(x, y)).map(|y| (x as f64, y as f64)))
-        .collect();
-    let bottom: Vec<(f64, f64)> = span(x0, x1, w)
-        .filter_map(|x| {
-            (0..h)
-                .rev()
-                .find(|&y| inside(x, y))
-                .map(|y| (x as f64, y as f64))
-        })
-        .collect();
-    let left: Vec<(f64, f64)> = span(y0, y1, h)
-        .filter_map(|y| (0..w).find(|&x| inside(x, y)).map(|x| (y as f64, x as f64)))
-        .collect();
-    let right: Vec<(f64, f64)> = span(y0, y1, h)
-        .filter_map(|y| {
-            (0..w)
-                .rev()
-                .find(|&x| inside(x, y))
-                .map(|x| (y as f64, x as f64))
-        })
-        .collect();
+    let outline = |along: std::iter::StepBy<std::ops::Range<u32>>,
+                   across: u32,
+                   from_end: bool,
+                   inside: &dyn Fn(u32, u32) -> bool| {
+        along
+            .filter_map(|a| {
+                let hit = if from_end {
+                    (0..across).rev().find(|&c| inside(a, c))
+                } else {
+                    (0..across).find(|&c| inside(a, c))
+                };
+                hit.map(|c| (a as f64, c as f64))
+            })
+            .collect::<Vec<(f64, f64)>>()
+    };
+    let column = |x: u32, y: u32| mask.get_pixel(x, y)[0] > 0;
+    let row = |y: u32, x: u32| mask.get_pixel(x, y)[0] > 0;
+    let top = outline(span(x0, x1, w), h, false, &column);
+    let bottom = outline(span(x0, x1, w), h, true, &column);
+    let left = outline(span(y0, y1, h), w, false, &row);
+    let right = outline(span(y0, y1, h), w, true, &row);
     // Lines as across = a · along + b.
     let [t, b, l, r] = [top, bottom, left, right].map(|points| robust_line(&points));
     let (t, b, l, r) = (t?, b?, l?, r?);

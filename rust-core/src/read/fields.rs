@@ -154,9 +154,14 @@ pub fn read_fields(doc_type: DocumentType, lines: &[TextLine]) -> DocumentReadin
 /// print, and the back's title (well above the 签发机关 label). On the
 /// business licence: the values beside labels of facts the filing does not
 /// read (类型, 法定代表人, 注册资本, 成立日期, 住所, 经营范围).
-pub(crate) fn holds_no_field(doc_type: DocumentType, read: &[TextLine], region: PixelRect) -> bool {
+pub(crate) fn holds_no_field<'a>(
+    doc_type: DocumentType,
+    read: impl IntoIterator<Item = &'a TextLine> + Clone,
+    region: PixelRect,
+) -> bool {
     let label = |name: &str| {
-        read.iter()
+        read.clone()
+            .into_iter()
             .find(|l| l.text.replace(' ', "") == name)
             .map(|l| l.region)
     };

@@ -165,11 +165,10 @@ impl TextRecogniser {
         doc_type: Option<DocumentType>,
         read: &mut Vec<(usize, TextLine)>,
     ) -> Result<(), ReadError> {
-        // What is read so far, for `holds_no_field`.
-        let mut so_far: Vec<TextLine> = read.iter().map(|r| r.1.clone()).collect();
         for &i in order {
             let region = boxes[i];
-            if doc_type.is_some_and(|kind| holds_no_field(kind, &so_far, region)) {
+            let so_far = read.iter().map(|r| &r.1);
+            if doc_type.is_some_and(|kind| holds_no_field(kind, so_far, region)) {
                 continue;
             }
             let (text, confidence) =
@@ -180,7 +179,6 @@ impl TextRecogniser {
                     confidence,
                     region,
                 };
-                so_far.push(line.clone());
                 read.push((i, line));
             }
         }

@@ -47,20 +47,9 @@ impl Rectified {
             )
         });
         let (pw, ph) = (photo.width() as f32, photo.height() as f32);
-        let x0 = outer
-            .iter()
-            .map(|p| p.0)
-            .fold(pw, f32::min)
-            .max(0.0)
-            .floor();
-        let y0 = outer
-            .iter()
-            .map(|p| p.1)
-            .fold(ph, f32::min)
-            .max(0.0)
-            .floor();
-        let x1 = outer.iter().map(|p| p.0).fold(0.0, f32::max).min(pw).ceil();
-        let y1 = outer.iter().map(|p| p.1).fold(0.0, f32::max).min(ph).ceil();
+        let (x0, y0, x1, y1) = extent(&outer);
+        let (x0, y0) = (x0.clamp(0.0, pw).floor(), y0.clamp(0.0, ph).floor());
+        let (x1, y1) = (x1.clamp(0.0, pw).ceil(), y1.clamp(0.0, ph).ceil());
         let crop = PixelRect::from_edges(x0 as u32, y0 as u32, x1 as u32, y1 as u32);
         if crop.width < 16 || crop.height < 16 {
             return None;
@@ -113,20 +102,23 @@ impl Rectified {
         let (x0, y0) = (region.x as f32, region.y as f32);
         let (x1, y1) = (x0 + region.width as f32, y0 + region.height as f32);
         let points = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)].map(|p| self.to_photo * p);
+        let (x0, y0, x1, y1) = extent(&points);
         let clamp = |v: f32, limit: u32| (v.max(0.0) as u32).min(limit);
         PixelRect::from_edges(
-            clamp(points.iter().map(|p| p.0).fold(f32::MAX, f32::min), photo.0),
-            clamp(points.iter().map(|p| p.1).fold(f32::MAX, f32::min), photo.1),
-            clamp(
-                points.iter().map(|p| p.0).fold(0.0, f32::max).ceil(),
-                photo.0,
-            ),
-            clamp(
-                points.iter().map(|p| p.1).fold(0.0, f32::max).ceil(),
-                photo.1,
-            ),
+            clamp(x0, photo.0),
+            clamp(y0, photo.1),
+            clamp(x1.ceil(), photo.0),
+            clamp(y1.ceil(), photo.1),
         )
     }
+}
+
+/// The box around `points`: (left, top, right, bottom).
+fn extent(points: &[(f32, f32)]) -> (f32, f32, f32, f32) {
+    points.iter().fold(
+        (f32::MAX, f32::MAX, f32::MIN, f32::MIN),
+        |(x0, y0, x1, y1), p| (x0.min(p.0), y0.min(p.1), x1.max(p.0), y1.max(p.1)),
+    )
 }
 
 #[cfg(test)]
@@ -189,22 +181,9 @@ mod tests {
         let drawn =
             [(100.0, 50.0), (160.0, 50.0), (160.0, 110.0), (100.0, 110.0)].map(|(x, y)| turn(x, y));
         let near = |a: u32, b: f32| (a as f32 - b).abs() <= 3.0;
-        assert!(near(
-            back.x,
-            drawn.iter().map(|p| p.0).fold(f32::MAX, f32::min)
-        ));
-        assert!(near(
-            back.y,
-            drawn.iter().map(|p| p.1).fold(f32::MAX, f32::min)
-        ));
-        assert!(near(
-            back.x + back.width,
-            drawn.iter().map(|p| p.0).fold(0.0, f32::max)
-        ));
-        assert!(near(
-            back.y + back.height,
-            drawn.iter().map(|p| p.1).fold(0.0, f32::max)
-        ));
+        let (x0, y0, x1, y1) = extent(&drawn);
+        assert!(near(back.x, x0) && near(back.y, y0));
+        assert!(near(back.x + back.width, x1) && near(back.y + back.height, y1));
     }
 
     /// Corners that collapse to a sliver give no straightened image.

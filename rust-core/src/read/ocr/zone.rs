@@ -261,7 +261,7 @@ fn corrected(chosen: &[Cells], verifies: &dyn Fn(&[Cells]) -> bool) -> Option<Ve
 }
 
 /// One zone line read under its layout.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub(super) struct Cells {
     /// Exactly the layout's characters.
     pub(super) text: String,
@@ -294,13 +294,8 @@ fn read_cells(
         .flat_map(|&(count, rule)| std::iter::repeat_n(rule, count))
         .collect();
     let n = rules.len();
-    let unread = Cells {
-        text: String::new(),
-        score: 0.0,
-        doubts: Vec::new(),
-    };
     let Some((x0, x1, y0, y1, _)) = ink_extent(grey, region) else {
-        return Ok(unread);
+        return Ok(Cells::default());
     };
     let h = (y1 - y0) as f32;
     let pitch = (x1 - x0) as f32 / (n as f32 - 0.3);
@@ -333,7 +328,7 @@ fn read_cells(
         );
         let part = read_window(model, &alphabet, rgb, cut, &rules[a..b])?;
         if part.text.is_empty() {
-            return Ok(unread);
+            return Ok(Cells::default());
         }
         line.text.push_str(&part.text);
         line.score += part.score * (b - a) as f32 / n as f32;
@@ -367,11 +362,6 @@ pub(super) fn read_window(
     rules: &[Allowed],
 ) -> Result<Cells, ReadError> {
     let n = rules.len();
-    let unread = Cells {
-        text: String::new(),
-        score: 0.0,
-        doubts: Vec::new(),
-    };
     let natural = (window.width as f32 * LINE_HEIGHT as f32 / window.height.max(1) as f32) as u32;
     let width = natural
         .max(n as u32 * 8 * STEPS_PER_CHARACTER)
@@ -383,7 +373,7 @@ pub(super) fn read_window(
     let steps = steps.min((width / 8) as usize + 1);
     let p = |t: usize, k: usize| probs[t * classes + k].max(1e-6).ln();
     if steps < n {
-        return Ok(unread);
+        return Ok(Cells::default());
     }
     let m = alphabet.len();
     // State per character begun (0..=n) and what the current step is:
@@ -439,7 +429,7 @@ pub(super) fn read_window(
         .map(|s| (dp[last + s], last + s))
         .fold((NONE, 0), |a, b| if b.0 > a.0 { b } else { a });
     if score == NONE {
-        return Ok(unread);
+        return Ok(Cells::default());
     }
     // Back-track: the class of each character begun, and the summed
     // probability of every class over its steps.
