@@ -79,7 +79,7 @@ fn admin_photo_framing_on_real_photos() {
     let profile = AdminPhotoProfile::default();
     let outcome = |gray: &image::GrayImage, code: &str| {
         let image = image::DynamicImage::ImageLuma8(gray.clone());
-        let findings = check_framing_and_quality(&image, &detector.detect(gray), &profile);
+        let findings = check_framing_and_quality(&image, &detector.detect(gray), None, &profile);
         findings.iter().find(|f| f.code == code).map(|f| f.outcome)
     };
     let astronaut = read_image_file(&photos().join("astronaut.png"))

@@ -46,6 +46,34 @@ BACKDROP_BLUES = [(0, 82, 170), (20, 100, 200), (10, 70, 150), (25, 95, 185)]
 PHRASES = ["网站备案核验专用", "ICP备案拍照专用幕布", "备案核验背景布"]
 
 
+# The source faces' own pose and expression, as the corpus' labeller judged
+# them by eye (photo, centre of the face box): codes a reviewer would reject
+# the face for in every case, and codes too close to call (not judged).
+# Every other face is frontal, eyes open, nothing over it.
+NATURAL = {
+    ("sample1.jpg", (496, 484)): (set(), {"photo.face_covered", "photo.head_turned", "photo.head_nodded", "photo.uneven_light"}),  # face paint, turned
+    ("sample1.jpg", (921, 540)): (set(), {"photo.eyes_closed", "photo.head_nodded", "photo.head_tilted", "photo.head_turned", "photo.uneven_light"}),  # looks down
+    ("sample1.jpg", (1570, 304)): ({"photo.head_tilted"}, set()),
+    ("sample2.jpg", (1549, 277)): ({"photo.eyes_closed"}, {"photo.head_nodded", "photo.head_tilted", "photo.head_turned"}),  # looks down
+    ("sample4.jpg", (1060, 304)): ({"photo.eyes_closed"}, {"photo.head_tilted", "photo.head_turned", "photo.head_nodded", "photo.uneven_light"}),  # laughing
+    ("sample4.jpg", (346, 334)): ({"photo.head_tilted"}, {"photo.head_nodded", "photo.head_turned"}),
+    ("sample4.jpg", (1344, 273)): ({"photo.head_tilted"}, {"photo.head_turned", "photo.eyes_closed"}),  # laughing
+    ("sample5.jpg", (1501, 526)): (set(), {"photo.head_turned", "photo.head_tilted"}),
+    ("sample6.jpg", (1273, 448)): (set(), {"photo.face_covered", "photo.head_nodded", "photo.head_tilted"}),  # hand on the chin
+}
+LANDMARK_CODES = {"photo.eyes_closed", "photo.head_turned", "photo.head_nodded", "photo.head_tilted",
+                  "photo.face_covered", "photo.uneven_light"}
+
+
+def natural(face):
+    """(codes failing, codes not judged) for the source face's own pose."""
+    path, (x, y, w, h) = face
+    for (name, (cx, cy)), labels in NATURAL.items():
+        if os.path.basename(path) == name and abs(x + w / 2 - cx) < 0.3 * w and abs(y + h / 2 - cy) < 0.3 * h:
+            return labels
+    return set(), set()
+
+
 def read_faces(tsv, photos):
     """(photo path, (x, y, w, h)) for every face of at least 150 px."""
     faces = []
@@ -143,12 +171,28 @@ def body(canvas, cx, chin, fw, fh, colour, skin, rng):
     canvas[:] = canvas * (1 - n) + np.array(skin, np.float32) * 0.92 * n
 
 
-def person(canvas, face, cx, face_top, face_px, colour, rng):
+def person(canvas, face, cx, face_top, face_px, colour, rng, tilt=0.0, shade=None):
     """Paints a person whose face box is face_px wide, centred at cx, its top
-    at face_top; returns the face's skin colour."""
+    at face_top; the head tilted by `tilt` degrees, lit from one side when
+    `shade` (the far side's brightness, 0-1) is given; returns the face's
+    skin colour."""
     path, box = face
     photo = open_photo(path)
     head, mask, (fx, fy, fw, fh), skin = head_cutout(photo, box, face_px, rng)
+    if tilt:
+        # About the face's middle, which stays where it was.
+        centre = (fx + fw / 2, fy + fh / 2)
+        head = head.rotate(tilt, resample=Image.BICUBIC, center=centre)
+        mask = mask.rotate(tilt, resample=Image.BICUBIC, center=centre)
+    if shade is not None:
+        # Light from one side: full on that half of the face, `shade` on
+        # the other, the shadow's edge soft along the nose.
+        arr = np.asarray(head).astype(np.float32)
+        t = 1 / (1 + np.exp(-(np.arange(arr.shape[1]) - fx - fw / 2) / (0.06 * fw)))
+        if rng.random() < 0.5:
+            t = 1 - t
+        arr *= (shade + (1 - shade) * t)[None, :, None]
+        head = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     chin = face_top + fh
     body(canvas, cx, chin, fw, fh, colour, skin, rng)
     ox, oy = int(cx - fw / 2 - fx), int(face_top - fy)
@@ -156,6 +200,29 @@ def person(canvas, face, cx, face_top, face_px, colour, rng):
     img.paste(head, (ox, oy), mask)
     canvas[:] = np.asarray(img).astype(np.float32)
     return skin
+
+
+def cover(canvas, kind, box, rng):
+    """Sunglasses over the eyes, or a face mask from the nose down, on the
+    face whose box (the core's: brows to chin, about square) is given."""
+    x, y, w, h = box
+    img = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    if kind == "sunglasses":
+        tint = rng.choice([(18, 18, 20), (40, 30, 22), (25, 35, 30)])
+        rx, ry = rng.uniform(0.18, 0.22) * w, rng.uniform(0.13, 0.17) * h
+        eye_y = y + rng.uniform(0.34, 0.39) * h
+        for ex in (x + 0.28 * w, x + 0.72 * w):
+            d.ellipse((ex - rx, eye_y - ry, ex + rx, eye_y + ry), fill=tint + (240,))
+        d.rectangle((x + 0.44 * w, eye_y - 0.03 * h, x + 0.56 * w, eye_y + 0.01 * h), fill=tint + (255,))
+    else:
+        fabric = rng.choice([(150, 200, 225), (236, 236, 232), (32, 32, 34), (120, 170, 150)])
+        # From the bridge of the nose down, as a mask is worn.
+        top = y + rng.uniform(0.42, 0.48) * h
+        d.rounded_rectangle((x + 0.04 * w, top, x + 0.96 * w, y + 1.1 * h), radius=0.25 * w, fill=fabric + (255,))
+    img.paste(layer, (0, 0), layer)
+    canvas[:] = np.asarray(img).astype(np.float32)
 
 
 def real_portrait(face, rng):
@@ -181,7 +248,8 @@ def compose(case, face, other, rng, font, blur=None):
         # Real clothes of unknown colour, framing approximate, and the
         # neighbours of a group photo may show at the edge.
         ignore = {"photo.clothing_red", "photo.clothing_blue", "photo.face_count"} | set(ALL_FRAMING)
-        return img, flow, fails, ignore
+        own_fails, own_unjudged = natural(face)
+        return img, flow, fails | own_fails, ignore | own_unjudged
     kind = "white" if flow == "app" and case != "app-blue-backdrop" else "blue-text"
     if case == "text-hidden":
         kind = "blue-plain"
@@ -230,8 +298,24 @@ def compose(case, face, other, rng, font, blur=None):
                face_px * rng.uniform(0.8, 0.95), GOOD_CLOTHES[rng.choice(sorted(GOOD_CLOTHES))], rng)
         cx = W / 2 - side * 0.2 * W
         fails.add("photo.face_count")
-        ignore |= {"photo.backdrop", "photo.backdrop_text"}
-    skin = person(canvas, face, cx, face_top, face_px, colour, rng)
+        # With two people the landmark checks are not run.
+        ignore |= {"photo.backdrop", "photo.backdrop_text"} | LANDMARK_CODES
+    tilt = rng.choice([-1, 1]) * rng.uniform(18, 26) if case == "tilted" else 0.0
+    shade = rng.uniform(0.25, 0.4) if case == "side-light" else None
+    skin = person(canvas, face, cx, face_top, face_px, colour, rng, tilt, shade)
+    own_fails, own_unjudged = natural(face)
+    fails |= own_fails - ignore
+    ignore |= own_unjudged
+    if tilt:
+        # A tilt added to the face's own may cancel it.
+        (ignore if "photo.head_tilted" in own_fails else fails).add("photo.head_tilted")
+    if shade is not None:
+        fails.add("photo.uneven_light")
+    if case in ("sunglasses", "mask"):
+        cover(canvas, case, (cx - face_px / 2, face_top, face_px, face_px), rng)
+        fails.add("photo.face_covered")
+        # A masked face may not be found at all (then "no face" rejects it).
+        ignore.add("photo.face_count")
     skin_luma = 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2]
     if blur_of(case):
         blur = (blur_of(case), rng.uniform(*BLUR_FAILING[blur_of(case)]))
@@ -251,8 +335,9 @@ def compose(case, face, other, rng, font, blur=None):
         # The face's skin driven to white: detail lost whatever its tone.
         canvas = canvas * (250 / max(skin_luma, 1) * rng.uniform(1.0, 1.2))
         fails.add("photo.overexposed")
-        # A blown-out photo loses the backdrop's colour too; judged on exposure.
-        ignore |= {"photo.backdrop", "photo.backdrop_text"}
+        # A blown-out photo loses the backdrop's colour and the face's detail
+        # too; judged on exposure.
+        ignore |= {"photo.backdrop", "photo.backdrop_text"} | LANDMARK_CODES
     return canvas, flow, fails, ignore
 
 
@@ -262,7 +347,9 @@ CASES = ["good", "good", "black-shirt", "app-good", "app-good", "two-faces", "of
          "wall-above", "app-blue-backdrop",
          # Taken as a phone takes them: sensor noise at 1080 × 1440 or 3000 × 4000.
          "good-noisy", "app-good-noisy", "motion", "defocus", "app-motion", "app-defocus",
-         "good-hires", "motion-hires", "defocus-hires"]
+         "good-hires", "motion-hires", "defocus-hires",
+         # What the face's landmarks judge.
+         "tilted", "sunglasses", "mask", "side-light"]
 
 # Blur a reviewer rejects, as a share of the face width: motion of 5-9 %
 # (7-14 px on a 150 px face), a defocus disc of radius 3-5 %.

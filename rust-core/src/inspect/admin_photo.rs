@@ -10,6 +10,7 @@ use super::blur::{blur_spread, BlurSpread};
 use super::clothing::{measure_clothing, skin_colour};
 use super::colour::{is_blue, is_white};
 use super::face::{FaceBox, FaceDetector, FaceDetectorSettings};
+use super::face_quality::{measure_face, FaceQuality};
 use super::finding::{
     at_least, at_most, finding, Finding, Limit, Measure, MeasureUnit, Outcome, PixelRect,
 };
@@ -81,6 +82,37 @@ pub struct AdminPhotoProfile {
     pub clothing_warn: f64,
     /// See `clothing_warn`.
     pub clothing_fail: f64,
+    /// Opening of the less open eye (lid gap over eye width, from the face's
+    /// landmarks): warn below 0.17, fail below 0.12 (closed or half-closed).
+    pub eyes_open_warn: f64,
+    /// See `eyes_open_warn`.
+    pub eyes_open_fail: f64,
+    /// Head turned to a side (yaw), degrees: warn above 12, fail above 20.
+    pub yaw_warn: f64,
+    /// See `yaw_warn`.
+    pub yaw_fail: f64,
+    /// Head nodded up or down (pitch), degrees from level: warn above 18, fail
+    /// above 25 (the model's pitch is the least precise of the three).
+    pub pitch_warn: f64,
+    /// See `pitch_warn`.
+    pub pitch_fail: f64,
+    /// Head tilted towards a shoulder (roll), degrees: warn above 10, fail
+    /// above 15.
+    pub roll_warn: f64,
+    /// See `roll_warn`.
+    pub roll_fail: f64,
+    /// How much of the face is covered (sunglasses, a mask, hair): the share
+    /// unlike the face's skin of the skin a cover hides on both sides (under
+    /// both eyes; the nose and both cheeks), see `FaceQuality::occlusion`:
+    /// warn above 0.20, fail above 0.30.
+    pub covered_warn: f64,
+    /// See `covered_warn`.
+    pub covered_fail: f64,
+    /// Brightness of the face's darker side over its brighter side (median
+    /// luma of the cheeks' skin): warn below 0.65, fail below 0.50.
+    pub light_balance_warn: f64,
+    /// See `light_balance_warn`.
+    pub light_balance_fail: f64,
 }
 
 impl Default for AdminPhotoProfile {
@@ -106,6 +138,18 @@ impl Default for AdminPhotoProfile {
             backdrop_text_fail: 0.004,
             clothing_warn: 0.08,
             clothing_fail: 0.20,
+            eyes_open_warn: 0.17,
+            eyes_open_fail: 0.12,
+            yaw_warn: 12.0,
+            yaw_fail: 20.0,
+            pitch_warn: 18.0,
+            pitch_fail: 25.0,
+            roll_warn: 10.0,
+            roll_fail: 15.0,
+            covered_warn: 0.20,
+            covered_fail: 0.30,
+            light_balance_warn: 0.65,
+            light_balance_fail: 0.50,
         }
     }
 }
@@ -142,8 +186,21 @@ pub fn check_admin_photo(
             &detected
         }
     };
-    let mut findings = check_framing_and_quality(image, faces, profile);
     let subjects: Vec<&FaceBox> = subjects(faces, image.width(), profile).collect();
+    let quality = match subjects[..] {
+        [face] => {
+            let s = working.scale;
+            let rect = (
+                face.x as f64 / s,
+                face.y as f64 / s,
+                face.width as f64 / s,
+                face.height as f64 / s,
+            );
+            measure_face(&working.rgb, rect).map(|q| q.rows_scaled(s))
+        }
+        _ => None,
+    };
+    let mut findings = check_framing_and_quality(image, faces, quality.as_ref(), profile);
     let people: Vec<Silhouette> = subjects
         .iter()
         .map(|face| Silhouette::around(face, working.scale))
@@ -302,10 +359,13 @@ fn check_surroundings(
 }
 
 /// Checks framing (one person, centred, whole head, head size), exposure
-/// and sharpness of an administrator photo, given the faces found in it.
+/// and sharpness of an administrator photo, given the faces found in it;
+/// with the only face's landmark measures (`quality`, rows of `image`), also
+/// its eyes, pose, cover and light, and the head's extent from them.
 pub fn check_framing_and_quality(
     image: &DynamicImage,
     faces: &[FaceBox],
+    quality: Option<&FaceQuality>,
     profile: &AdminPhotoProfile,
 ) -> Vec<Finding> {
     let (w, h) = (image.width() as f64, image.height() as f64);
@@ -364,8 +424,11 @@ pub fn check_framing_and_quality(
         "请站在幕布正中间，面向镜头。",
     ));
 
-    let head_top = fy - HEAD_ABOVE_BOX * fh;
-    let chin_room = (h - (fy + fh)) / fh;
+    let (head_top, chin) = match quality.filter(|q| q.recognised()) {
+        Some(q) => (q.crown_y, q.chin_y),
+        None => (fy - HEAD_ABOVE_BOX * fh, fy + fh),
+    };
+    let chin_room = (h - chin) / fh;
     let top_margin = head_top / h;
     let cut = top_margin < 0.0 || chin_room < 0.25 || fx < 0.0 || fx + fw > w;
     let outcome = if cut {
@@ -477,7 +540,103 @@ pub fn check_framing_and_quality(
         en,
         zh,
     ));
+    if let Some(q) = quality {
+        findings.extend(landmark_findings(q, region, profile));
+    }
     findings
+}
+
+/// The findings of the face's landmark measures (ISO/IEC 29794-5's eyes
+/// open, pose, occlusion and illumination uniformity); only the cover when
+/// the landmark model does not recognise the face.
+fn landmark_findings(
+    q: &FaceQuality,
+    region: PixelRect,
+    profile: &AdminPhotoProfile,
+) -> Vec<Finding> {
+    let p = profile;
+    // A finding whose value passes at most (`upper`) or at least its limits.
+    let judged = |code, value, (warn, fail), unit, upper: bool, (en, zh)| {
+        let (outcome, measure) = if upper {
+            (
+                at_most(value, warn, fail),
+                Measure::at_most(value, unit, fail),
+            )
+        } else {
+            (
+                at_least(value, warn, fail),
+                Measure::at_least(value, unit, fail),
+            )
+        };
+        finding(code, outcome, measure, Some(region), en, zh)
+    };
+    let covered = judged(
+        "photo.face_covered",
+        q.occlusion,
+        (p.covered_warn, p.covered_fail),
+        MeasureUnit::Share,
+        true,
+        (
+            "Nothing may cover your face: take off sunglasses or a mask, and keep hair and hands away from your eyes.",
+            "面部不得有遮挡：请摘下墨镜或口罩，头发和手不要遮住眼睛。",
+        ),
+    );
+    if !q.recognised() {
+        return vec![covered];
+    }
+    let degrees = MeasureUnit::Degrees;
+    vec![
+        judged(
+            "photo.eyes_closed",
+            q.eye_openness,
+            (p.eyes_open_warn, p.eyes_open_fail),
+            MeasureUnit::Share,
+            false,
+            ("Keep both eyes open and look at the camera.", "请睁开双眼，看向镜头。"),
+        ),
+        judged(
+            "photo.head_turned",
+            q.yaw,
+            (p.yaw_warn, p.yaw_fail),
+            degrees,
+            true,
+            (
+                "Face the camera straight on: do not turn your head to the side.",
+                "请正对镜头，不要侧脸。",
+            ),
+        ),
+        judged(
+            "photo.head_nodded",
+            q.pitch,
+            (p.pitch_warn, p.pitch_fail),
+            degrees,
+            true,
+            ("Keep your chin level: do not look up or down.", "请保持下巴水平，不要抬头或低头。"),
+        ),
+        judged(
+            "photo.head_tilted",
+            q.roll,
+            (p.roll_warn, p.roll_fail),
+            degrees,
+            true,
+            (
+                "Keep your head upright: do not tilt it towards a shoulder.",
+                "请保持头部端正，不要歪头。",
+            ),
+        ),
+        covered,
+        judged(
+            "photo.uneven_light",
+            q.light_balance,
+            (p.light_balance_warn, p.light_balance_fail),
+            MeasureUnit::Share,
+            false,
+            (
+                "The light on your face is uneven: face the light or a window so that both sides of your face are lit.",
+                "面部光线不均匀：请面向光源或窗户，使脸部两侧都被照亮。",
+            ),
+        ),
+    ]
 }
 
 /// The blur of a face, measured on its box (eyes, brows, nostrils, mouth)
@@ -527,6 +686,7 @@ mod tests {
         let findings = check_framing_and_quality(
             &DynamicImage::ImageLuma8(portrait()),
             &[face(220, 200, 160)],
+            None,
             &AdminPhotoProfile::default(),
         );
         assert_eq!(findings.len(), 7);
@@ -540,7 +700,7 @@ mod tests {
     fn framing_faults_fail_with_their_codes() {
         let p = AdminPhotoProfile::default();
         let img = DynamicImage::ImageLuma8(portrait());
-        let check = |faces: &[FaceBox]| check_framing_and_quality(&img, faces, &p);
+        let check = |faces: &[FaceBox]| check_framing_and_quality(&img, faces, None, &p);
         assert_eq!(outcome(&check(&[]), "photo.face_count"), Outcome::Fail);
         assert_eq!(
             check(&[]).len(),
@@ -583,24 +743,25 @@ mod tests {
         let f = [face(220, 200, 160)];
         let mut dark = portrait();
         dark.pixels_mut().for_each(|v| v.0[0] /= 4);
-        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(dark), &f, &p);
+        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(dark), &f, None, &p);
         assert_eq!(outcome(&findings, "photo.too_dark"), Outcome::Fail);
         let bright = GrayImage::from_pixel(600, 800, image::Luma([255]));
         assert_eq!(
             outcome(
-                &check_framing_and_quality(&DynamicImage::ImageLuma8(bright), &f, &p),
+                &check_framing_and_quality(&DynamicImage::ImageLuma8(bright), &f, None, &p),
                 "photo.overexposed"
             ),
             Outcome::Fail
         );
         let blurred = image::imageops::blur(&portrait(), 4.0);
-        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(blurred), &f, &p);
+        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(blurred), &f, None, &p);
         assert_eq!(outcome(&findings, "photo.blurry"), Outcome::Fail);
-        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(portrait()), &f, &p);
+        let findings =
+            check_framing_and_quality(&DynamicImage::ImageLuma8(portrait()), &f, None, &p);
         assert_eq!(outcome(&findings, "photo.blurry"), Outcome::Pass);
         // Smeared by 8 % of the face width, upwards: told as movement.
         let smeared = super::super::blur::tests::motion(&portrait(), 13.0, 100.0);
-        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(smeared), &f, &p);
+        let findings = check_framing_and_quality(&DynamicImage::ImageLuma8(smeared), &f, None, &p);
         let blurry = findings.iter().find(|f| f.code == "photo.blurry").unwrap();
         assert_eq!(blurry.outcome, Outcome::Fail);
         assert!(blurry.message_en.contains("movement"), "{blurry:?}");

@@ -31,6 +31,8 @@ pub enum MeasureUnit {
     Days,
     /// Years (a document's validity span).
     Years,
+    /// Degrees (a head's turn, nod or tilt).
+    Degrees,
 }
 
 /// Which measured values pass.
@@ -177,6 +179,7 @@ fn amount(value: f64, unit: MeasureUnit, zh: bool) -> String {
         MeasureUnit::Days => format!("{value:.0} days"),
         MeasureUnit::Years if zh => format!("{value:.0} 年"),
         MeasureUnit::Years => format!("{value:.0} years"),
+        MeasureUnit::Degrees => format!("{value:.0}°"),
     }
 }
 

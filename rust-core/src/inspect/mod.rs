@@ -10,6 +10,7 @@ mod cnn;
 mod colour;
 mod document;
 mod face;
+mod face_quality;
 pub(crate) mod finding;
 mod morphology;
 mod silhouette;
@@ -24,4 +25,5 @@ pub use document::{
     check_document, document_corners, DocumentProfile, DocumentType, RequiredMarks,
 };
 pub use face::{FaceBox, FaceDetector, FaceDetectorSettings};
+pub use face_quality::{measure_face, FaceQuality};
 pub use finding::{Finding, Limit, MeasureUnit, Outcome, PixelRect};

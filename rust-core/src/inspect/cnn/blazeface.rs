@@ -29,10 +29,7 @@ pub struct Detection {
 /// The parsed model, once per process.
 fn graph() -> Result<&'static Graph, ModelError> {
     static GRAPH: OnceLock<Result<Graph, ModelError>> = OnceLock::new();
-    GRAPH
-        .get_or_init(|| Graph::load(MODEL))
-        .as_ref()
-        .map_err(Clone::clone)
+    Graph::load_once(&GRAPH, MODEL)
 }
 
 /// Anchor centres (0–1) in the model's output order: a 16 × 16 grid with 2

@@ -1,6 +1,6 @@
 //! A TensorFlow Lite graph of the operators small vision models use
-//! (convolution, depthwise convolution, add, ReLU, pad, max pool, reshape,
-//! concatenation, float16 weights), read from the model file and run on
+//! (convolution, depthwise convolution, add, ReLU, PReLU, pad, max pool,
+//! reshape, concatenation, float16 weights), read from the model file and run on
 //! `f32` NHWC tensors.
 
 use super::flatbuf::Malformed;
@@ -72,6 +72,11 @@ enum Op {
     },
     Relu {
         input: usize,
+    },
+    /// ReLU with a learnt slope per channel for negative values.
+    Prelu {
+        input: usize,
+        slopes: Vec<f32>,
     },
     /// Zero padding, (before, after) per dimension.
     Pad {
@@ -161,6 +166,16 @@ fn no_dilation((dw, dh): (i32, i32)) -> Result<(), ModelError> {
 }
 
 impl Graph {
+    /// `model` parsed on first use and kept in `cell` for the process.
+    pub fn load_once(
+        cell: &'static std::sync::OnceLock<Result<Graph, ModelError>>,
+        model: &[u8],
+    ) -> Result<&'static Graph, ModelError> {
+        cell.get_or_init(|| Graph::load(model))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     /// Reads a TensorFlow Lite model (first subgraph), its operations fused
     /// where that computes the same with less work.
     pub fn load(model: &[u8]) -> Result<Graph, ModelError> {
@@ -286,6 +301,17 @@ impl Graph {
                     relu: relu(&options, code)?,
                 },
                 schema::BUILTIN_RELU => Op::Relu { input: input(0)? },
+                schema::BUILTIN_PRELU => {
+                    let slopes = constant(&constants, input(1)?)?;
+                    let channels = shape(out)?.last().copied().unwrap_or(1);
+                    if slopes.len() != channels {
+                        return Err(ModelError::Unsupported("PReLU slopes per pixel".into()));
+                    }
+                    Op::Prelu {
+                        input: input(0)?,
+                        slopes,
+                    }
+                }
                 schema::BUILTIN_PAD => {
                     let p = constant(&constants, input(1)?)?;
                     if p.len() != 8 || p.iter().any(|&v| v < 0.0) {
@@ -412,6 +438,7 @@ impl Op {
             Op::Conv { input, .. }
             | Op::Depthwise { input, .. }
             | Op::Relu { input }
+            | Op::Prelu { input, .. }
             | Op::Pad { input, .. }
             | Op::MaxPool { input, .. }
             | Op::Reshape { input } => vec![*input],
@@ -663,6 +690,16 @@ fn execute(op: &Op, v: &[Tensor], out_shape: &[usize], out: &mut Vec<f32>) {
             }
         }
         Op::Relu { input } => out.extend(v[*input].data.iter().map(|x| x.max(0.0))),
+        Op::Prelu { input, slopes } => {
+            for pixel in v[*input].data.chunks_exact(slopes.len()) {
+                out.extend(
+                    pixel
+                        .iter()
+                        .zip(slopes)
+                        .map(|(&x, &a)| if x < 0.0 { x * a } else { x }),
+                );
+            }
+        }
         Op::Pad { input, pads } => {
             let x = &v[*input];
             out.resize(out_shape.iter().product(), 0.0);
@@ -754,25 +791,23 @@ mod tests {
         }
     }
 
-    /// BlazeFace's inputs for the golden test: the demo's portrait (a real
-    /// face, scaled to 128 × 128, values in [-1, 1] as the model expects),
-    /// a smooth gradient and uniform noise.
-    fn golden_inputs() -> Vec<(&'static str, Vec<f32>)> {
+    /// Inputs for the golden test, `side` × `side` RGB: the demo's portrait
+    /// (a real face, values scaled by `scale` as the model expects), a
+    /// smooth gradient and uniform noise in [-1, 1].
+    fn golden_inputs(side: u32, scale: fn(u8) -> f32) -> Vec<(&'static str, Vec<f32>)> {
         let portrait =
             image::load_from_memory(include_bytes!("../../../../cli/data/demo-portrait.jpg"))
                 .unwrap()
-                .resize_exact(128, 128, image::imageops::FilterType::Triangle)
+                .resize_exact(side, side, image::imageops::FilterType::Triangle)
                 .to_rgb8();
-        let face = portrait
-            .as_raw()
-            .iter()
-            .map(|&v| v as f32 / 127.5 - 1.0)
-            .collect();
-        let gradient = (0..128 * 128 * 3)
-            .map(|i| ((i / 3) % 128) as f32 / 64.0 - 1.0 + (i % 3) as f32 * 0.1)
+        let face = portrait.as_raw().iter().map(|&v| scale(v)).collect();
+        let n = (side * side * 3) as usize;
+        let s = side as usize;
+        let gradient = (0..n)
+            .map(|i| ((i / 3) % s) as f32 / (s / 2) as f32 - 1.0 + (i % 3) as f32 * 0.1)
             .collect();
         let mut seed = 11u32;
-        let noise = (0..128 * 128 * 3)
+        let noise = (0..n)
             .map(|_| {
                 seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
                 (seed >> 8) as f32 / (1 << 23) as f32 - 1.0
@@ -783,7 +818,13 @@ mod tests {
 
     /// The outputs the reference runtime computes, by tensor index.
     fn reference_outputs(python: &str, model: &str, input: &[f32]) -> Vec<(usize, Vec<f32>)> {
-        let dir = std::env::temp_dir().join(format!("icp-tflite-golden-{}", std::process::id()));
+        // One directory per model: the golden tests run in parallel.
+        let stem = std::path::Path::new(model)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy();
+        let dir =
+            std::env::temp_dir().join(format!("icp-tflite-golden-{}-{stem}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (source, target) = (dir.join("input.f32"), dir.join("output.bin"));
         let bytes: Vec<u8> = input.iter().flat_map(|v| v.to_le_bytes()).collect();
@@ -813,19 +854,16 @@ mod tests {
         outputs
     }
 
-    #[test]
-    #[ignore = "needs the reference TensorFlow Lite runtime: tests/setup-deps.sh sets ICP_TFLITE_PYTHON"]
-    fn blazeface_matches_the_reference_tflite_runtime() {
+    /// Runs `model` (in `rust-core/data/`) here and in the reference
+    /// runtime on the golden inputs and compares every output.
+    fn matches_the_reference(model: &str, side: u32, scale: fn(u8) -> f32) {
         let python = std::env::var("ICP_TFLITE_PYTHON")
             .expect("ICP_TFLITE_PYTHON: a Python with tflite-runtime (tests/setup-deps.sh)");
-        let model = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/data/face_detection_short_range.tflite"
-        );
-        let graph = Graph::load(&std::fs::read(model).unwrap()).unwrap();
-        for (name, input) in golden_inputs() {
+        let model = format!("{}/data/{model}", env!("CARGO_MANIFEST_DIR"));
+        let graph = Graph::load(&std::fs::read(&model).unwrap()).unwrap();
+        for (name, input) in golden_inputs(side, scale) {
             let ours = graph.run(input.clone());
-            let reference = reference_outputs(&python, model, &input);
+            let reference = reference_outputs(&python, &model, &input);
             assert_eq!(reference.len(), ours.len(), "{name}: outputs");
             for (&index, got) in graph.outputs.iter().zip(&ours) {
                 let (_, expected) = reference
@@ -851,6 +889,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    #[ignore = "needs the reference TensorFlow Lite runtime: tests/setup-deps.sh sets ICP_TFLITE_PYTHON"]
+    fn blazeface_matches_the_reference_tflite_runtime() {
+        matches_the_reference("face_detection_short_range.tflite", 128, |v| {
+            v as f32 / 127.5 - 1.0
+        });
+    }
+
+    #[test]
+    #[ignore = "needs the reference TensorFlow Lite runtime: tests/setup-deps.sh sets ICP_TFLITE_PYTHON"]
+    fn face_landmarks_match_the_reference_tflite_runtime() {
+        matches_the_reference("face_landmark.tflite", 192, |v| v as f32 / 255.0);
     }
 
     #[test]

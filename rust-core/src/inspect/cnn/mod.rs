@@ -1,9 +1,12 @@
 //! A small CNN face detector run on the device: a TensorFlow Lite reader
-//! and runtime written here, and MediaPipe's BlazeFace model.
+//! and runtime written here, and MediaPipe's BlazeFace and face landmark
+//! models.
 
 mod blazeface;
 mod flatbuf;
 mod graph;
+mod landmarks;
 mod schema;
 
 pub use blazeface::{detect, Detection};
+pub use landmarks::{mesh_around, Mesh};

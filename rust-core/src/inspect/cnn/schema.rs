@@ -220,6 +220,8 @@ pub const BUILTIN_RELU: i32 = 19;
 pub const BUILTIN_RESHAPE: i32 = 22;
 /// `BuiltinOperator.PAD`.
 pub const BUILTIN_PAD: i32 = 34;
+/// `BuiltinOperator.PRELU`.
+pub const BUILTIN_PRELU: i32 = 54;
 /// `TensorType.FLOAT32`.
 pub const TENSOR_FLOAT32: u8 = 0;
 /// `TensorType.FLOAT16`.
