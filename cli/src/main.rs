@@ -127,6 +127,9 @@ fn with_exit_codes(command: clap::Command) -> clap::Command {
         .mut_subcommands(with_exit_codes)
 }
 
+/// MediaPipe's face landmark model (`rust-core/data/face_landmark.tflite`).
+const FACE_LANDMARK_MODEL: &[u8] = include_bytes!("../../rust-core/data/face_landmark.tflite");
+
 fn main() {
     // A closed pipe (`… | head -1`) ends the program quietly, as for any
     // Unix tool, instead of a panic on the next write.
@@ -139,6 +142,10 @@ fn main() {
     let matches = with_exit_codes(Cli::command()).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     install_logging(cli.verbose);
+    // The face landmark model is an asset apps bundle; the CLI carries it
+    // in its own binary, as an app does in its bundle.
+    icp_companion_core::inspect::load_face_landmark_model(FACE_LANDMARK_MODEL)
+        .expect("the face landmark model built into the CLI loads");
     let out = Output { json: cli.json };
     let outcome = match cli.command {
         Command::Qr(cmd) => qr::run(cmd, &out),

@@ -168,19 +168,27 @@ pub fn document_scene(w: u32, h: u32, x: i64, y: i64, sheet_w: i64) -> RgbImage 
             let grain = ((px / 7 + py / 3) % 11) as u8;
             return Rgb([88 + grain, 58 + grain / 2, 36]);
         }
-        let line = sheet_w / 120;
+        let line = (sheet_w / 120).max(1);
         if dy < sheet_h / 9 {
             Rgb([30, 110, 200])
-        } else if (dy / line.max(1)) % 4 == 0
+        } else if (dy / line) % 4 == 0
             && dx > sheet_w / 15
             && dx < sheet_w * 2 / 3
-            && (dx / 10) % 3 != 0
+            && !word_gap(dx / 10, dy / line)
         {
             Rgb([35, 35, 40])
         } else {
             Rgb([236, 232, 222])
         }
     })
+}
+
+/// Whether the 10 px cell `cell` of print line `row` is a gap between words:
+/// one cell in four, at places a hash picks, as words of a real page vary in
+/// length (evenly spaced dashes would be a lattice, which only a screen is).
+fn word_gap(cell: i64, row: i64) -> bool {
+    let h = (cell.wrapping_mul(73_856_093) ^ row.wrapping_mul(19_349_663)) as u64;
+    h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62 == 0
 }
 
 /// Paints a filled rectangle.

@@ -32,6 +32,8 @@ enum Seen {
 
 /// Analyses every frame; returns (frame number, event) pairs.
 fn replay(session: &mut CaptureSession, frames: &[NativeFrame]) -> Vec<(usize, Seen)> {
+    // As an app does at start-up (the model is an asset it bundles).
+    load_face_landmark_model(include_bytes!("../data/face_landmark.tflite")).unwrap();
     let mut seen = Vec::new();
     for (i, frame) in frames.iter().enumerate() {
         let events = frame.with_frame(|f| session.analyse(f, NOW)).unwrap();

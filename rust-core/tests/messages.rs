@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use icp_companion_core::camera::{CameraError, FrameError, Hint, PixelFormat};
 use icp_companion_core::imaging::{ImageInputError, ReadProblem};
 use icp_companion_core::inspect::{
-    check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, DocumentType, Finding,
-    PhotoFlow, RequiredMarks,
+    check_admin_photo, check_document, AdminPhotoProfile, DocumentProfile, DocumentType,
+    FaceModelError, Finding, PhotoFlow, RequiredMarks,
 };
 use icp_companion_core::location::{LocationError, VerdictReason};
 use icp_companion_core::order::{AdminPhotoFlow, DocumentKind, OrderError, Province, SubjectType};
@@ -265,6 +265,13 @@ fn read_variant(e: &ReadError) -> usize {
         ReadError::ModelInvalid { .. } => 1,
         ReadError::RunFailed { .. } => 2,
         ReadError::Image { .. } => 3,
+    }
+}
+
+fn face_model_variant(e: &FaceModelError) -> usize {
+    match e {
+        FaceModelError::Invalid { .. } => 0,
+        FaceModelError::WrongModel { .. } => 1,
     }
 }
 
@@ -653,6 +660,21 @@ fn error_messages() -> Vec<Message> {
         ),
     ];
     covers(&read, read_variant, 4, "ReadError");
+    let face_model = vec![
+        (
+            FaceModelError::Invalid {
+                detail: LIBRARY_TEXT.into(),
+            },
+            vec![],
+        ),
+        (
+            FaceModelError::WrongModel {
+                input: "[1, 128, 128, 3]".into(),
+            },
+            vec!["[1, 128, 128, 3]", "face_landmark.tflite"],
+        ),
+    ];
+    covers(&face_model, face_model_variant, 2, "FaceModelError");
 
     let mut messages = Vec::new();
     fn add<E: UserFacing>(messages: &mut Vec<Message>, samples: &[(E, Vec<&str>)]) {
@@ -669,6 +691,7 @@ fn error_messages() -> Vec<Message> {
     add(&mut messages, &upload);
     add(&mut messages, &rules);
     add(&mut messages, &read);
+    add(&mut messages, &face_model);
     // The wrappers say what the wrapped error says.
     for e in [
         ScanError::Image(ImageInputError::corrupt(LIBRARY_TEXT)),
@@ -694,6 +717,10 @@ fn error_messages() -> Vec<Message> {
 /// empty backdrop, documents of each kind, a sheet needing both marks, and
 /// a table with no document.
 fn findings() -> Vec<Finding> {
+    icp_companion_core::inspect::load_face_landmark_model(include_bytes!(
+        "../data/face_landmark.tflite"
+    ))
+    .unwrap();
     let face = scenes::Face::demo_portrait();
     let admin =
         DynamicImage::ImageRgb8(scenes::admin_scene(&face, scenes::Pose::good(), 960, 1280));

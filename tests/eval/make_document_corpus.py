@@ -145,9 +145,50 @@ def place(doc, size, rng, cut=False):
     return arr, (x, y, doc.width, doc.height)
 
 
+def on_screen(arr, rng):
+    """The photo shown on a screen and photographed off it (翻拍): a screen
+    of RGB stripe pixels with a dark matrix between them, its pitch 2.2-5
+    camera pixels, turned up to 4°, sampled by the camera's pixels (2 × 2
+    samples each) through optics that soften it over a third to a half of
+    its pitch (the stripes mostly merge; the grid and its moiré remain); as
+    bright as the original."""
+    h, w = arr.shape[:2]
+    pitch = rng.uniform(2.2, 5.0)
+    angle = math.radians(rng.uniform(-4, 4))
+    sw, sh = int(w / pitch) + 2, int(h / pitch) + 2
+    shown = np.asarray(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).resize((sw, sh), Image.BILINEAR),
+                       np.float32)
+    ss = 2
+    out = np.empty((h, w, 3), np.float32)
+    c, s_ = math.cos(angle), math.sin(angle)
+    xs = (np.arange(w * ss, dtype=np.float32) + 0.5) / ss - w / 2
+    for y0 in range(0, h, 64):
+        y1 = min(h, y0 + 64)
+        ys = (np.arange(y0 * ss, y1 * ss, dtype=np.float32) + 0.5) / ss - h / 2
+        X, Y = np.meshgrid(xs, ys)
+        u = (X * c - Y * s_) / pitch + sw / 2
+        v = (X * s_ + Y * c) / pitch + sh / 2
+        iu, iv = np.clip(u.astype(int), 0, sw - 1), np.clip(v.astype(int), 0, sh - 1)
+        fu, fv = u - np.floor(u), v - np.floor(v)
+        stripe = np.minimum((fu * 3).astype(int), 2)
+        lit = ((fu * 3 - stripe) < 0.8) & (fv < 0.85)
+        value = shown[iv, iu, stripe] * lit
+        samples = np.zeros(value.shape + (3,), np.float32)
+        for k in range(3):
+            samples[..., k] = np.where(stripe == k, value, 0)
+        out[y0:y1] = samples.reshape(y1 - y0, ss, w, ss, 3).mean(axis=(1, 3))
+    soft = Image.fromarray(np.clip(out * 3.4, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(rng.uniform(0.3, 0.5) * pitch))
+    out = np.asarray(soft, np.float32)
+    return out * (arr.mean() / max(out.mean(), 1))
+
+
 CASES = ["good", "good", "photocopy", "blur", "glare", "edge-cut", "low-res", "no-mark",
          # Taken as a phone takes them: sensor noise at the composed size or at 12 MP.
-         "good-noisy", "motion", "defocus", "good-hires", "defocus-hires"]
+         "good-noisy", "motion", "defocus", "good-hires", "defocus-hires",
+         # Photographed off a screen showing the document (at 12 MP the
+         # screen's pixels are 2.5 times as many camera pixels).
+         "screen", "screen-hires"]
 # Blur that leaves the print illegible, as a share of the document's width:
 # motion of 0.8-1.4 % (9-15 px across an ID card 1100 px wide), a defocus
 # disc of radius 0.5-0.9 %.
@@ -183,6 +224,13 @@ def make(doc_type, marks, case, face, rng, font, blur=None):
         blob = np.exp(-(((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * (r * 0.7) ** 2)))
         arr = arr + blob[..., None] * 400
         fails.add("document.glare")
+    if case.startswith("screen"):
+        arr = on_screen(arr, rng)
+        fails.add("document.screen")
+        # A screen's own light and grid: colour, sharpness and the document's
+        # outline on the screen's patterned surface are not judged.
+        ignore |= {"document.colour", "document.blurry", "document.glare", "document.seal", "document.fingerprint",
+                   "document.edge_cut", "document.resolution"}
     if blur_of(case):
         blur = (blur_of(case), rng.uniform(*BLUR_FAILING[blur_of(case)]))
         fails.add("document.blurry")
@@ -204,7 +252,7 @@ def make(doc_type, marks, case, face, rng, font, blur=None):
     if case.endswith("-hires"):
         k = 4000 / max(size)  # a 12 MP phone photo
         img = blur_kinds.as_taken(np.asarray(img), (round(size[0] * k), round(size[1] * k)), rng.uniform(3, 7), rng)
-    elif case.endswith("-noisy") or blur:
+    elif case.endswith("-noisy") or case == "screen" or blur:
         img = blur_kinds.as_taken(np.asarray(img), size, rng.uniform(2, 5), rng)
     return img, fails, ignore, case
 

@@ -281,6 +281,19 @@ class BindingsTest {
         val findings = runBlocking { checkAdminPhoto(photo, PhotoFlow.BACKDROP) }.associateBy { it.code }
         expect(findings["photo.face_count"]?.outcome == Outcome.PASS, "$findings")
         expect(findings["photo.off_centre"]?.region != null, "region")
+        // Face quality once the app loads the landmark model (an asset it bundles).
+        expect("photo.eyes_closed" !in findings, "$findings")
+        val wrong = expectThrows<FaceModelException.WrongModel> {
+            loadFaceLandmarkModel(File("rust-core/data/face_detection_short_range.tflite").readBytes())
+        }
+        expect(wrong.input == "[1, 128, 128, 3]" && wrong.code == "face_model.wrong_model", "$wrong")
+        expect(!faceLandmarkModelLoaded(), "not loaded yet")
+        loadFaceLandmarkModel(File("rust-core/data/face_landmark.tflite").readBytes())
+        expect(faceLandmarkModelLoaded(), "loaded")
+        val measured = runBlocking { checkAdminPhoto(photo, PhotoFlow.BACKDROP) }.associateBy { it.code }
+        for (code in listOf("photo.eyes_closed", "photo.head_turned", "photo.head_tilted", "photo.face_covered")) {
+            expect(measured[code]?.outcome == Outcome.PASS, "${measured[code]}")
+        }
         // Her background is a room, not the blue backdrop nor a white wall.
         expect(findings["photo.backdrop"]?.outcome == Outcome.FAIL, "${findings["photo.backdrop"]}")
         val app = runBlocking { checkAdminPhoto(photo, PhotoFlow.APP) }.associateBy { it.code }

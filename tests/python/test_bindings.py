@@ -243,12 +243,33 @@ class Faces(unittest.TestCase):
         with self.assertRaises(core.ImageError.UnsupportedFormat):
             asyncio.run(core.detect_faces(b"GIF87"))
 
+    @staticmethod
+    def model(name):
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "rust-core", "data", name), "rb") as f:
+            return f.read()
+
+    def detector_model(self):
+        return self.model("face_detection_short_range.tflite")
+
     def test_check_admin_photo(self):
         with open(os.path.join(self.PHOTOS, "astronaut.png"), "rb") as f:
             photo = f.read()
         findings = {f.code: f for f in asyncio.run(core.check_admin_photo(photo, domain.PhotoFlow.BACKDROP, None, None))}
         self.assertEqual(findings["photo.face_count"].outcome, domain.Outcome.PASS)
         self.assertEqual(findings["photo.blurry"].outcome, domain.Outcome.PASS)
+        # Face quality once the app loads the landmark model (an asset it bundles).
+        self.assertNotIn("photo.eyes_closed", findings)
+        with self.assertRaises(core.FaceModelError.WrongModel) as wrong:
+            core.load_face_landmark_model(self.detector_model())
+        self.assertEqual(wrong.exception.input, "[1, 128, 128, 3]")
+        with self.assertRaises(core.FaceModelError.Internal):
+            core.load_face_landmark_model(b"not a model")
+        self.assertFalse(core.face_landmark_model_loaded())
+        core.load_face_landmark_model(self.model("face_landmark.tflite"))
+        self.assertTrue(core.face_landmark_model_loaded())
+        findings = {f.code: f for f in asyncio.run(core.check_admin_photo(photo, domain.PhotoFlow.BACKDROP, None, None))}
+        for code in ["photo.eyes_closed", "photo.head_turned", "photo.head_tilted", "photo.face_covered"]:
+            self.assertEqual(findings[code].outcome, domain.Outcome.PASS, findings[code])
         self.assertIsNotNone(findings["photo.off_centre"].region)
         # Her background is a room, not the blue backdrop.
         self.assertEqual(findings["photo.backdrop"].outcome, domain.Outcome.FAIL)

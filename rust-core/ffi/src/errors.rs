@@ -445,3 +445,15 @@ ffi_error! {
     }
     internal { ModelInvalid, RunFailed }
 }
+
+ffi_error! {
+    /// A face landmark model asset that could not be loaded.
+    FaceModelError from icp_companion_core::inspect::FaceModelError {
+        /// Another model was passed (`face_model.wrong_model`).
+        WrongModel {
+            /// The given model's input shape.
+            input: String,
+        },
+    }
+    internal { Invalid }
+}

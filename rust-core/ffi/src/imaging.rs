@@ -6,7 +6,7 @@ use icp_companion_core::inspect::{
 };
 
 use super::blocking::off_thread;
-use super::ImageError;
+use super::{FaceModelError, ImageError};
 
 /// Turns a photo (JPEG, PNG, GIF or WebP bytes) upright, strips its metadata and
 /// re-encodes it at the best quality within 4 MB, off the caller's thread.
@@ -22,6 +22,24 @@ pub async fn normalise_for_upload(bytes: Vec<u8>) -> Result<NormalisedImage, Ima
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn compose_documents(photos: Vec<Vec<u8>>) -> Result<NormalisedImage, ImageError> {
     off_thread(move || icp_companion_core::imaging::compose_documents(&photos)).await
+}
+
+/// Loads MediaPipe's face landmark model (the bytes of the
+/// `face_landmark.tflite` asset the app bundles, 1.2 MB) for the process,
+/// once at start-up: the administrator photo checks measure eyes, pose,
+/// cover and light from it, and leave those findings out until it is
+/// loaded. Loading again keeps the first model.
+#[uniffi::export]
+pub fn load_face_landmark_model(model: Vec<u8>) -> Result<(), FaceModelError> {
+    Ok(icp_companion_core::inspect::load_face_landmark_model(
+        &model,
+    )?)
+}
+
+/// Whether the face landmark model is loaded.
+#[uniffi::export]
+pub fn face_landmark_model_loaded() -> bool {
+    icp_companion_core::inspect::face_landmark_model_loaded()
 }
 
 /// Faces found in a photo (JPEG, PNG, GIF or WebP bytes) by the on-device

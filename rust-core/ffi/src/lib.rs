@@ -24,10 +24,13 @@ pub use camera::{
     FrameOutcome, FramePlane, GuidanceHint, ReplaySource,
 };
 pub use errors::{
-    CameraError, DocumentReadError, ImageError, LocationError, OrderQrError, RulesError, ScanError,
-    SessionError, UploadError,
+    CameraError, DocumentReadError, FaceModelError, ImageError, LocationError, OrderQrError,
+    RulesError, ScanError, SessionError, UploadError,
 };
-pub use imaging::{check_admin_photo, detect_faces, normalise_for_upload};
+pub use imaging::{
+    check_admin_photo, detect_faces, face_landmark_model_loaded, load_face_landmark_model,
+    normalise_for_upload,
+};
 pub use location::{
     location_assess, location_bind_evidence, location_default_policy,
     location_evidence_ensure_inside, location_to_wgs84, Coordinates, LocationVerdict,

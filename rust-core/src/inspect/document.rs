@@ -17,6 +17,7 @@ use super::finding::{
     at_least, at_most, finding, Finding, Measure, MeasureUnit, Outcome, PixelRect,
 };
 use super::morphology;
+use super::screen::screen_pattern;
 use super::working::Working;
 
 /// What the photographed document physically is (the order's `DocumentKind`
@@ -125,6 +126,12 @@ pub struct DocumentProfile {
     pub glare_warn: f64,
     /// See `glare_warn`.
     pub glare_fail: f64,
+    /// Share of the spectrum of the document's middle held in the sharp
+    /// peaks a screen's pixel grid leaves ([`screen_pattern`]): warn above
+    /// 0.05, fail above 0.10 (photographed off a screen, 翻拍).
+    pub screen_warn: f64,
+    /// See `screen_warn`.
+    pub screen_fail: f64,
     /// Blur of the document's print: the spread of its strongest edges in
     /// the most blurred direction (`blur_spread` at 1024 px, where print of
     /// a legible document is still several pixels tall), as a share of the
@@ -154,6 +161,8 @@ impl Default for DocumentProfile {
             colour_warn: 0.02,
             glare_warn: 0.01,
             glare_fail: 0.03,
+            screen_warn: 0.05,
+            screen_fail: 0.10,
             blur_warn: 0.0024,
             blur_fail: 0.0030,
             seal_min_size: 0.12,
@@ -412,6 +421,15 @@ pub fn check_document(
         Some(region),
         "Light is reflecting off the document. Tilt it or move away from the lamp or window.",
         "证件反光。请调整角度，或远离灯光或窗户。",
+    ));
+    let screen = screen_pattern(image, region);
+    findings.push(finding(
+        "document.screen",
+        at_most(screen, profile.screen_warn, profile.screen_fail),
+        Measure::at_most(screen, MeasureUnit::Share, profile.screen_fail),
+        Some(region),
+        "This looks photographed off a screen. Photograph the original document itself, not a picture of it on a phone or monitor.",
+        "照片疑似翻拍屏幕。请直接拍摄证件原件，不要拍摄手机或电脑屏幕上的图片。",
     ));
     let spread = blur_spread(&print_area(image, region), BLUR_WIDTH);
     let (en, zh) = if spread.is_motion() {
@@ -855,6 +873,14 @@ mod tests {
     /// A 1600 × 1200 photo of an A4-landscape-like sheet (cream paper, dark
     /// print lines, a coloured band) on a brown table, the sheet's top-left
     /// corner at (x, y) and `width` wide.
+    /// Whether 9 px cell `cell` of print row `row` is a gap between words:
+    /// one in four, where a hash puts them, as on a real page (evenly spaced
+    /// dashes would make a lattice, which only a screen is).
+    fn word_gap(cell: i64, row: i64) -> bool {
+        let h = (cell.wrapping_mul(73_856_093) ^ row.wrapping_mul(19_349_663)) as u64;
+        h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62 == 0
+    }
+
     fn photo(x: i64, y: i64, width: u32, seal: bool, grey: bool) -> DynamicImage {
         let height = width * 7 / 10;
         let img = RgbImage::from_fn(1600, 1200, |px, py| {
@@ -868,7 +894,7 @@ mod tests {
                 Rgb([30, 110, 200])
             } else if seal && (0.07..0.085).contains(&centre) {
                 Rgb([215, 40, 45])
-            } else if (dy / 6) % 4 == 0 && u > 0.08 && u < 0.7 && (dx / 9) % 3 != 0 {
+            } else if (dy / 6) % 4 == 0 && u > 0.08 && u < 0.7 && !word_gap(dx / 9, dy / 6) {
                 Rgb([35, 35, 40])
             } else {
                 Rgb([236, 232, 222])

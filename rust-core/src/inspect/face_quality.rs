@@ -330,6 +330,7 @@ mod tests {
 
     #[test]
     fn a_frontal_face_in_even_light_measures_clear() {
+        super::super::cnn::install_for_tests();
         let (rgb, face) = portrait();
         let q = measure_face(&rgb, face).unwrap();
         assert!(q.presence > 0.9, "{q:?}");
@@ -348,6 +349,7 @@ mod tests {
 
     #[test]
     fn a_tilted_head_measures_its_tilt() {
+        super::super::cnn::install_for_tests();
         use imageproc::geometric_transformations::{rotate_about_center, Border, Interpolation};
         let (rgb, _) = portrait();
         let black = Border::Constant(Rgb([0, 0, 0]));
@@ -362,6 +364,7 @@ mod tests {
 
     #[test]
     fn sunglasses_and_masks_cover_the_face() {
+        super::super::cnn::install_for_tests();
         let (rgb, face) = portrait();
         let mut sunglasses = rgb.clone();
         let lenses = [(0.3, 0.38, 0.2), (0.72, 0.38, 0.2), (0.51, 0.37, 0.06)];
@@ -381,6 +384,7 @@ mod tests {
 
     #[test]
     fn light_from_one_side_is_uneven() {
+        super::super::cnn::install_for_tests();
         let (mut rgb, face) = portrait();
         let middle = face.0 + face.2 / 2.0;
         for (x, _, p) in rgb.enumerate_pixels_mut() {
@@ -395,6 +399,7 @@ mod tests {
 
     #[test]
     fn a_box_without_a_face_counts_as_covered() {
+        super::super::cnn::install_for_tests();
         let blank = RgbImage::from_pixel(300, 300, Rgb([200, 160, 140]));
         let q = measure_face(&blank, (100.0, 100.0, 100.0, 100.0)).unwrap();
         assert!(!q.recognised(), "{q:?}");

@@ -10,9 +10,11 @@ mod cnn;
 mod colour;
 mod document;
 mod face;
+mod face_model;
 mod face_quality;
 pub(crate) mod finding;
 mod morphology;
+mod screen;
 mod silhouette;
 mod working;
 
@@ -25,5 +27,7 @@ pub use document::{
     check_document, document_corners, DocumentProfile, DocumentType, RequiredMarks,
 };
 pub use face::{FaceBox, FaceDetector, FaceDetectorSettings};
+pub use face_model::{face_landmark_model_loaded, load_face_landmark_model, FaceModelError};
 pub use face_quality::{measure_face, FaceQuality};
 pub use finding::{Finding, Limit, MeasureUnit, Outcome, PixelRect};
+pub use screen::screen_pattern;

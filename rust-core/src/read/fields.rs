@@ -153,7 +153,9 @@ pub fn read_fields(doc_type: DocumentType, lines: &[TextLine]) -> DocumentReadin
 /// (right of the 住址 label, above the 公民身份号码 label), its longest
 /// print, and the back's title (well above the 签发机关 label). On the
 /// business licence: the values beside labels of facts the filing does not
-/// read (类型, 法定代表人, 注册资本, 成立日期, 住所, 经营范围).
+/// read (类型, 法定代表人, 注册资本, 成立日期, 住所, 经营范围). Only the
+/// core's own recogniser (feature `ocr`) skips lines.
+#[cfg(any(feature = "ocr", test))]
 pub(crate) fn holds_no_field<'a>(
     doc_type: DocumentType,
     read: impl IntoIterator<Item = &'a TextLine> + Clone,
@@ -191,6 +193,7 @@ pub(crate) fn holds_no_field<'a>(
 }
 
 /// The business licence's labels whose values no field needs.
+#[cfg(any(feature = "ocr", test))]
 const LICENCE_FACTS_NOT_READ: [&str; 6] = [
     "类型",
     "法定代表人",

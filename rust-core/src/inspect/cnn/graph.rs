@@ -15,6 +15,12 @@ pub enum ModelError {
     /// The model uses something this runtime does not implement.
     #[error("unsupported model: {0}")]
     Unsupported(String),
+    /// Not the model asked for: its input has this shape.
+    #[error("a model whose input is {0:?}, not the one expected")]
+    WrongInput(Vec<usize>),
+    /// A model the app must load (an asset it bundles) has not been loaded.
+    #[error("model not loaded")]
+    NotLoaded,
 }
 
 impl From<Malformed> for ModelError {
@@ -174,6 +180,11 @@ impl Graph {
         cell.get_or_init(|| Graph::load(model))
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The shape of the model's input (NHWC for images).
+    pub fn input_shape(&self) -> &[usize] {
+        &self.input.1
     }
 
     /// Reads a TensorFlow Lite model (first subgraph), its operations fused
@@ -387,12 +398,6 @@ impl Graph {
             outputs,
             tensors: tensors.len(),
         })
-    }
-
-    /// The input's shape (NHWC).
-    #[cfg(test)]
-    pub fn input_shape(&self) -> &[usize] {
-        &self.input.1
     }
 
     /// Runs the graph on `input` (the input shape's element count) and

@@ -1,6 +1,8 @@
 //! MediaPipe's face landmark model (Apache-2.0; model file in
 //! `rust-core/data/`, its notice beside it): 468 points of the face's
 //! surface, in 3-D, from a 192 × 192 crop turned upright around the face.
+//! The model (1.2 MB) is an asset the app loads once ([`install`]); the
+//! shipped library leaves it out for its size budget.
 
 use std::sync::OnceLock;
 
@@ -8,8 +10,6 @@ use image::RgbImage;
 
 use super::graph::{Graph, ModelError};
 
-/// The model file, from the PyPI wheel `mediapipe` 0.10.14.
-const MODEL: &[u8] = include_bytes!("../../../data/face_landmark.tflite");
 /// Input side, pixels.
 const SIDE: usize = 192;
 /// Points the model gives.
@@ -66,10 +66,39 @@ impl Crop {
     }
 }
 
-/// The parsed model, once per process.
+/// The model the app loaded, for the process.
+static GRAPH: OnceLock<Graph> = OnceLock::new();
+
+/// Parses `model` (the file `face_landmark.tflite` from the PyPI wheel
+/// `mediapipe` 0.10.14) and keeps it for the process; a model already
+/// loaded stays (a later call only checks its bytes). Refuses a file that
+/// is not a TensorFlow Lite model or whose input is not a 192 × 192 colour
+/// crop (another model, such as the face detector).
+pub fn install(model: &[u8]) -> Result<(), ModelError> {
+    let graph = Graph::load(model)?;
+    if graph.input_shape() != [1, SIDE, SIDE, 3] {
+        return Err(ModelError::WrongInput(graph.input_shape().to_vec()));
+    }
+    let _ = GRAPH.set(graph);
+    Ok(())
+}
+
+/// Whether the app has loaded the model ([`install`]).
+pub fn installed() -> bool {
+    GRAPH.get().is_some()
+}
+
+/// The loaded model.
 fn graph() -> Result<&'static Graph, ModelError> {
-    static GRAPH: OnceLock<Result<Graph, ModelError>> = OnceLock::new();
-    Graph::load_once(&GRAPH, MODEL)
+    GRAPH.get().ok_or(ModelError::NotLoaded)
+}
+
+/// Loads the model file from `rust-core/data/` for the core's own tests.
+#[cfg(test)]
+pub(crate) fn install_for_tests() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/face_landmark.tflite");
+    install(&std::fs::read(path).expect("rust-core/data/face_landmark.tflite"))
+        .expect("the landmark model loads");
 }
 
 /// The landmarks of the face in `crop` of `rgb`.
@@ -181,7 +210,18 @@ mod tests {
     }
 
     #[test]
+    fn only_the_landmark_model_is_taken() {
+        assert_eq!(install(b"not a model"), Err(ModelError::Malformed));
+        let detector = include_bytes!("../../../data/face_detection_short_range.tflite");
+        assert_eq!(
+            install(detector),
+            Err(ModelError::WrongInput(vec![1, 128, 128, 3]))
+        );
+    }
+
+    #[test]
     fn the_portrait_has_its_eyes_level_and_inside_its_face() {
+        install_for_tests();
         let rgb = portrait();
         let mesh = mesh_around(&rgb, face_box(&rgb)).unwrap();
         assert!(mesh.presence > 0.9, "{}", mesh.presence);
@@ -199,6 +239,7 @@ mod tests {
 
     #[test]
     fn a_tilted_head_is_found_turned() {
+        install_for_tests();
         use imageproc::geometric_transformations::{rotate_about_center, Border, Interpolation};
         let rgb = portrait();
         let straight = mesh_around(&rgb, face_box(&rgb)).unwrap();
@@ -228,6 +269,7 @@ mod tests {
 
     #[test]
     fn a_blank_image_has_no_face() {
+        install_for_tests();
         let blank = RgbImage::from_pixel(300, 300, image::Rgb([120, 120, 120]));
         let mesh = mesh_around(&blank, (100.0, 100.0, 100.0, 100.0)).unwrap();
         assert!(mesh.presence < 0.5, "{}", mesh.presence);

@@ -9,4 +9,9 @@ mod landmarks;
 mod schema;
 
 pub use blazeface::{detect, Detection};
-pub use landmarks::{mesh_around, Mesh};
+pub use graph::ModelError;
+#[cfg(test)]
+pub(crate) use landmarks::install_for_tests;
+pub use landmarks::{
+    install as install_landmarks, installed as landmarks_installed, mesh_around, Mesh,
+};
