@@ -7,6 +7,17 @@ import java.io.File
 import javax.imageio.ImageIO
 
 /**
+ * Whether the 10 px cell [cell] of print line [row] is a gap between words:
+ * one in four, where a hash puts them (cli/src/scenes.rs's `word_gap`), as
+ * on a real page; evenly spaced dashes would be a lattice, which only a
+ * screen is.
+ */
+private fun wordGap(cell: Int, row: Int): Boolean {
+    val h = (cell.toLong() * 73_856_093L) xor (row.toLong() * 19_349_663L)
+    return (h * -7046029254386353131L) ushr 62 == 0L
+}
+
+/**
  * A w×h photo of an A4 sheet (blue header, lines of print) on a wooden
  * table, its top-left corner at (x, y); with sensor noise unless seed is 0.
  */
@@ -23,7 +34,7 @@ fun documentScene(w: Int, h: Int, x: Int, y: Int, sheetW: Int, noiseSeed: Int = 
                 ((88 + grain) shl 16) or ((58 + grain / 2) shl 8) or 36
             }
             dy < sheetH / 9 -> 0x1E6EC8
-            (dy / line) % 4 == 0 && dx > sheetW / 15 && dx < sheetW * 2 / 3 && (dx / 10) % 3 != 0 -> 0x232328
+            (dy / line) % 4 == 0 && dx > sheetW / 15 && dx < sheetW * 2 / 3 && !wordGap(dx / 10, dy / line) -> 0x232328
             else -> 0xECE8DE
         }
         if (noiseSeed != 0) {
