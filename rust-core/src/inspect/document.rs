@@ -870,9 +870,6 @@ mod tests {
         }
     }
 
-    /// A 1600 × 1200 photo of an A4-landscape-like sheet (cream paper, dark
-    /// print lines, a coloured band) on a brown table, the sheet's top-left
-    /// corner at (x, y) and `width` wide.
     /// Whether 9 px cell `cell` of print row `row` is a gap between words:
     /// one in four, where a hash puts them, as on a real page (evenly spaced
     /// dashes would make a lattice, which only a screen is).
@@ -881,6 +878,9 @@ mod tests {
         h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62 == 0
     }
 
+    /// A 1600 × 1200 photo of an A4-landscape-like sheet (cream paper, dark
+    /// print lines, a coloured band) on a brown table, the sheet's top-left
+    /// corner at (x, y) and `width` wide.
     fn photo(x: i64, y: i64, width: u32, seal: bool, grey: bool) -> DynamicImage {
         let height = width * 7 / 10;
         let img = RgbImage::from_fn(1600, 1200, |px, py| {

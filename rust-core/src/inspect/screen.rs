@@ -54,41 +54,44 @@ pub fn screen_pattern(image: &DynamicImage, region: PixelRect) -> f64 {
         luma[at] += 0.299 * r + 0.587 * g + 0.114 * b;
         red_blue[at] += r - b;
     }
-    let mut power = spectrum(&luma, n);
-    for (p, q) in power.iter_mut().zip(spectrum(&red_blue, n)) {
-        *p += q;
-    }
-    peak_share(&power, n)
+    peak_share(&spectrum([&luma, &red_blue], n), n)
 }
 
-/// The power spectrum of an `n` × `n` tile (`n` a power of two), its mean
-/// removed and a Hann window applied (so that the tile's borders add no
-/// false frequencies).
-fn spectrum(values: &[f32], n: usize) -> Vec<f32> {
-    let mean = values.iter().sum::<f32>() / values.len().max(1) as f32;
+/// The power spectra of `n` × `n` tiles (`n` a power of two), summed, each
+/// tile's mean removed and a Hann window applied (so that the tile's
+/// borders add no false frequencies); the window and the transform are
+/// built once for all tiles.
+fn spectrum(tiles: [&[f32]; 2], n: usize) -> Vec<f32> {
     let hann: Vec<f32> = (0..n)
         .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / n as f32).cos())
         .collect();
-    let mut data: Vec<(f32, f32)> = values
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| ((v - mean) * hann[i / n] * hann[i % n], 0.0))
-        .collect();
     let fft = Fft::new(n);
-    for row in data.chunks_exact_mut(n) {
-        fft.transform(row);
-    }
+    let mut power = vec![0.0f32; n * n];
     let mut column = vec![(0.0, 0.0); n];
-    for c in 0..n {
-        for r in 0..n {
-            column[r] = data[r * n + c];
+    for values in tiles {
+        let mean = values.iter().sum::<f32>() / values.len().max(1) as f32;
+        let mut data: Vec<(f32, f32)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| ((v - mean) * hann[i / n] * hann[i % n], 0.0))
+            .collect();
+        for row in data.chunks_exact_mut(n) {
+            fft.transform(row);
         }
-        fft.transform(&mut column);
-        for r in 0..n {
-            data[r * n + c] = column[r];
+        for c in 0..n {
+            for r in 0..n {
+                column[r] = data[r * n + c];
+            }
+            fft.transform(&mut column);
+            for r in 0..n {
+                data[r * n + c] = column[r];
+            }
+        }
+        for (p, &(re, im)) in power.iter_mut().zip(&data) {
+            *p += re * re + im * im;
         }
     }
-    data.iter().map(|&(re, im)| re * re + im * im).collect()
+    power
 }
 
 /// A radix-2 discrete Fourier transform of one size: the only sizes
